@@ -72,6 +72,27 @@ declare module 'lightning/uiRecordApi' {
   export function notifyRecordUpdateAvailable(items: { recordId: string }[]): Promise<void>;
 }
 
+declare module 'lightning/uiObjectInfoApi' {
+  export interface PicklistValue {
+    label: string;
+    value: string;
+    validFor: number[];
+    attributes: Record<string, unknown> | null;
+  }
+  /** getPicklistValues result: the field's values for one record type and its default, if any. */
+  export interface PicklistValues {
+    controllerValues: Record<string, number>;
+    defaultValue: PicklistValue | null;
+    url: string;
+    values: PicklistValue[];
+  }
+  export type WireAdapter = (config: Record<string, unknown>) => void;
+  export const getObjectInfo: WireAdapter;
+  export const getObjectInfos: WireAdapter;
+  export const getPicklistValues: WireAdapter;
+  export const getPicklistValuesByRecordType: WireAdapter;
+}
+
 declare module 'lightning/graphql' {
   export interface GraphQLError {
     message: string;
