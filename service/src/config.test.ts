@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CONFIG_OPTIONS, ConfigError, helpText, loadConfig } from './config.ts';
+
+const base = {
+  SF_INSTANCE_URL: 'https://acme.my.salesforce.com',
+  SF_CLIENT_ID: 'cid',
+  SF_CLIENT_SECRET: 'secret',
+  SIA_API_TOKEN: 'a-long-enough-token',
+};
+
+describe('loadConfig', () => {
+  it('selects client credentials with defaults for the rest', () => {
+    const config = loadConfig(base);
+    assert.equal(config.salesforce.auth.kind, 'client_credentials');
+    assert.equal(config.salesforce.loginUrl, 'https://acme.my.salesforce.com');
+    assert.equal(config.salesforce.apiVersion, '66.0');
+    assert.deepEqual(config.database, { kind: 'sqlite', path: 'data/sia-sync.sqlite' });
+    assert.equal(config.port, 8787);
+  });
+
+  it('selects JWT bearer with the audience of the login host', () => {
+    const config = loadConfig({
+      SF_LOGIN_URL: 'https://test.salesforce.com/',
+      SF_CLIENT_ID: 'cid',
+      SF_USERNAME: 'int@acme.com',
+      SF_JWT_KEY_FILE: 'key.pem',
+      SIA_API_TOKEN: 'a-long-enough-token',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1/sia',
+    });
+    assert.deepEqual(config.salesforce.auth, {
+      kind: 'jwt_bearer',
+      clientId: 'cid',
+      username: 'int@acme.com',
+      keyFile: 'key.pem',
+      audience: 'https://test.salesforce.com',
+    });
+    assert.deepEqual(config.database, {
+      kind: 'postgres',
+      url: 'postgres://postgres@127.0.0.1/sia',
+      schema: 'sia_sync',
+    });
+  });
+
+  it('lists every problem with the variable it concerns', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          SF_CLIENT_ID: 'cid',
+          SF_CLIENT_SECRET: 's',
+          SF_USERNAME: 'u',
+          PORT: 'eighty',
+          SIA_API_TOKEN: 'a-long-enough-token',
+          DATABASE_URL: 'mysql://x',
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.problems.some((p) => p.startsWith('PORT: must be a number')),
+    );
+    assert.throws(
+      () =>
+        loadConfig({
+          SF_CLIENT_ID: 'cid',
+          SF_CLIENT_SECRET: 's',
+          SF_USERNAME: 'u',
+          SIA_API_TOKEN: 'a-long-enough-token',
+          DATABASE_URL: 'mysql://x',
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.includes('SF_LOGIN_URL or SF_INSTANCE_URL: one is required') &&
+        error.problems.some((p) => p.startsWith('SF_CLIENT_SECRET and SF_USERNAME')) &&
+        error.problems.includes('DATABASE_URL: must start with sqlite: or postgres://'),
+    );
+    assert.throws(
+      () => loadConfig({ ...base, SIA_API_TOKEN: 'short' }),
+      /SIA_API_TOKEN: must be at least 16 characters/,
+    );
+  });
+
+  it('documents every option in --help', () => {
+    const text = helpText();
+    for (const option of CONFIG_OPTIONS) assert.ok(text.includes(option.name), option.name);
+  });
+});

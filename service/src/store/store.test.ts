@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import type { SiaTask } from '../sia/model.ts';
+import { openDatabase, type OpenDatabase } from './database.ts';
+import { Store } from './store.ts';
+
+const at = (minute: number): string => new Date(Date.UTC(2026, 10, 28, 12, minute)).toISOString();
+
+function task(id: string, dueDate: string, overrides: Partial<SiaTask> = {}): SiaTask {
+  return {
+    id,
+    ownerId: 'u1',
+    type: 'call',
+    name: `Task ${id}`,
+    dueDate,
+    priority: 'normal',
+    salesforcePriority: null,
+    details: null,
+    status: 'open',
+    personSalesforceId: null,
+    personEmail: null,
+    relatedToId: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    salesforceTaskId: null,
+    ...overrides,
+  };
+}
+
+for (const factory of testDatabases) {
+  describe(`store on ${factory.name}`, () => {
+    let database: TestDatabase;
+    let open: OpenDatabase;
+    let store: Store;
+
+    before(async () => {
+      database = factory.create();
+      open = await openDatabase(database.config);
+      store = new Store(open.db);
+      await store.putUser({
+        id: 'u1',
+        email: 'a@example.com',
+        salesforceUserId: '005000000000001AAA',
+        timeZone: 'Europe/Berlin',
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
+    });
+
+    after(async () => {
+      await open.close();
+      await database.dispose();
+    });
+
+    it('migrates idempotently (a second open finds the schema current)', async () => {
+      const again = await openDatabase(database.config);
+      await again.close();
+    });
+
+    it('upserts users and finds them by Salesforce user id', async () => {
+      await store.putUser({
+        id: 'u1',
+        email: 'b@example.com',
+        salesforceUserId: '005000000000001AAA',
+        timeZone: 'America/Los_Angeles',
+        createdAt: at(5),
+        updatedAt: at(5),
+      });
+      const user = await store.getUserBySalesforceId('005000000000001AAA');
+      assert.ok(user);
+      assert.equal(user.email, 'b@example.com');
+      assert.equal(user.timeZone, 'America/Los_Angeles');
+      assert.equal(user.createdAt, at(0), 'created_at survives an update');
+    });
+
+    it('pages tasks by due date then id with a cursor', async () => {
+      for (const [id, due] of [
+        ['t3', '2026-11-30'],
+        ['t1', '2026-11-28'],
+        ['t2', '2026-11-28'],
+        ['t4', '2026-12-01'],
+      ] as const) {
+        await store.insertTask(task(id, due));
+      }
+      const first = await store.listTasks({ ownerId: 'u1', limit: 3 });
+      assert.deepEqual(
+        first.tasks.map((t) => t.id),
+        ['t1', 't2', 't3'],
+      );
+      assert.equal(first.nextCursor, '2026-11-30|t3');
+      const second = await store.listTasks({
+        ownerId: 'u1',
+        limit: 3,
+        cursor: { dueDate: '2026-11-30', id: 't3' },
+      });
+      assert.deepEqual(
+        second.tasks.map((t) => t.id),
+        ['t4'],
+      );
+      assert.equal(second.nextCursor, null);
+      const window = await store.listTasks({
+        ownerId: 'u1',
+        limit: 10,
+        dueFrom: '2026-11-28',
+        dueTo: '2026-11-29',
+        statuses: ['open'],
+      });
+      assert.deepEqual(
+        window.tasks.map((t) => t.id),
+        ['t1', 't2'],
+      );
+    });
+
+    it('merges outbox changes per task and keeps fields changed while a batch was in flight', async () => {
+      await store.enqueue({
+        taskId: 't1',
+        ownerId: 'u1',
+        op: 'upsert',
+        fields: { name: at(1) },
+        salesforceId: null,
+        at: at(1),
+      });
+      await store.enqueue({
+        taskId: 't1',
+        ownerId: 'u1',
+        op: 'upsert',
+        fields: { dueDate: at(2) },
+        salesforceId: null,
+        at: at(2),
+      });
+      const [sent] = await store.pendingOutbox('u1', at(3), 10);
+      assert.ok(sent);
+      assert.deepEqual(sent.fields, { name: at(1), dueDate: at(2) });
+      await store.enqueue({
+        taskId: 't1',
+        ownerId: 'u1',
+        op: 'upsert',
+        fields: { name: at(4) },
+        salesforceId: null,
+        at: at(4),
+      });
+      await store.completeOutbox(sent);
+      assert.deepEqual(
+        (await store.outboxFor('t1'))?.fields,
+        { name: at(4) },
+        'the newer name is still pending',
+      );
+      await store.enqueue({
+        taskId: 't1',
+        ownerId: 'u1',
+        op: 'delete',
+        fields: {},
+        salesforceId: '00T000000000001AAA',
+        at: at(5),
+      });
+      const pending = await store.outboxFor('t1');
+      assert.equal(pending?.op, 'delete');
+      assert.equal(await store.outboxDepth('u1'), 1);
+      assert.ok(pending);
+      await store.completeOutbox(pending);
+      assert.equal(await store.outboxDepth('u1'), 0);
+    });
+
+    it('rolls a transaction back as a whole', async () => {
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.setCheckpoint('/data/TaskChangeEvent', '42', at(6));
+          await tx.insertTask(task('t1', '2026-11-28'));
+        }),
+      );
+      assert.equal(await store.getCheckpoint('/data/TaskChangeEvent'), undefined);
+      await store.transaction(async (tx) => {
+        await tx.setCheckpoint('/data/TaskChangeEvent', '43', at(7));
+        await tx.putLink({
+          task_id: 't1',
+          salesforce_id: '00T000000000002AAA',
+          owner_id: 'u1',
+          synced_hash: 'h',
+          synced_values: '{}',
+          synced_at: at(7),
+          deleted_at: null,
+          needs_stamp: 0,
+        });
+      });
+      assert.equal(await store.getCheckpoint('/data/TaskChangeEvent'), '43');
+      assert.equal((await store.getTask('t1'))?.salesforceTaskId, '00T000000000002AAA');
+      assert.equal((await store.getLinkBySalesforceId('00T000000000002AAA'))?.task_id, 't1');
+    });
+
+    it('records conflicts and errors newest first', async () => {
+      await store.recordConflict({
+        taskId: 't1',
+        ownerId: 'u1',
+        field: 'name',
+        localValue: 'a',
+        remoteValue: 'b',
+        winner: 'salesforce',
+        localAt: at(1),
+        remoteAt: at(2),
+        recordedAt: at(3),
+      });
+      await store.recordError({
+        category: 'Access & Validation',
+        code: 'REQUIRED_FIELD_MISSING',
+        message: 'Subject',
+        direction: 'outbound',
+        taskId: 't1',
+        salesforceId: null,
+        ownerId: 'u1',
+        fields: ['Subject'],
+        recordedAt: at(4),
+      });
+      await store.recordError({
+        category: 'Other',
+        code: 'UNKNOWN_EXCEPTION',
+        message: 'x',
+        direction: 'inbound',
+        taskId: null,
+        salesforceId: null,
+        ownerId: 'u1',
+        fields: [],
+        recordedAt: at(5),
+      });
+      const [conflict] = await store.listConflicts('u1', 10);
+      assert.equal(conflict?.winner, 'salesforce');
+      const errors = await store.listErrors('u1', 10);
+      assert.deepEqual(
+        errors.map((e) => e.code),
+        ['UNKNOWN_EXCEPTION', 'REQUIRED_FIELD_MISSING'],
+      );
+      assert.deepEqual(errors[1]?.fields, ['Subject']);
+    });
+  });
+}

@@ -1,0 +1,524 @@
+// The typed query layer over the service database: every read and write the API and the sync
+// engine make goes through here, on SQLite and PostgreSQL alike.
+import type { Kysely, Selectable } from 'kysely';
+import type { SiaTask, SiaUser, SyncMode, TaskPriority, TaskStatus, TaskType } from '../sia/model.ts';
+import type { Database, LinksTable, OutboxTable, SyncStateTable } from './schema.ts';
+
+export type Link = Selectable<LinksTable>;
+export type SyncState = Selectable<SyncStateTable>;
+
+export interface OutboxEntry {
+  id: number;
+  taskId: string;
+  ownerId: string;
+  op: 'upsert' | 'delete' | 'stamp';
+  /** SIA field → ISO time of the local change; empty for a create or delete. */
+  fields: Record<string, string>;
+  salesforceId: string | null;
+  createdAt: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+}
+
+export interface ConflictRecord {
+  id: number;
+  taskId: string;
+  ownerId: string;
+  field: string;
+  localValue: string | null;
+  remoteValue: string | null;
+  winner: 'sia' | 'salesforce';
+  localAt: string | null;
+  remoteAt: string | null;
+  recordedAt: string;
+}
+
+export interface ErrorRecord {
+  id: number;
+  category: string;
+  code: string;
+  message: string;
+  direction: 'inbound' | 'outbound';
+  taskId: string | null;
+  salesforceId: string | null;
+  ownerId: string | null;
+  fields: string[];
+  recordedAt: string;
+}
+
+type TaskRow = Selectable<Database['tasks']>;
+
+function toTask(row: TaskRow, link: { salesforce_id: string | null } | undefined): SiaTask {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    type: row.type as TaskType,
+    name: row.name,
+    dueDate: row.due_date,
+    priority: row.priority as TaskPriority,
+    salesforcePriority: row.salesforce_priority,
+    details: row.details,
+    status: row.status as TaskStatus,
+    personSalesforceId: row.person_salesforce_id,
+    personEmail: row.person_email,
+    relatedToId: row.related_to_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    salesforceTaskId: link?.salesforce_id ?? null,
+  };
+}
+
+function taskRow(task: SiaTask): TaskRow {
+  return {
+    id: task.id,
+    owner_id: task.ownerId,
+    type: task.type,
+    name: task.name,
+    due_date: task.dueDate,
+    priority: task.priority,
+    salesforce_priority: task.salesforcePriority,
+    details: task.details,
+    status: task.status,
+    person_salesforce_id: task.personSalesforceId,
+    person_email: task.personEmail,
+    related_to_id: task.relatedToId,
+    created_at: task.createdAt,
+    updated_at: task.updatedAt,
+  };
+}
+
+function toOutbox(row: Selectable<OutboxTable>): OutboxEntry {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    ownerId: row.owner_id,
+    op: row.op as OutboxEntry['op'],
+    fields: JSON.parse(row.fields) as Record<string, string>,
+    salesforceId: row.salesforce_id,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+  };
+}
+
+export interface TaskPage {
+  tasks: SiaTask[];
+  nextCursor: string | null;
+}
+
+export class Store {
+  readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
+
+  /** Runs `work` in one database transaction; the Store it receives writes inside it. */
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new Store(trx)));
+  }
+
+  // users
+  async putUser(user: SiaUser): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        salesforce_user_id: user.salesforceUserId,
+        time_zone: user.timeZone,
+        created_at: user.createdAt,
+        updated_at: user.updatedAt,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({
+          email: user.email,
+          salesforce_user_id: user.salesforceUserId,
+          time_zone: user.timeZone,
+          updated_at: user.updatedAt,
+        }),
+      )
+      .execute();
+  }
+
+  async getUser(id: string): Promise<SiaUser | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.#toUser(row);
+  }
+
+  async getUserBySalesforceId(salesforceUserId: string): Promise<SiaUser | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('salesforce_user_id', '=', salesforceUserId)
+      .executeTakeFirst();
+    return row && this.#toUser(row);
+  }
+
+  async listUsers(): Promise<SiaUser[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('id').execute();
+    return rows.map((row) => this.#toUser(row));
+  }
+
+  #toUser(row: Selectable<Database['users']>): SiaUser {
+    return {
+      id: row.id,
+      email: row.email,
+      salesforceUserId: row.salesforce_user_id,
+      timeZone: row.time_zone,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  // tasks
+  async insertTask(task: SiaTask): Promise<void> {
+    await this.db.insertInto('tasks').values(taskRow(task)).execute();
+  }
+
+  async updateTask(task: SiaTask): Promise<void> {
+    const { id, ...rest } = taskRow(task);
+    await this.db.updateTable('tasks').set(rest).where('id', '=', id).execute();
+  }
+
+  async deleteTask(id: string): Promise<void> {
+    await this.db.deleteFrom('tasks').where('id', '=', id).execute();
+  }
+
+  async getTask(id: string): Promise<SiaTask | undefined> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .leftJoin('links', 'links.task_id', 'tasks.id')
+      .selectAll('tasks')
+      .select('links.salesforce_id')
+      .where('tasks.id', '=', id)
+      .executeTakeFirst();
+    return row && toTask(row, row);
+  }
+
+  /** Tasks of an owner ordered by due date then id; `cursor` is the last `dueDate|id` seen. */
+  async listTasks(options: {
+    ownerId: string;
+    statuses?: TaskStatus[];
+    dueFrom?: string;
+    dueTo?: string;
+    cursor?: { dueDate: string; id: string };
+    limit: number;
+  }): Promise<TaskPage> {
+    let query = this.db
+      .selectFrom('tasks')
+      .leftJoin('links', 'links.task_id', 'tasks.id')
+      .selectAll('tasks')
+      .select('links.salesforce_id')
+      .where('tasks.owner_id', '=', options.ownerId);
+    if (options.statuses) query = query.where('tasks.status', 'in', options.statuses);
+    if (options.dueFrom !== undefined) query = query.where('tasks.due_date', '>=', options.dueFrom);
+    if (options.dueTo !== undefined) query = query.where('tasks.due_date', '<=', options.dueTo);
+    const cursor = options.cursor;
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('tasks.due_date', '>', cursor.dueDate),
+          eb.and([eb('tasks.due_date', '=', cursor.dueDate), eb('tasks.id', '>', cursor.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('tasks.due_date')
+      .orderBy('tasks.id')
+      .limit(options.limit + 1)
+      .execute();
+    const page = rows.slice(0, options.limit).map((row) => toTask(row, row));
+    const last = page.at(-1);
+    return {
+      tasks: page,
+      nextCursor: rows.length > options.limit && last ? `${last.dueDate}|${last.id}` : null,
+    };
+  }
+
+  // links
+  async getLink(taskId: string): Promise<Link | undefined> {
+    return this.db.selectFrom('links').selectAll().where('task_id', '=', taskId).executeTakeFirst();
+  }
+
+  async getLinkBySalesforceId(salesforceId: string): Promise<Link | undefined> {
+    return this.db
+      .selectFrom('links')
+      .selectAll()
+      .where('salesforce_id', '=', salesforceId)
+      .executeTakeFirst();
+  }
+
+  async putLink(link: Link): Promise<void> {
+    const rest: Partial<Link> = { ...link };
+    delete rest.task_id;
+    await this.db
+      .insertInto('links')
+      .values(link)
+      .onConflict((oc) => oc.column('task_id').doUpdateSet(rest))
+      .execute();
+  }
+
+  async deleteLink(taskId: string): Promise<void> {
+    await this.db.deleteFrom('links').where('task_id', '=', taskId).execute();
+  }
+
+  async listLinks(ownerId: string): Promise<Link[]> {
+    return this.db.selectFrom('links').selectAll().where('owner_id', '=', ownerId).execute();
+  }
+
+  // outbox
+  /**
+   * Queues a change for Salesforce; one pending entry per task, so later changes merge into it
+   * (a delete replaces whatever was pending).
+   */
+  async enqueue(entry: {
+    taskId: string;
+    ownerId: string;
+    op: OutboxEntry['op'];
+    fields: Record<string, string>;
+    salesforceId: string | null;
+    at: string;
+  }): Promise<void> {
+    const pending = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('task_id', '=', entry.taskId)
+      .executeTakeFirst();
+    if (!pending) {
+      await this.db
+        .insertInto('outbox')
+        .values({
+          task_id: entry.taskId,
+          owner_id: entry.ownerId,
+          op: entry.op,
+          fields: JSON.stringify(entry.fields),
+          salesforce_id: entry.salesforceId,
+          created_at: entry.at,
+          attempts: 0,
+          next_attempt_at: entry.at,
+          last_error: null,
+        })
+        .execute();
+      return;
+    }
+    const current = toOutbox(pending);
+    const op =
+      entry.op === 'delete'
+        ? 'delete'
+        : current.op === 'delete'
+          ? 'delete'
+          : entry.op === 'upsert' || current.op === 'upsert'
+            ? 'upsert'
+            : 'stamp';
+    const fields = op === 'delete' ? {} : { ...current.fields, ...entry.fields };
+    await this.db
+      .updateTable('outbox')
+      .set({
+        op,
+        fields: JSON.stringify(fields),
+        salesforce_id: entry.salesforceId ?? current.salesforceId,
+        next_attempt_at: entry.at < current.nextAttemptAt ? entry.at : current.nextAttemptAt,
+      })
+      .where('id', '=', current.id)
+      .execute();
+  }
+
+  async pendingOutbox(ownerId: string, now: string, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('owner_id', '=', ownerId)
+      .where('next_attempt_at', '<=', now)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toOutbox);
+  }
+
+  async outboxFor(taskId: string): Promise<OutboxEntry | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .executeTakeFirst();
+    return row && toOutbox(row);
+  }
+
+  async outboxOwners(): Promise<string[]> {
+    const rows = await this.db.selectFrom('outbox').select('owner_id').distinct().execute();
+    return rows.map((row) => row.owner_id);
+  }
+
+  async outboxDepth(ownerId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('owner_id', '=', ownerId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Removes an entry once sent, unless it changed meanwhile (then only the sent fields go). */
+  async completeOutbox(sent: OutboxEntry): Promise<void> {
+    const current = await this.outboxFor(sent.taskId);
+    if (!current || current.id !== sent.id) return;
+    const remaining = Object.fromEntries(
+      Object.entries(current.fields).filter(([field, at]) => sent.fields[field] !== at),
+    );
+    if (current.op === sent.op && Object.keys(remaining).length === 0) {
+      await this.db.deleteFrom('outbox').where('id', '=', sent.id).execute();
+      return;
+    }
+    await this.db
+      .updateTable('outbox')
+      .set({
+        op: current.op === 'delete' ? 'delete' : 'upsert',
+        fields: JSON.stringify(remaining),
+        attempts: 0,
+      })
+      .where('id', '=', sent.id)
+      .execute();
+  }
+
+  async setOutboxFields(id: number, fields: Record<string, string>): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ fields: JSON.stringify(fields) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deleteOutbox(id: number): Promise<void> {
+    await this.db.deleteFrom('outbox').where('id', '=', id).execute();
+  }
+
+  async deleteOutboxForTask(taskId: string): Promise<void> {
+    await this.db.deleteFrom('outbox').where('task_id', '=', taskId).execute();
+  }
+
+  async retryOutboxLater(id: number, nextAttemptAt: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: nextAttemptAt, last_error: error }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // checkpoints (replay ids and sweep cursors)
+  async getCheckpoint(name: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('checkpoints')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  async setCheckpoint(name: string, value: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('checkpoints')
+      .values({ name, value, updated_at: at })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: at }))
+      .execute();
+  }
+
+  // sync state per user
+  async getSyncState(userId: string): Promise<SyncState | undefined> {
+    return this.db.selectFrom('sync_state').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  async putSyncState(state: SyncState): Promise<void> {
+    const rest: Partial<SyncState> = { ...state };
+    delete rest.user_id;
+    await this.db
+      .insertInto('sync_state')
+      .values(state)
+      .onConflict((oc) => oc.column('user_id').doUpdateSet(rest))
+      .execute();
+  }
+
+  async touchSync(userId: string, direction: 'inbound' | 'outbound', at: string): Promise<void> {
+    await this.db
+      .updateTable('sync_state')
+      .set(direction === 'inbound' ? { last_inbound_at: at } : { last_outbound_at: at })
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  // conflicts and errors
+  async recordConflict(conflict: Omit<ConflictRecord, 'id'>): Promise<void> {
+    await this.db
+      .insertInto('conflicts')
+      .values({
+        task_id: conflict.taskId,
+        owner_id: conflict.ownerId,
+        field: conflict.field,
+        local_value: conflict.localValue,
+        remote_value: conflict.remoteValue,
+        winner: conflict.winner,
+        local_at: conflict.localAt,
+        remote_at: conflict.remoteAt,
+        recorded_at: conflict.recordedAt,
+      })
+      .execute();
+  }
+
+  async listConflicts(ownerId: string | undefined, limit: number): Promise<ConflictRecord[]> {
+    let query = this.db.selectFrom('conflicts').selectAll();
+    if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      taskId: row.task_id,
+      ownerId: row.owner_id,
+      field: row.field,
+      localValue: row.local_value,
+      remoteValue: row.remote_value,
+      winner: row.winner as ConflictRecord['winner'],
+      localAt: row.local_at,
+      remoteAt: row.remote_at,
+      recordedAt: row.recorded_at,
+    }));
+  }
+
+  async recordError(error: Omit<ErrorRecord, 'id'>): Promise<void> {
+    await this.db
+      .insertInto('errors')
+      .values({
+        category: error.category,
+        code: error.code,
+        message: error.message,
+        direction: error.direction,
+        task_id: error.taskId,
+        salesforce_id: error.salesforceId,
+        owner_id: error.ownerId,
+        fields: JSON.stringify(error.fields),
+        recorded_at: error.recordedAt,
+      })
+      .execute();
+  }
+
+  async listErrors(ownerId: string | undefined, limit: number): Promise<ErrorRecord[]> {
+    let query = this.db.selectFrom('errors').selectAll();
+    if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      category: row.category,
+      code: row.code,
+      message: row.message,
+      direction: row.direction as ErrorRecord['direction'],
+      taskId: row.task_id,
+      salesforceId: row.salesforce_id,
+      ownerId: row.owner_id,
+      fields: row.fields === null ? [] : (JSON.parse(row.fields) as string[]),
+      recordedAt: row.recorded_at,
+    }));
+  }
+}
+
+export type { SyncMode };
