@@ -1,0 +1,77 @@
+// Fields the platform computes from others on every save: Task IsClosed/IsHighPriority/
+// CompletedDateTime (from TaskStatus/TaskPriority), Task AccountId, Opportunity IsClosed/IsWon, Name of
+// person objects, Event ActivityDate.
+import type { Org } from './org.ts';
+import { OPPORTUNITY_STAGES } from '../schema/standard-objects.ts';
+
+type Fields = Record<string, unknown>;
+
+function taskStatusIsClosed(org: Org, status: unknown): boolean {
+  for (const row of org.store.records('TaskStatus')) {
+    if (row.fields.ApiName === status || row.fields.MasterLabel === status)
+      return row.fields.IsClosed === true;
+  }
+  return false;
+}
+
+function taskPriorityIsHigh(org: Org, priority: unknown): boolean {
+  for (const row of org.store.records('TaskPriority')) {
+    if (row.fields.ApiName === priority || row.fields.MasterLabel === priority)
+      return row.fields.IsHighPriority === true;
+  }
+  return false;
+}
+
+function accountOf(org: Org, id: unknown): string | null {
+  if (typeof id !== 'string') return null;
+  const record = org.store.byId(id);
+  if (record === undefined) return null;
+  if (record.type === 'Account') return record.Id;
+  const accountId = record.fields.AccountId;
+  return typeof accountId === 'string' ? accountId : null;
+}
+
+/** Applies derived values to `next` (the full field map after the write); `previous` is undefined on create. */
+export function applyDerivedFields(
+  org: Org,
+  type: string,
+  next: Fields,
+  previous: Fields | undefined,
+  now: string,
+): void {
+  switch (type) {
+    case 'Task': {
+      const closed = taskStatusIsClosed(org, next.Status);
+      const wasClosed = previous?.IsClosed === true;
+      next.IsClosed = closed;
+      // CompletedDateTime: set when saved with a closed status, cleared when reopened, kept while it stays closed.
+      if (closed && !wasClosed) next.CompletedDateTime = now;
+      else if (!closed) next.CompletedDateTime = null;
+      next.IsHighPriority = taskPriorityIsHigh(org, next.Priority);
+      next.AccountId = accountOf(org, next.WhatId) ?? accountOf(org, next.WhoId);
+      break;
+    }
+    case 'Event': {
+      const at = next.StartDateTime ?? next.ActivityDateTime;
+      next.ActivityDate = typeof at === 'string' ? at.slice(0, 10) : null;
+      next.ActivityDateTime = next.StartDateTime ?? next.ActivityDateTime ?? null;
+      next.AccountId = accountOf(org, next.WhatId) ?? accountOf(org, next.WhoId);
+      break;
+    }
+    case 'Opportunity': {
+      const stage = OPPORTUNITY_STAGES.find((s) => s.value === next.StageName);
+      next.IsClosed = stage?.isClosed ?? false;
+      next.IsWon = stage?.isWon ?? false;
+      if ((next.Probability === null || next.Probability === undefined) && stage)
+        next.Probability = stage.probability;
+      break;
+    }
+    case 'Lead':
+    case 'Contact':
+    case 'User':
+      next.Name = [next.FirstName, next.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+      break;
+    default:
+      break;
+  }
+}
