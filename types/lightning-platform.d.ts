@@ -51,7 +51,8 @@ declare module 'lightning/uiRecordApi' {
     apiName?: string;
     fields: Record<string, unknown>;
   }
-  export type WireAdapter = (config: Record<string, unknown>) => void;
+  /** Wire adapters are classes the @wire decorator instantiates (lwc's WireAdapterConstructor). */
+  export type WireAdapter = import('lwc').WireAdapterConstructor;
   export const getRecord: WireAdapter;
   export const getRecords: WireAdapter;
   export const getRecordCreateDefaults: WireAdapter;
@@ -86,7 +87,8 @@ declare module 'lightning/uiObjectInfoApi' {
     url: string;
     values: PicklistValue[];
   }
-  export type WireAdapter = (config: Record<string, unknown>) => void;
+  /** Wire adapters are classes the @wire decorator instantiates (lwc's WireAdapterConstructor). */
+  export type WireAdapter = import('lwc').WireAdapterConstructor;
   export const getObjectInfo: WireAdapter;
   export const getObjectInfos: WireAdapter;
   export const getPicklistValues: WireAdapter;
@@ -106,7 +108,8 @@ declare module 'lightning/graphql' {
   }
   /** Tagged template that parses a GraphQL document for the graphql wire adapter. */
   export function gql(strings: TemplateStringsArray, ...values: unknown[]): unknown;
-  export const graphql: (config: Record<string, unknown>) => void;
+  /** Wire adapter; emits `{ data, errors, refresh }`. */
+  export const graphql: import('lwc').WireAdapterConstructor<Record<string, unknown>, GraphQLResult>;
   export function refreshGraphQL(result: GraphQLResult): Promise<void>;
 }
 
