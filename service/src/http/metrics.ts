@@ -1,0 +1,56 @@
+// Prometheus metrics of one service instance (its own registry, so tests can build several).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  pushedRecords: Counter<'op' | 'result'>;
+  appliedEvents: Counter<'kind'>;
+  salesforceCalls: Counter<'result'>;
+  apiUsage: Gauge<'kind'>;
+}
+
+export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'sia_http_requests_total',
+      help: 'SIA API requests',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'sia_http_request_duration_seconds',
+      help: 'SIA API request duration',
+      labelNames: ['method', 'route'],
+      registers: [registry],
+    }),
+    pushedRecords: new Counter({
+      name: 'sia_sync_pushed_records_total',
+      help: 'Task changes sent to Salesforce',
+      labelNames: ['op', 'result'],
+      registers: [registry],
+    }),
+    appliedEvents: new Counter({
+      name: 'sia_sync_inbound_changes_total',
+      help: 'Salesforce changes processed',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    salesforceCalls: new Counter({
+      name: 'sia_salesforce_calls_total',
+      help: 'Salesforce API calls',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    apiUsage: new Gauge({
+      name: 'sia_salesforce_api_usage',
+      help: 'Sforce-Limit-Info api-usage (used, limit)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+  };
+}
