@@ -1,0 +1,127 @@
+// Turns the literals on the right of a WHERE comparison into typed operands, checking them against the
+// field's type the way Salesforce does ("value of filter criterion for field 'CreatedDate' must be of
+// type dateTime and should not be enclosed in quotes"; "If you specify a dateTime format in a query,
+// you can filter on dateTime fields only" — SOQL reference, Date Formats and Date Literals).
+import type { FieldDef } from '../schema/types.ts';
+import { dateLiteralRange, type DayRange } from './date-literals.ts';
+import { decodeStringLiteral, isDate, isIdShaped, parseDatetime } from './values.ts';
+
+export type Operand =
+  | { kind: 'null' }
+  | { kind: 'string'; text: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'date'; date: string }
+  | { kind: 'datetime'; time: number }
+  | { kind: 'range'; range: DayRange };
+
+/** How a field's values compare. */
+export type ValueKind = 'id' | 'string' | 'boolean' | 'number' | 'date' | 'datetime';
+
+export function valueKind(field: FieldDef): ValueKind {
+  switch (field.type) {
+    case 'id':
+    case 'reference':
+      return 'id';
+    case 'boolean':
+      return 'boolean';
+    case 'int':
+    case 'double':
+    case 'currency':
+    case 'percent':
+      return 'number';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'datetime';
+    default:
+      return 'string';
+  }
+}
+
+/** A literal the field cannot be compared with: the reason, in Salesforce's words, and its error code. */
+export interface OperandProblem {
+  errorCode: 'INVALID_FIELD' | 'MALFORMED_QUERY';
+  reason: string;
+}
+
+export interface LiteralContext {
+  field: FieldDef;
+  like: boolean;
+  now: Date;
+  timeZone: string;
+}
+
+// Type names as describe spells them in the filter-criterion message. 'dateTime' and 'date' are
+// confirmed from real error bodies; the number and boolean wording follows the same pattern.
+const TYPE_WORD: Record<ValueKind, string> = {
+  id: 'string',
+  string: 'string',
+  boolean: 'boolean',
+  number: 'double',
+  date: 'date',
+  datetime: 'dateTime',
+};
+
+function wrongType(field: FieldDef, kind: ValueKind): OperandProblem {
+  const word = field.type === 'int' ? 'int' : TYPE_WORD[kind];
+  const quoting =
+    kind === 'id' || kind === 'string' ? 'should be enclosed in quotes' : 'should not be enclosed in quotes';
+  return {
+    errorCode: 'INVALID_FIELD',
+    reason: `value of filter criterion for field '${field.name}' must be of type ${word} and ${quoting}`,
+  };
+}
+
+const ACCEPTED: Record<ValueKind, readonly string[]> = {
+  id: ['STRING'],
+  string: ['STRING'],
+  boolean: ['BOOLEAN'],
+  number: ['INTEGER', 'DECIMAL', 'INTEGER_WITH_CURRENCY_PREFIX', 'DECIMAL_WITH_CURRENCY_PREFIX'],
+  date: ['DATE', 'DATE_LITERAL', 'DATE_N_LITERAL'],
+  datetime: ['DATETIME', 'DATE_LITERAL', 'DATE_N_LITERAL'],
+};
+
+/** One literal as the parser gives it (`'abc'`, `12`, `TRUE`, `NULL`, `2026-01-01`, `LAST_N_DAYS:3`). */
+export function toOperand(
+  value: string,
+  literalType: string,
+  context: LiteralContext,
+): Operand | OperandProblem {
+  if (literalType === 'NULL') return { kind: 'null' };
+  const kind = valueKind(context.field);
+  if (!ACCEPTED[kind].includes(literalType)) return wrongType(context.field, kind);
+  switch (literalType) {
+    case 'STRING': {
+      const text = decodeStringLiteral(value, context.like);
+      // Salesforce checks id literals before running the query ("invalid ID field: abc").
+      if (kind === 'id' && !context.like && !isIdShaped(text)) {
+        return { errorCode: 'MALFORMED_QUERY', reason: `invalid ID field: ${text}` };
+      }
+      return { kind: 'string', text };
+    }
+    case 'BOOLEAN':
+      return { kind: 'boolean', value: value.toUpperCase() === 'TRUE' };
+    case 'DATE':
+      // "Invalid date: ..." mirrors the documented "Invalid datetime: ..." (Summer '24 release notes).
+      return isDate(value)
+        ? { kind: 'date', date: value }
+        : { errorCode: 'MALFORMED_QUERY', reason: `Invalid date: ${value}` };
+    case 'DATETIME': {
+      const time = parseDatetime(value);
+      return time === undefined
+        ? { errorCode: 'MALFORMED_QUERY', reason: `Invalid datetime: ${value}` }
+        : { kind: 'datetime', time };
+    }
+    case 'DATE_LITERAL':
+    case 'DATE_N_LITERAL':
+      return { kind: 'range', range: dateLiteralRange(value, context.now, context.timeZone) };
+    default:
+      // Numbers, with an ISO currency prefix stripped (USD5000).
+      return { kind: 'number', value: Number(value.replace(/^[A-Za-z]{3}/, '')) };
+  }
+}
+
+export function isOperandProblem(value: Operand | OperandProblem): value is OperandProblem {
+  return 'errorCode' in value;
+}

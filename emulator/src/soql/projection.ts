@@ -1,0 +1,71 @@
+// Shapes matching rows as the REST query resource returns them: `attributes` first, then the selected
+// fields in SELECT order under Salesforce's spelling of their names; a parent relationship becomes a
+// nested record with its own `attributes` (or null when the reference is empty). Dates are
+// YYYY-MM-DD and datetimes 2026-05-06T21:20:00.000+0000.
+import type { FieldDef, RecordSource, Schema, StoredRecord } from '../schema/types.ts';
+import { leafOn, parentRecord, readField, type FieldPath } from './field-paths.ts';
+import { dateValue, datetimeValue, formatDatetime } from './values.ts';
+
+type RestRecord = Record<string, unknown>;
+
+export interface ProjectionContext {
+  schema: Schema;
+  source: RecordSource;
+  apiVersion: string;
+}
+
+function attributes(record: StoredRecord, apiVersion: string): { type: string; url: string } {
+  return { type: record.type, url: `/services/data/v${apiVersion}/sobjects/${record.type}/${record.Id}` };
+}
+
+function outputValue(field: FieldDef, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (field.type === 'datetime') {
+    const time = datetimeValue(value);
+    return time === undefined ? value : formatDatetime(time);
+  }
+  if (field.type === 'date') return dateValue(value) ?? value;
+  return value;
+}
+
+function place(
+  target: RestRecord,
+  record: StoredRecord,
+  path: FieldPath,
+  hop: number,
+  context: ProjectionContext,
+): void {
+  const step = path.hops[hop];
+  if (step === undefined) {
+    // Through a polymorphic reference the leaf is looked up on the parent's own object (Who → Lead).
+    const field = hop === 0 ? path.leaf : leafOn(context.schema, record, path);
+    target[field?.name ?? path.leaf.name] =
+      field === undefined ? null : outputValue(field, readField(record, field));
+    return;
+  }
+  const existing = target[step.relationshipName];
+  if (existing === null) return;
+  const parent = parentRecord(context.source, record, step);
+  if (parent === undefined) {
+    target[step.relationshipName] = null;
+    return;
+  }
+  let nested: RestRecord;
+  if (typeof existing === 'object') {
+    nested = existing as RestRecord;
+  } else {
+    nested = { attributes: attributes(parent, context.apiVersion) };
+    target[step.relationshipName] = nested;
+  }
+  place(nested, parent, path, hop + 1, context);
+}
+
+export function projectRecord(
+  record: StoredRecord,
+  columns: FieldPath[],
+  context: ProjectionContext,
+): RestRecord {
+  const shaped: RestRecord = { attributes: attributes(record, context.apiVersion) };
+  for (const column of columns) place(shaped, record, column, 0, context);
+  return shaped;
+}
