@@ -9,3 +9,28 @@ export async function flushPromises(): Promise<void> {
 export function resetDom(): void {
   while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
 }
+
+type ConfigFilter = (config: Record<string, unknown>) => boolean;
+
+/** The test-only surface of sfdx-lwc-jest's wire adapter stubs (@salesforce/wire-service-jest-util). */
+export interface TestWireAdapter {
+  emit(value: unknown, filterFn?: ConfigFilter): void;
+  getLastConfig(): Record<string, unknown>;
+}
+
+/** LDS adapters (getRecord, getPicklistValues, ...): emit(data) or error(body, status, statusText). */
+export interface LdsTestWireAdapter extends TestWireAdapter {
+  error(body?: unknown, status?: number, statusText?: string): void;
+}
+
+/** lightning/graphql: emit(data) / emitErrors(errors), each optionally with the result's refresh(). */
+export interface GraphQLTestWireAdapter {
+  emit(data: unknown, filterFn?: ConfigFilter, refreshFn?: () => Promise<void>): void;
+  emitErrors(errors: unknown, filterFn?: ConfigFilter, refreshFn?: () => Promise<void>): void;
+  getLastConfig(): Record<string, unknown>;
+}
+
+/** A platform wire adapter import seen through its test stub's surface. */
+export function asTestWireAdapter<T extends TestWireAdapter | GraphQLTestWireAdapter>(adapter: unknown): T {
+  return adapter as T;
+}
