@@ -1,0 +1,330 @@
+import { LightningElement, api, wire } from 'lwc';
+import { gql, graphql, type GraphQLResult } from 'lightning/graphql';
+import { getPicklistValues } from 'lightning/uiObjectInfoApi';
+import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
+import { todayIn, type IsoDate } from 'c/siaDateBuckets';
+import {
+  MASTER_RECORD_TYPE_ID,
+  RefreshCoalescer,
+  SyncNoticeListener,
+  isTaskAction,
+  noticeNamesAny,
+  openStatusFrom,
+  queryResult,
+  saveTaskAction,
+  taskPageFrom,
+  type SyncNotice,
+  type TaskAction,
+  type TaskPage,
+  type TaskRow,
+} from 'c/siaSyncedTaskData';
+
+const DEFAULT_MAX_ROWS = 50;
+const MAX_ROWS_LIMIT = 200;
+const DAY_CHECK_INTERVAL_MS = 60_000;
+
+// Ids are globally unique and carry their object's key prefix, so one filter serves all four
+// record pages: a Lead or Contact id can only match WhoId, an Opportunity id only WhatId, and an
+// Account id WhatId (tasks on the account itself) or AccountId (Task.AccountId is derived from the
+// Who contact or the What opportunity, so the account page also shows its contacts' and deals'
+// tasks, as the standard activity timeline does). SIA_Task_Id__c set = linked to an SIA task.
+// Open and completed tasks are separate aliases so that old completed tasks never crowd open ones
+// out of the row limit.
+const SYNCED_TASKS_QUERY = gql`
+  query siaSyncedTasks($recordId: ID!, $first: Int!) {
+    uiapi {
+      query {
+        openTasks: Task(
+          where: {
+            and: [
+              { SIA_Task_Id__c: { ne: null } }
+              { IsClosed: { eq: false } }
+              {
+                or: [
+                  { WhoId: { eq: $recordId } }
+                  { WhatId: { eq: $recordId } }
+                  { AccountId: { eq: $recordId } }
+                ]
+              }
+            ]
+          }
+          orderBy: { ActivityDate: { order: ASC, nulls: LAST }, Id: { order: ASC } }
+          first: $first
+        ) {
+          totalCount
+          edges {
+            node {
+              ...SiaTaskFields
+            }
+          }
+        }
+        completedTasks: Task(
+          where: {
+            and: [
+              { SIA_Task_Id__c: { ne: null } }
+              { IsClosed: { eq: true } }
+              {
+                or: [
+                  { WhoId: { eq: $recordId } }
+                  { WhatId: { eq: $recordId } }
+                  { AccountId: { eq: $recordId } }
+                ]
+              }
+            ]
+          }
+          orderBy: { ActivityDate: { order: DESC, nulls: LAST }, Id: { order: ASC } }
+          first: $first
+        ) {
+          totalCount
+          edges {
+            node {
+              ...SiaTaskFields
+            }
+          }
+        }
+      }
+    }
+  }
+
+  fragment SiaTaskFields on Task {
+    Id
+    Subject {
+      value
+    }
+    Status {
+      value
+      displayValue
+    }
+    IsClosed {
+      value
+    }
+    Priority {
+      value
+      displayValue
+    }
+    IsHighPriority {
+      value
+    }
+    ActivityDate {
+      value
+    }
+    SIA_Activity_Type__c {
+      value
+      displayValue
+    }
+    WhoId {
+      value
+    }
+    WhatId {
+      value
+    }
+    Who {
+      ... on Contact {
+        Name {
+          value
+        }
+      }
+      ... on Lead {
+        Name {
+          value
+        }
+      }
+    }
+    What {
+      ... on Account {
+        Name {
+          value
+        }
+      }
+      ... on Opportunity {
+        Name {
+          value
+        }
+      }
+    }
+    Owner {
+      ... on User {
+        Name {
+          value
+        }
+      }
+    }
+  }
+`;
+
+/** Synced SIA tasks of a Lead, Contact, Account or Opportunity, grouped by due date. */
+export default class SiaSyncedTasks extends LightningElement {
+  @api recordId?: string;
+  @api objectApiName?: string;
+  /** Design property: leave completed tasks out (LWC boolean public properties default to false). */
+  @api hideCompleted = false;
+  /** Design property: at most this many open (and this many completed) tasks. */
+  @api maxRows = DEFAULT_MAX_ROWS;
+
+  today: IsoDate = todayIn(TIME_ZONE, Date.now());
+  openPage: TaskPage = { rows: [], totalCount: 0 };
+  completedPage: TaskPage = { rows: [], totalCount: 0 };
+  loadErrors: unknown = undefined;
+  actionError: unknown = undefined;
+  savingTaskId: string | null = null;
+  announcement = '';
+  hasLoaded = false;
+  liveUpdatesOff = false;
+
+  private openStatus = openStatusFrom(undefined);
+  private graphqlResult: GraphQLResult | undefined;
+  private dayTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly refresher = new RefreshCoalescer(() => this.refreshTasks());
+  private readonly listener = new SyncNoticeListener((notice) => this.handleNotice(notice));
+
+  get queryVariables(): { recordId: string; first: number } | undefined {
+    if (!this.recordId) return undefined;
+    return { recordId: this.recordId, first: this.rowLimit };
+  }
+
+  get rowLimit(): number {
+    const rows = Math.trunc(Number(this.maxRows));
+    return Number.isFinite(rows) && rows > 0 ? Math.min(rows, MAX_ROWS_LIMIT) : DEFAULT_MAX_ROWS;
+  }
+
+  @wire(graphql, { query: SYNCED_TASKS_QUERY, variables: '$queryVariables' })
+  wiredTasks(result: GraphQLResult): void {
+    this.graphqlResult = result;
+    const { data, errors } = result ?? {};
+    if (errors && errors.length > 0) {
+      this.loadErrors = errors;
+      this.hasLoaded = true;
+      return;
+    }
+    if (data) {
+      this.loadErrors = undefined;
+      this.openPage = taskPageFrom(queryResult(data, 'openTasks'));
+      this.completedPage = taskPageFrom(queryResult(data, 'completedTasks'));
+      this.hasLoaded = true;
+    }
+  }
+
+  @wire(getPicklistValues, { recordTypeId: MASTER_RECORD_TYPE_ID, fieldApiName: TASK_STATUS_FIELD })
+  wiredStatusValues({ data }: { data?: unknown }): void {
+    // Reopening sets the org's default open status; until it is known, the platform default.
+    if (data) this.openStatus = openStatusFrom(data);
+  }
+
+  override connectedCallback(): void {
+    this.listener.start().then(
+      (subscribed) => {
+        this.liveUpdatesOff = !subscribed;
+      },
+      () => {
+        this.liveUpdatesOff = true;
+      },
+    );
+    // The buckets move at the user's midnight, also while the page stays open.
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.dayTimer = setInterval(() => this.checkDayChange(), DAY_CHECK_INTERVAL_MS);
+  }
+
+  override disconnectedCallback(): void {
+    this.listener.stop();
+    if (this.dayTimer !== undefined) clearInterval(this.dayTimer);
+    this.dayTimer = undefined;
+  }
+
+  get showCompleted(): boolean {
+    return !this.hideCompleted;
+  }
+
+  get tasks(): TaskRow[] {
+    return this.showCompleted ? [...this.openPage.rows, ...this.completedPage.rows] : this.openPage.rows;
+  }
+
+  get isLoading(): boolean {
+    return !this.hasLoaded && !this.loadErrors;
+  }
+
+  get isEmpty(): boolean {
+    return this.hasLoaded && !this.loadErrors && this.tasks.length === 0;
+  }
+
+  get hasTasks(): boolean {
+    return this.tasks.length > 0;
+  }
+
+  get cardTitle(): string {
+    return this.hasLoaded ? `SIA Tasks (${this.openPage.totalCount})` : 'SIA Tasks';
+  }
+
+  get emptyMessage(): string {
+    return this.showCompleted
+      ? 'No SIA tasks are linked to this record.'
+      : 'No open SIA tasks are linked to this record.';
+  }
+
+  /** Says so when the row limit cut the list, instead of silently hiding tasks. */
+  get truncationNote(): string {
+    const notes: string[] = [];
+    if (this.openPage.totalCount > this.openPage.rows.length) {
+      notes.push(`Showing ${this.openPage.rows.length} of ${this.openPage.totalCount} open tasks.`);
+    }
+    if (this.showCompleted && this.completedPage.totalCount > this.completedPage.rows.length) {
+      notes.push(
+        `Showing ${this.completedPage.rows.length} of ${this.completedPage.totalCount} completed tasks.`,
+      );
+    }
+    return notes.join(' ');
+  }
+
+  async handleTaskAction(event: CustomEvent<unknown>): Promise<void> {
+    const action = event.detail;
+    if (!isTaskAction(action)) return;
+    this.savingTaskId = action.taskId;
+    this.actionError = undefined;
+    this.announcement = '';
+    try {
+      await saveTaskAction(action, this.openStatus);
+      this.announcement = announcementFor(action);
+    } catch (error) {
+      this.actionError = error;
+      return;
+    } finally {
+      this.savingTaskId = null;
+    }
+    // updateRecord refreshes the cached task, but the GraphQL wire does not re-evaluate its
+    // filters on its own (a completed task would stay in the open list), so ask it to.
+    await this.refresher.request().catch((error: unknown) => {
+      this.loadErrors = error;
+    });
+  }
+
+  handleRetry(): void {
+    this.refresher.request().catch((error: unknown) => {
+      this.loadErrors = error;
+    });
+  }
+
+  private async refreshTasks(): Promise<void> {
+    await this.graphqlResult?.refresh?.();
+  }
+
+  private handleNotice(notice: SyncNotice): void {
+    const ids: (string | null | undefined)[] = [this.recordId];
+    for (const row of [...this.openPage.rows, ...this.completedPage.rows])
+      ids.push(row.id, row.whoId, row.whatId);
+    if (!noticeNamesAny(notice, ids)) return;
+    this.refresher.request().catch((error: unknown) => {
+      this.loadErrors = error;
+    });
+  }
+
+  private checkDayChange(): void {
+    const today = todayIn(TIME_ZONE, Date.now());
+    if (today !== this.today) this.today = today;
+  }
+}
+
+export function announcementFor(action: TaskAction): string {
+  if (action.kind === 'complete') return 'Task completed.';
+  if (action.kind === 'reopen') return 'Task reopened.';
+  return `Due date changed to ${action.activityDate}.`;
+}
