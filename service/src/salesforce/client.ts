@@ -1,0 +1,268 @@
+// The service's one door to Salesforce: a jsforce Connection with the API version pinned, every
+// call tagged `Sforce-Call-Options: client=SIASync` (so change events name us in changeOrigin),
+// tokens re-minted on 401 through refreshFn, Sforce-Limit-Info tracked against the API budget and
+// intermittent failures retried with backoff and jitter.
+import { Connection, type DeletedResult, type UpdatedResult } from 'jsforce';
+import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { SalesforceAuth } from '../config.ts';
+import type { Metrics } from '../http/metrics.ts';
+import { SalesforceApiError, errorCodeOf } from './errors.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.ts';
+import { mintToken, type AccessToken } from './token.ts';
+
+/** The client name in Sforce-Call-Options; change events we caused carry `client=SIASync` in changeOrigin. */
+export const CALL_OPTIONS_CLIENT = 'SIASync';
+
+export interface RecordResult {
+  id: string | null;
+  success: boolean;
+  created?: boolean;
+  errors: { code: string; message: string; fields: string[] }[];
+}
+
+export type SObjectRecord = Record<string, unknown> & { Id?: string };
+
+export interface SalesforceClientOptions {
+  loginUrl: string;
+  instanceUrl?: string | undefined;
+  apiVersion: string;
+  auth: SalesforceAuth;
+  logger: Logger;
+  clock: Clock;
+  metrics?: Metrics | undefined;
+  retry?: Partial<RetryPolicy>;
+  fetch?: typeof fetch;
+}
+
+export interface FayeClient {
+  subscribe(channel: string, listener: (message: unknown) => void): { cancel(): void } & PromiseLike<void>;
+  disconnect?: () => void;
+}
+
+function toRecordResult(raw: unknown): RecordResult {
+  const value = raw as { id?: unknown; success?: unknown; created?: unknown; errors?: unknown };
+  const errors = Array.isArray(value.errors) ? value.errors : [];
+  return {
+    id: typeof value.id === 'string' ? value.id : null,
+    success: value.success === true,
+    ...(typeof value.created === 'boolean' ? { created: value.created } : {}),
+    errors: errors.map((e: unknown) => {
+      const error = e as { statusCode?: unknown; errorCode?: unknown; message?: unknown; fields?: unknown };
+      const code =
+        typeof error.statusCode === 'string'
+          ? error.statusCode
+          : typeof error.errorCode === 'string'
+            ? error.errorCode
+            : 'UNKNOWN_EXCEPTION';
+      return {
+        code,
+        message: typeof error.message === 'string' ? error.message : '',
+        fields: Array.isArray(error.fields)
+          ? error.fields.filter((f): f is string => typeof f === 'string')
+          : [],
+      };
+    }),
+  };
+}
+
+export class SalesforceClient {
+  readonly #options: SalesforceClientOptions;
+  readonly #retry: RetryPolicy;
+  readonly #logger: Logger;
+  #connection: Connection | undefined;
+  #minting: Promise<AccessToken> | undefined;
+  #usage: { used: number; limit: number } | undefined;
+  #budgetPercent: number | null = null;
+  #budgetWarned = false;
+  /** Called after every successful token refresh (streaming clients must be rebuilt then). */
+  onRefresh: () => void = () => undefined;
+  refreshCount = 0;
+
+  constructor(options: SalesforceClientOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ component: 'salesforce' });
+    this.#retry = { ...defaultRetryPolicy, ...options.retry };
+  }
+
+  /** Mints a token (one mint in flight at a time, shared by every caller). */
+  async #token(): Promise<AccessToken> {
+    this.#minting ??= mintToken({
+      loginUrl: this.#options.loginUrl,
+      auth: this.#options.auth,
+      now: this.#options.clock.now(),
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+    }).finally(() => {
+      this.#minting = undefined;
+    });
+    return this.#minting;
+  }
+
+  async connect(): Promise<void> {
+    const token = await withRetry('oauth2/token', this.#retry, () => this.#token());
+    this.#connection = new Connection({
+      instanceUrl: this.#options.instanceUrl ?? token.instanceUrl,
+      accessToken: token.accessToken,
+      version: this.#options.apiVersion,
+      callOptions: { client: CALL_OPTIONS_CLIENT },
+      // Client credentials and JWT bearer have no refresh token: on 401 jsforce calls this once,
+      // waits for it (one refresh in flight) and retries the request with the new token.
+      refreshFn: (_conn, callback) => {
+        this.#token().then(
+          (fresh) => {
+            this.refreshCount += 1;
+            this.#logger.info('access token re-minted after 401');
+            callback(null, fresh.accessToken);
+            this.onRefresh();
+          },
+          (error: unknown) => {
+            callback(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      },
+    });
+  }
+
+  get connection(): Connection {
+    if (!this.#connection) throw new Error('SalesforceClient.connect() was not called');
+    return this.#connection;
+  }
+
+  get accessToken(): string {
+    return this.connection.accessToken ?? '';
+  }
+
+  setBudgetPercent(percent: number | null): void {
+    this.#budgetPercent = percent;
+  }
+
+  apiUsage(): { used: number; limit: number; budgetPercent: number | null } | null {
+    return this.#usage ? { ...this.#usage, budgetPercent: this.#budgetPercent } : null;
+  }
+
+  /** True when the last Sforce-Limit-Info says we spent our share of the daily allowance. */
+  overBudget(): boolean {
+    if (!this.#usage || this.#budgetPercent === null) return false;
+    return this.#usage.used >= (this.#usage.limit * this.#budgetPercent) / 100;
+  }
+
+  #readLimits(): void {
+    const usage = this.#connection?.limitInfo.apiUsage;
+    if (!usage) return;
+    this.#usage = { used: usage.used, limit: usage.limit };
+    this.#options.metrics?.apiUsage.set({ kind: 'used' }, usage.used);
+    this.#options.metrics?.apiUsage.set({ kind: 'limit' }, usage.limit);
+  }
+
+  /** Runs one Salesforce call with retry, limit tracking and metrics. */
+  async call<T>(operation: string, work: (conn: Connection) => Promise<T>): Promise<T> {
+    if (this.overBudget()) {
+      // Near the budget: slow down and say so, never fail the work.
+      if (!this.#budgetWarned)
+        this.#logger.warn(
+          { usage: this.#usage, budgetPercent: this.#budgetPercent },
+          'API budget reached: slowing down',
+        );
+      this.#budgetWarned = true;
+      await this.#retry.sleep(2_000);
+    } else {
+      this.#budgetWarned = false;
+    }
+    try {
+      const result = await withRetry(operation, this.#retry, async () => {
+        try {
+          return await work(this.connection);
+        } finally {
+          this.#readLimits();
+        }
+      });
+      this.#options.metrics?.salesforceCalls.inc({ result: 'ok' });
+      return result;
+    } catch (error) {
+      this.#options.metrics?.salesforceCalls.inc({ result: 'error' });
+      throw error;
+    }
+  }
+
+  async query<T extends SObjectRecord>(soql: string, options: { all?: boolean } = {}): Promise<T[]> {
+    return this.call(`query ${soql.slice(0, 60)}`, async (conn) => {
+      const result = await conn.query<T>(soql, {
+        autoFetch: true,
+        maxFetch: 100_000,
+        scanAll: options.all ?? false,
+      });
+      return result.records;
+    });
+  }
+
+  /** Upserts up to 200 Tasks by SIA_Task_Id__c in one sObject Collections call, allOrNone=false. */
+  async upsertTasks(records: SObjectRecord[]): Promise<RecordResult[]> {
+    if (records.length > 200) throw new RangeError('a collection holds at most 200 records');
+    return this.call('upsert Task collection', async (conn) => {
+      const body = {
+        allOrNone: false,
+        records: records.map((record) => ({ attributes: { type: 'Task' }, ...record })),
+      };
+      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects/Task/SIA_Task_Id__c', body);
+      return raw.map(toRecordResult);
+    });
+  }
+
+  /** Updates up to 200 records by Id in one collection call, allOrNone=false. */
+  async updateRecords(type: string, records: (SObjectRecord & { Id: string })[]): Promise<RecordResult[]> {
+    if (records.length > 200) throw new RangeError('a collection holds at most 200 records');
+    return this.call(`update ${type} collection`, async (conn) => {
+      const body = {
+        allOrNone: false,
+        records: records.map((record) => ({ attributes: { type }, ...record })),
+      };
+      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects', body);
+      return raw.map(toRecordResult);
+    });
+  }
+
+  async createRecords(type: string, records: SObjectRecord[]): Promise<RecordResult[]> {
+    if (records.length > 200) throw new RangeError('a collection holds at most 200 records');
+    return this.call(`create ${type} collection`, async (conn) => {
+      const body = {
+        allOrNone: false,
+        records: records.map((record) => ({ attributes: { type }, ...record })),
+      };
+      const raw = await conn.requestPost<unknown[]>('/composite/sobjects', body);
+      return raw.map(toRecordResult);
+    });
+  }
+
+  /** Deletes up to 200 records in one collection call, allOrNone=false. */
+  async deleteRecords(ids: string[]): Promise<RecordResult[]> {
+    if (ids.length > 200) throw new RangeError('a collection holds at most 200 records');
+    return this.call('delete collection', async (conn) => {
+      const raw = await conn.requestDelete<unknown[]>(
+        `/composite/sobjects?ids=${ids.map(encodeURIComponent).join(',')}&allOrNone=false`,
+      );
+      return raw.map(toRecordResult);
+    });
+  }
+
+  async getUpdated(type: string, start: Date, end: Date): Promise<UpdatedResult> {
+    return this.call(`getUpdated ${type}`, (conn) =>
+      conn.sobject(type).updated(start.toISOString(), end.toISOString()),
+    );
+  }
+
+  async getDeleted(type: string, start: Date, end: Date): Promise<DeletedResult> {
+    return this.call(`getDeleted ${type}`, (conn) =>
+      conn.sobject(type).deleted(start.toISOString(), end.toISOString()),
+    );
+  }
+
+  /** A CometD client on this connection's token with replay from `replayId` and a hook for auth failures. */
+  createStreamingClient(channel: string, replayId: number, onAuthFailure: () => void): FayeClient {
+    const replay = new StreamingExtension.Replay(channel, replayId);
+    const authFailure = new StreamingExtension.AuthFailure(onAuthFailure);
+    return this.connection.streaming.createClient([replay, authFailure]);
+  }
+}
+
+export { SalesforceApiError, errorCodeOf };
