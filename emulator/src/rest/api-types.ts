@@ -1,0 +1,43 @@
+// The REST layer's request/response model: plain values, so Composite can run subrequests through the
+// same routes as top-level requests.
+import type { ApiUsage } from './api-usage.ts';
+import type { QueryCursors } from './query-cursors.ts';
+import type { WriteContext } from '../org/dml.ts';
+import type { Org } from '../org/org.ts';
+import type { SoqlOptions, SoqlResult } from '../soql/types.ts';
+import type { SessionInfo } from '../streaming/types.ts';
+
+export interface ApiRequest {
+  method: string;
+  /** Path after `/services/data/vXX.X`, e.g. `/sobjects/Task/00T...`. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  rawBody: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface PendingPlatformEvent {
+  channel: string;
+  payload: Record<string, unknown>;
+}
+
+export type SoqlRunner = (soql: string, options: SoqlOptions) => SoqlResult;
+
+/** Everything a route needs for one authenticated request. */
+export interface ApiContext {
+  org: Org;
+  session: SessionInfo;
+  /** e.g. '62.0' */
+  version: string;
+  write: WriteContext;
+  platformEvents: PendingPlatformEvent[];
+  runSoql: SoqlRunner;
+  cursors: QueryCursors;
+  usage: ApiUsage;
+}
