@@ -108,8 +108,11 @@ declare module 'lightning/graphql' {
   }
   /** Tagged template that parses a GraphQL document for the graphql wire adapter. */
   export function gql(strings: TemplateStringsArray, ...values: unknown[]): unknown;
-  /** Wire adapter; emits `{ data, errors, refresh }`. */
-  export const graphql: import('lwc').WireAdapterConstructor<Record<string, unknown>, GraphQLResult>;
+  /**
+   * Wire adapter; emits a GraphQLResult (`{ data, errors, refresh }`). Its value type is left to the
+   * wired member, so a component may type `data` as the shape of its own query.
+   */
+  export const graphql: import('lwc').WireAdapterConstructor<Record<string, unknown>>;
   export function refreshGraphQL(result: GraphQLResult): Promise<void>;
 }
 
