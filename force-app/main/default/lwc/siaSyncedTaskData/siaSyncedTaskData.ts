@@ -7,11 +7,16 @@ import TASK_ID_FIELD from '@salesforce/schema/Task.Id';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TASK_ACTIVITY_DATE_FIELD from '@salesforce/schema/Task.ActivityDate';
 import { isIsoDate, type DatedTask, type IsoDate } from 'c/siaDateBuckets';
+import { salesforceTypeToSia, statusCatalog, type SiaTaskType } from 'c/siaTaskMapping';
 
+// The standard TaskStatus values, which the sync service also falls back to. LDS has no TaskStatus
+// (IsClosed) adapter, so the component completes with the standard closed value and reopens with
+// the org's picklist default (see openStatusFrom).
+const STANDARD_STATUSES = statusCatalog();
 /** The closed status a completed SIA task maps to (DESIGN 4.1: "default Completed"). */
-export const COMPLETED_STATUS = 'Completed';
-/** Task.Status when the org's picklist declares no default (the platform default is Not Started). */
-export const FALLBACK_OPEN_STATUS = 'Not Started';
+export const COMPLETED_STATUS = STANDARD_STATUSES.defaultClosed;
+/** Task.Status when the org's picklist declares no default (standard: Not Started). */
+export const FALLBACK_OPEN_STATUS = STANDARD_STATUSES.defaultOpen;
 /** Task record types are optional; the master record type carries the org-wide picklist default. */
 export const MASTER_RECORD_TYPE_ID = '012000000000000AAA';
 
@@ -22,8 +27,8 @@ export interface TaskRow extends DatedTask {
   statusLabel: string;
   priority: string;
   isHighPriority: boolean;
-  /** SIA_Activity_Type__c value: Call, Email, InMail, Custom (or null for a plain task). */
-  activityType: string | null;
+  /** The SIA task type, from SIA_Activity_Type__c or, for imported tasks, TaskSubtype / Type. */
+  activityType: SiaTaskType;
   typeLabel: string;
   typeIcon: string;
   ownerName: string;
@@ -39,13 +44,12 @@ export interface TaskPage {
   totalCount: number;
 }
 
-const TYPE_ICONS: Readonly<Record<string, { icon: string; label: string }>> = {
-  Call: { icon: 'utility:call', label: 'Call' },
-  Email: { icon: 'utility:email', label: 'Email' },
-  InMail: { icon: 'utility:chat', label: 'InMail' },
-  Custom: { icon: 'utility:task', label: 'Custom task' },
+const TYPE_ICONS: Readonly<Record<SiaTaskType, { icon: string; label: string }>> = {
+  call: { icon: 'utility:call', label: 'Call' },
+  email: { icon: 'utility:email', label: 'Email' },
+  inmail: { icon: 'utility:chat', label: 'InMail' },
+  custom: { icon: 'utility:task', label: 'Task' },
 };
-const PLAIN_TASK = { icon: 'utility:task', label: 'Task' };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -78,8 +82,12 @@ function parentName(node: Record<string, unknown>, relationship: string): string
 /** One Task node of the GraphQL answer as a row, or null when the node lacks an Id. */
 export function taskRowFrom(node: unknown): TaskRow | null {
   if (!isObject(node) || typeof node.Id !== 'string') return null;
-  const activityType = stringField(node, 'SIA_Activity_Type__c');
-  const type = (activityType && TYPE_ICONS[activityType]) || PLAIN_TASK;
+  const activityType = salesforceTypeToSia({
+    SIA_Activity_Type__c: stringField(node, 'SIA_Activity_Type__c'),
+    TaskSubtype: stringField(node, 'TaskSubtype'),
+    Type: stringField(node, 'Type'),
+  });
+  const type = TYPE_ICONS[activityType];
   const activityDate = stringField(node, 'ActivityDate');
   const priority = stringField(node, 'Priority') ?? 'Normal';
   return {

@@ -111,7 +111,12 @@ const SYNCED_TASKS_QUERY = gql`
     }
     SIA_Activity_Type__c {
       value
-      displayValue
+    }
+    TaskSubtype {
+      value
+    }
+    Type {
+      value
     }
     WhoId {
       value

@@ -183,8 +183,9 @@ describe('c-sia-synced-tasks', () => {
       expect(icons).toEqual([
         ['utility:email', 'Email'],
         ['utility:chat', 'InMail'],
-        ['utility:task', 'Custom task'],
         ['utility:task', 'Task'],
+        // Imported at the first sync, before it had an SIA type: TaskSubtype Email decides.
+        ['utility:email', 'Email'],
       ]);
 
       const high = rowOf(element, '00THs00000T1bbbAAA');
