@@ -56,6 +56,16 @@ export function findWords(query: string, word: string): TextToken[] {
   return scanTokens(query).filter((token) => token.kind === 'word' && token.text.toLowerCase() === wanted);
 }
 
+/**
+ * Where Salesforce points for an unexpected token: just past the token before it. Real bodies show
+ * it: "SELECT Id, FROM Account" → Column:11 (after the comma), "SELECT Id FROM Account WHERE" →
+ * Column:29, and "... LIKE 'test' OR email ..." → the column right after 'test'.
+ */
+export function unexpectedTokenOffset(query: string, tokenStart: number): number {
+  const before = scanTokens(query.slice(0, tokenStart));
+  return before.at(-1)?.end ?? 0;
+}
+
 // How much of a long line Salesforce echoes above the caret. Inferred from real error bodies
 // (e.g. "...FROM FlowDefinition\n           ^\nERROR at Row:1:Column:12", where the query went on with
 // "WHERE ApiName IN (...)"): whole tokens that start at most 43 characters before the error and end

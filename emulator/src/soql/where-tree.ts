@@ -4,7 +4,7 @@
 // rejects a level that mixes them with "unexpected token: 'OR'" at the second operator (Summer '24
 // release notes; developer.salesforce.com SOQL conditionExpression docs).
 import type { ConditionWithValueQuery, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { errorAt, findWords } from './query-text.ts';
+import { errorAt, findWords, unexpectedTokenOffset } from './query-text.ts';
 
 export type WhereNode =
   | { kind: 'and' | 'or'; children: WhereNode[] }
@@ -71,7 +71,7 @@ export function buildWhereTree(where: WhereClause, soql: string): WhereNode {
         throw errorAt(
           'MALFORMED_QUERY',
           soql,
-          at,
+          unexpectedTokenOffset(soql, at),
           `unexpected token: '${soql.slice(at, at + piece.kind.length)}'`,
         );
       }
