@@ -1,0 +1,143 @@
+// /__emulator/...: the test and demo control surface, guarded by the OAuth client secret
+// (`Authorization: Bearer <secret>` or `X-Emulator-Secret: <secret>`).
+import { timingSafeEqual } from 'node:crypto';
+import { mintRefreshToken } from '../auth/oauth-token.ts';
+import { seedBaseline } from '../org/org.ts';
+import type { EmulatorState } from '../server/emulator-state.ts';
+import { faultSchema } from './faults.ts';
+import { seedRecords, seedRequestSchema } from './seed-records.ts';
+import { z } from 'zod';
+
+export interface AdminResponse {
+  status: number;
+  body?: unknown;
+}
+
+function authorized(state: EmulatorState, headers: Record<string, string | undefined>): boolean {
+  const bearer = headers.authorization?.replace(/^Bearer\s+/i, '');
+  const given = headers['x-emulator-secret'] ?? bearer;
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(state.oauth.clientSecret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function parse(raw: string): unknown {
+  try {
+    return raw.trim() === '' ? {} : (JSON.parse(raw) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function invalid(error: z.ZodError | string): AdminResponse {
+  return {
+    status: 400,
+    body: { error: 'invalid_request', details: typeof error === 'string' ? error : z.treeifyError(error) },
+  };
+}
+
+function reset(state: EmulatorState): void {
+  state.org.store.clear();
+  seedBaseline(state.org);
+  state.org.store.commit();
+  state.usage.reset();
+  state.requestLog.clear();
+  state.faults.clear();
+  state.bus.clear();
+  state.cursors.clear();
+}
+
+const limitsSchema = z.object({
+  max: z.number().int().positive().optional(),
+  used: z.number().int().nonnegative().optional(),
+});
+const refreshSchema = z.object({ username: z.string() });
+
+export function handleAdmin(
+  state: EmulatorState,
+  method: string,
+  path: string,
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+): AdminResponse {
+  if (!authorized(state, headers))
+    return { status: 401, body: { error: 'unauthorized', message: 'admin API needs the client secret' } };
+  const route = `${method} ${path.replace(/\/$/, '')}`;
+  const body = parse(rawBody);
+  if (body === undefined) return invalid('body is not JSON');
+  switch (route) {
+    case 'GET /__emulator/info':
+      return {
+        status: 200,
+        body: {
+          url: state.baseUrl,
+          orgId: state.org.orgId,
+          clientId: state.oauth.clientId,
+          users: state.org.users,
+        },
+      };
+    case 'POST /__emulator/reset':
+      reset(state);
+      return { status: 204 };
+    case 'POST /__emulator/records': {
+      const parsed = seedRequestSchema.safeParse(Array.isArray(body) ? { records: body } : body);
+      if (!parsed.success) return invalid(parsed.error);
+      const result = seedRecords(state.org, parsed.data.records, state.org.users[0]?.id ?? '');
+      return result.ok
+        ? { status: 201, body: { ids: result.ids } }
+        : { status: 400, body: { error: 'invalid_records', records: result.errors } };
+    }
+    case 'GET /__emulator/requests':
+      return { status: 200, body: { requests: state.requestLog.list() } };
+    case 'DELETE /__emulator/requests':
+      state.requestLog.clear();
+      return { status: 204 };
+    case 'GET /__emulator/events':
+      return { status: 200, body: { events: state.bus.all() } };
+    case 'DELETE /__emulator/events':
+      state.bus.clear();
+      return { status: 204 };
+    case 'GET /__emulator/faults':
+      return { status: 200, body: { faults: state.faults.list() } };
+    case 'POST /__emulator/faults': {
+      const parsed = faultSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      return { status: 201, body: state.faults.add(parsed.data) };
+    }
+    case 'DELETE /__emulator/faults':
+      state.faults.clear();
+      return { status: 204 };
+    case 'GET /__emulator/limits':
+      return { status: 200, body: { used: state.usage.used(), max: state.usage.max } };
+    case 'PUT /__emulator/limits': {
+      const parsed = limitsSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      if (parsed.data.max !== undefined) state.usage.max = parsed.data.max;
+      if (parsed.data.used !== undefined) {
+        state.usage.reset();
+        for (let i = 0; i < parsed.data.used; i++) state.usage.tryCount();
+      }
+      return { status: 200, body: { used: state.usage.used(), max: state.usage.max } };
+    }
+    case 'POST /__emulator/refresh-tokens': {
+      const parsed = refreshSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      const user = state.org.users.find(
+        (u) => u.username.toLowerCase() === parsed.data.username.toLowerCase(),
+      );
+      const token =
+        user === undefined
+          ? undefined
+          : mintRefreshToken({ org: state.org, sessions: state.sessions, config: state.oauth }, user.id);
+      return token === undefined
+        ? invalid(`unknown user ${parsed.data.username}`)
+        : { status: 201, body: { refresh_token: token } };
+    }
+    case 'POST /__emulator/sessions/revoke':
+      state.sessions.revokeAll();
+      return { status: 204 };
+    default:
+      return { status: 404, body: { error: 'not_found', message: `no admin route ${route}` } };
+  }
+}

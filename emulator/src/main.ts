@@ -1,0 +1,61 @@
+// npm run emulator -- --port <port> [--data <file>] [--client-id <id>] [--client-secret <secret>]
+//   [--jwt-key <pem file: public key or certificate>] [--daily-api-limit <n>] [--token-ttl <seconds>]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startEmulator, type EmulatorOptions } from './index.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8642' },
+      data: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'jwt-key': { type: 'string' },
+      'daily-api-limit': { type: 'string' },
+      'token-ttl': { type: 'string' },
+    },
+    strict: true,
+  });
+  const options: EmulatorOptions = { port: Number(values.port) };
+  if (!Number.isInteger(options.port) || options.port < 0)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  if (values.data !== undefined) options.dataFile = values.data;
+  if (values['client-id'] !== undefined) options.clientId = values['client-id'];
+  if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
+  if (values['daily-api-limit'] !== undefined) options.dailyApiLimit = Number(values['daily-api-limit']);
+  if (values['token-ttl'] !== undefined) options.tokenTtlSeconds = Number(values['token-ttl']);
+  if (values['jwt-key'] !== undefined) {
+    const pem = readFileSync(values['jwt-key'], 'utf8');
+    if (pem.includes('BEGIN CERTIFICATE')) options.jwtCertificate = pem;
+    else options.jwtPublicKey = pem;
+  }
+  const emulator = await startEmulator(options);
+  const lines = [
+    `Salesforce org emulator listening on ${emulator.url}`,
+    `  instance / login URL: ${emulator.url}`,
+    `  OAuth client id:      ${emulator.clientId}`,
+    `  OAuth client secret:  ${emulator.clientSecret}`,
+    `  org id:               ${emulator.orgId}`,
+    `  data:                 ${options.dataFile ?? '(in memory)'}`,
+    '  users:',
+    ...emulator.users.map((u) => `    ${u.id}  ${u.username}  (${u.firstName} ${u.lastName})`),
+  ];
+  console.log(lines.join('\n'));
+  const stop = (): void => {
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

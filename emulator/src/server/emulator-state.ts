@@ -1,0 +1,24 @@
+// Everything one running emulator holds, passed to the HTTP layer and the admin API.
+import type { FaultInjector } from '../admin/faults.ts';
+import type { RequestLog } from '../admin/request-log.ts';
+import type { OAuthConfig } from '../auth/oauth-token.ts';
+import type { SessionStore } from '../auth/session-store.ts';
+import type { Org } from '../org/org.ts';
+import type { SoqlRunner } from '../rest/api-types.ts';
+import type { ApiUsage } from '../rest/api-usage.ts';
+import type { QueryCursors } from '../rest/query-cursors.ts';
+import type { EventBus } from '../streaming/types.ts';
+
+export interface EmulatorState {
+  org: Org;
+  sessions: SessionStore;
+  usage: ApiUsage;
+  bus: EventBus;
+  cursors: QueryCursors;
+  requestLog: RequestLog;
+  faults: FaultInjector;
+  oauth: OAuthConfig;
+  runSoql: SoqlRunner;
+  /** `http://127.0.0.1:<port>`, known once the server listens. */
+  baseUrl: string;
+}

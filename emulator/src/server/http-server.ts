@@ -1,0 +1,254 @@
+// The emulator's HTTP front: OAuth, identity, the REST data API, CometD and the admin API on one
+// node:http server (CometD needs the raw request and response).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleAdmin } from '../admin/admin-routes.ts';
+import { faultErrorBody, type Fault } from '../admin/faults.ts';
+import { identity, userInfo } from '../auth/identity.ts';
+import { handleTokenRequest } from '../auth/oauth-token.ts';
+import type { ApiContext } from '../rest/api-types.ts';
+import { executeApi } from '../rest/api-router.ts';
+import { isSupportedVersion, versionsList } from '../rest/versions.ts';
+import type { CometdHandler } from '../streaming/index.ts';
+import type { SessionInfo } from '../streaming/types.ts';
+import { callOptionsClient, publishCommitted } from './change-events.ts';
+import type { EmulatorState } from './emulator-state.ts';
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  counted?: boolean;
+}
+
+const INVALID_SESSION: Reply = {
+  status: 401,
+  body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+};
+
+const NOT_FOUND: Reply = {
+  status: 404,
+  body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+};
+
+function headerMap(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(req.headers))
+    out[key] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function bearerToken(headers: Record<string, string | undefined>): string | undefined {
+  const match = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(headers.authorization ?? '');
+  return match?.[1]?.trim();
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload: string | undefined;
+  if (reply.body !== undefined && reply.status !== 204) {
+    payload = JSON.stringify(reply.body);
+    headers['Content-Type'] = 'application/json;charset=UTF-8';
+  }
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface HttpDependencies {
+  state: EmulatorState;
+  cometd: CometdHandler;
+}
+
+function apiCall(
+  state: EmulatorState,
+  session: SessionInfo,
+  version: string,
+  path: string,
+  url: URL,
+  headers: Record<string, string | undefined>,
+  method: string,
+  rawBody: string,
+): Reply {
+  if (!state.usage.tryCount()) {
+    return {
+      status: 403,
+      body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      headers: { 'Sforce-Limit-Info': state.usage.header() },
+    };
+  }
+  const ctx: ApiContext = {
+    org: state.org,
+    session,
+    version,
+    write: { org: state.org, userId: session.userId, changes: [] },
+    platformEvents: [],
+    runSoql: state.runSoql,
+    cursors: state.cursors,
+    usage: state.usage,
+  };
+  let response;
+  try {
+    response = executeApi(
+      ctx,
+      { method, path, query: url.searchParams, headers, rawBody },
+      `${state.baseUrl}/id/${session.orgId}/${session.userId}`,
+    );
+  } catch (error) {
+    state.org.store.commit();
+    console.error('emulator: unexpected error', error);
+    return {
+      status: 500,
+      body: [
+        {
+          errorCode: 'UNKNOWN_EXCEPTION',
+          message:
+            'An unexpected error occurred. Please include this ErrorId if you contact support: 0000000000-00000 (0)',
+        },
+      ],
+      headers: { 'Sforce-Limit-Info': state.usage.header() },
+      counted: true,
+    };
+  }
+  state.org.store.commit();
+  publishCommitted(state.bus, state.org.schema, ctx.write.changes, ctx.platformEvents, {
+    version,
+    client: callOptionsClient(headers['sforce-call-options']),
+    userId: session.userId,
+  });
+  const replyHeaders: Record<string, string> = {
+    'Sforce-Limit-Info': state.usage.header(),
+    ...response.headers,
+  };
+  return { status: response.status, body: response.body, headers: replyHeaders, counted: true };
+}
+
+async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+  const headers = headerMap(req);
+  const rawBody = await readBody(req);
+  if (path === '/services/oauth2/token') {
+    if (method !== 'POST')
+      return { status: 405, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
+    const params = new URLSearchParams(url.search);
+    for (const [key, value] of new URLSearchParams(rawBody)) params.set(key, value);
+    const result = await handleTokenRequest(
+      {
+        org: state.org,
+        sessions: state.sessions,
+        config: state.oauth,
+        baseUrl: state.baseUrl,
+        now: state.org.clock.now(),
+      },
+      params,
+      headers.authorization,
+    );
+    return { status: result.status, body: result.body };
+  }
+  if (path === '/services/data' || path === '/services/data/') return { status: 200, body: versionsList() };
+  const token = bearerToken(headers);
+  const session = token === undefined ? undefined : state.sessions.validate(token);
+  if (path === '/services/oauth2/userinfo') {
+    if (session === undefined) return { status: 403, body: 'Bad_OAuth_Token' };
+    return { status: 200, body: userInfo(state.org, session, state.baseUrl) };
+  }
+  const idMatch = /^\/id\/(00D\w+)\/(005\w+)\/?$/.exec(path);
+  if (idMatch) {
+    if (session === undefined) return { status: 403, body: 'Bad_OAuth_Token' };
+    if (idMatch[2] !== session.userId) return NOT_FOUND;
+    return { status: 200, body: identity(state.org, session, state.baseUrl) };
+  }
+  const dataMatch = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
+  if (dataMatch) {
+    const version = dataMatch[1] ?? '';
+    if (!isSupportedVersion(version)) return NOT_FOUND;
+    if (session === undefined) return INVALID_SESSION;
+    return apiCall(state, session, version, dataMatch[2] ?? '/', url, headers, method, rawBody);
+  }
+  return NOT_FOUND;
+}
+
+/** Applies an injected fault; true when the fault answered (or dropped) the request itself. */
+async function applyFault(
+  state: EmulatorState,
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  if (fault.delayMs !== undefined) await sleep(fault.delayMs);
+  switch (fault.action) {
+    case 'status':
+      send(res, { status: fault.status ?? 500, body: faultErrorBody(fault) });
+      return true;
+    case 'drop':
+      req.socket.destroy();
+      return true;
+    case 'revoke-token': {
+      const token = bearerToken(headerMap(req));
+      if (token !== undefined) state.sessions.revoke(token);
+      return false;
+    }
+    case 'exhaust-allowance':
+      state.usage.exhaust();
+      return false;
+    case 'delay':
+      return false;
+  }
+}
+
+export function createRequestHandler({
+  state,
+  cometd,
+}: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const log = (status: number, counted: boolean): void => {
+      state.requestLog.add({
+        method,
+        path: url.pathname,
+        query: url.search,
+        status,
+        counted,
+        at: state.org.clock.now().toISOString(),
+        durationMs: Date.now() - started,
+      });
+    };
+    try {
+      if (url.pathname.startsWith('/__emulator/')) {
+        const reply = handleAdmin(state, method, url.pathname, headerMap(req), await readBody(req));
+        send(res, reply);
+        return;
+      }
+      const fault = state.faults.take(method, url.pathname);
+      if (fault !== undefined && (await applyFault(state, fault, req, res))) {
+        log(fault.action === 'drop' ? 0 : (fault.status ?? 500), false);
+        return;
+      }
+      if (url.pathname.startsWith('/cometd/')) {
+        await cometd.handle(req, res);
+        log(res.statusCode, false);
+        return;
+      }
+      const reply = await dispatch(state, req, url);
+      send(res, reply);
+      log(reply.status, reply.counted === true);
+    } catch (error) {
+      console.error('emulator: request failed', error);
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred.' }],
+        });
+      log(500, false);
+    }
+  };
+}
