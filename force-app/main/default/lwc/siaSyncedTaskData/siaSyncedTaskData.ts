@@ -6,7 +6,7 @@ import { isEmpEnabled, subscribe, unsubscribe, type EmpSubscription } from 'ligh
 import TASK_ID_FIELD from '@salesforce/schema/Task.Id';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TASK_ACTIVITY_DATE_FIELD from '@salesforce/schema/Task.ActivityDate';
-import { isIsoDate, type DatedTask, type IsoDate } from 'c/siaDateBuckets';
+import { isIsoDate, todayIn, type DatedTask, type IsoDate } from 'c/siaDateBuckets';
 import { salesforceTypeToSia, statusCatalog, type SiaTaskType } from 'c/siaTaskMapping';
 
 // The standard TaskStatus values, which the sync service also falls back to. LDS has no TaskStatus
@@ -161,6 +161,13 @@ export async function saveTaskAction(action: TaskAction, openStatus: string): Pr
   await updateRecord(recordInputFor(action, openStatus));
 }
 
+/** What a screen reader hears once an action is saved (the row may move to another group). */
+export function announcementFor(action: TaskAction): string {
+  if (action.kind === 'complete') return 'Task completed.';
+  if (action.kind === 'reopen') return 'Task reopened.';
+  return `Due date changed to ${action.activityDate}.`;
+}
+
 /** Type guard for the `taskaction` event detail the task list dispatches. */
 export function isTaskAction(value: unknown): value is TaskAction {
   if (!isObject(value) || typeof value.taskId !== 'string' || !value.taskId) return false;
@@ -287,5 +294,48 @@ export class RefreshCoalescer {
       }
     })();
     return this.running;
+  }
+}
+
+/**
+ * Tells when the user's calendar day changes while a page stays open, so Today becomes Overdue
+ * and Tomorrow becomes Today at the user's midnight, not at the next page load.
+ */
+export class DayWatcher {
+  static readonly CHECK_INTERVAL_MS = 60_000;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private today: IsoDate;
+  private readonly timeZone: string;
+  private readonly onChange: (today: IsoDate) => void;
+
+  constructor(timeZone: string, onChange: (today: IsoDate) => void) {
+    this.timeZone = timeZone;
+    this.onChange = onChange;
+    this.today = todayIn(timeZone, Date.now());
+  }
+
+  /** The user's calendar date now. */
+  current(): IsoDate {
+    return this.today;
+  }
+
+  start(): void {
+    this.stop();
+    // A minute's delay at midnight is fine; an exact timer would have to follow DST rules.
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.timer = setInterval(() => this.check(), DayWatcher.CHECK_INTERVAL_MS);
+    this.check();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private check(): void {
+    const today = todayIn(this.timeZone, Date.now());
+    if (today === this.today) return;
+    this.today = today;
+    this.onChange(today);
   }
 }

@@ -3,11 +3,13 @@ import { gql, graphql, type GraphQLResult } from 'lightning/graphql';
 import { getPicklistValues } from 'lightning/uiObjectInfoApi';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
-import { todayIn, type IsoDate } from 'c/siaDateBuckets';
+import type { IsoDate } from 'c/siaDateBuckets';
 import {
+  DayWatcher,
   MASTER_RECORD_TYPE_ID,
   RefreshCoalescer,
   SyncNoticeListener,
+  announcementFor,
   isTaskAction,
   noticeNamesAny,
   openStatusFrom,
@@ -15,14 +17,12 @@ import {
   saveTaskAction,
   taskPageFrom,
   type SyncNotice,
-  type TaskAction,
   type TaskPage,
   type TaskRow,
 } from 'c/siaSyncedTaskData';
 
 const DEFAULT_MAX_ROWS = 50;
 const MAX_ROWS_LIMIT = 200;
-const DAY_CHECK_INTERVAL_MS = 60_000;
 
 // Ids are globally unique and carry their object's key prefix, so one filter serves all four
 // record pages: a Lead or Contact id can only match WhoId, an Opportunity id only WhatId, and an
@@ -167,7 +167,10 @@ export default class SiaSyncedTasks extends LightningElement {
   /** Design property: at most this many open (and this many completed) tasks. */
   @api maxRows = DEFAULT_MAX_ROWS;
 
-  today: IsoDate = todayIn(TIME_ZONE, Date.now());
+  private readonly dayWatcher = new DayWatcher(TIME_ZONE, (today) => {
+    this.today = today;
+  });
+  today: IsoDate = this.dayWatcher.current();
   openPage: TaskPage = { rows: [], totalCount: 0 };
   completedPage: TaskPage = { rows: [], totalCount: 0 };
   loadErrors: unknown = undefined;
@@ -179,7 +182,6 @@ export default class SiaSyncedTasks extends LightningElement {
 
   private openStatus = openStatusFrom(undefined);
   private graphqlResult: GraphQLResult | undefined;
-  private dayTimer: ReturnType<typeof setInterval> | undefined;
   private readonly refresher = new RefreshCoalescer(() => this.refreshTasks());
   private readonly listener = new SyncNoticeListener((notice) => this.handleNotice(notice));
 
@@ -225,15 +227,12 @@ export default class SiaSyncedTasks extends LightningElement {
         this.liveUpdatesOff = true;
       },
     );
-    // The buckets move at the user's midnight, also while the page stays open.
-    // eslint-disable-next-line @lwc/lwc/no-async-operation
-    this.dayTimer = setInterval(() => this.checkDayChange(), DAY_CHECK_INTERVAL_MS);
+    this.dayWatcher.start();
   }
 
   override disconnectedCallback(): void {
     this.listener.stop();
-    if (this.dayTimer !== undefined) clearInterval(this.dayTimer);
-    this.dayTimer = undefined;
+    this.dayWatcher.stop();
   }
 
   get showCompleted(): boolean {
@@ -321,15 +320,4 @@ export default class SiaSyncedTasks extends LightningElement {
       this.loadErrors = error;
     });
   }
-
-  private checkDayChange(): void {
-    const today = todayIn(TIME_ZONE, Date.now());
-    if (today !== this.today) this.today = today;
-  }
-}
-
-export function announcementFor(action: TaskAction): string {
-  if (action.kind === 'complete') return 'Task completed.';
-  if (action.kind === 'reopen') return 'Task reopened.';
-  return `Due date changed to ${action.activityDate}.`;
 }
