@@ -1,0 +1,307 @@
+import { LightningElement, api, wire } from 'lwc';
+import { gql, graphql, type GraphQLResult } from 'lightning/graphql';
+import { getPicklistValues } from 'lightning/uiObjectInfoApi';
+import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
+import USER_ID from '@salesforce/user/Id';
+import { commandCenterRange, isCommandCenterTask, type IsoDate } from 'c/siaDateBuckets';
+import {
+  COMPLETED_STATUS,
+  DayWatcher,
+  MASTER_RECORD_TYPE_ID,
+  RefreshCoalescer,
+  SyncNoticeListener,
+  announcementFor,
+  isTaskAction,
+  noticeNamesAny,
+  openStatusFrom,
+  queryResult,
+  sameId,
+  saveTaskAction,
+  taskPageFrom,
+  type SyncNotice,
+  type TaskPage,
+  type TaskRow,
+} from 'c/siaSyncedTaskData';
+
+const DEFAULT_MAX_ROWS = 100;
+const MAX_ROWS_LIMIT = 200;
+
+// The Command Center rule (DESIGN 4.2): the running user's open synced tasks due today or tomorrow
+// in the user's time zone. The dates are computed here (c/siaDateBuckets, as the service does)
+// rather than with the TODAY/TOMORROW literals, so both sides apply one rule; they are plain
+// dates, compared without any time-zone shift. The fragment matches siaSyncedTasks' (a test
+// keeps them equal) so both lists render the same rows.
+const COMMAND_CENTER_QUERY = gql`
+  query siaCommandCenter($userId: ID!, $from: Date!, $to: Date!, $first: Int!) {
+    uiapi {
+      query {
+        openTasks: Task(
+          where: {
+            and: [
+              { OwnerId: { eq: $userId } }
+              { SIA_Task_Id__c: { ne: null } }
+              { IsClosed: { eq: false } }
+              { ActivityDate: { gte: { value: $from }, lte: { value: $to } } }
+            ]
+          }
+          orderBy: { ActivityDate: { order: ASC }, Id: { order: ASC } }
+          first: $first
+        ) {
+          totalCount
+          edges {
+            node {
+              ...SiaTaskFields
+            }
+          }
+        }
+      }
+    }
+  }
+
+  fragment SiaTaskFields on Task {
+    Id
+    Subject {
+      value
+    }
+    Status {
+      value
+      displayValue
+    }
+    IsClosed {
+      value
+    }
+    Priority {
+      value
+      displayValue
+    }
+    IsHighPriority {
+      value
+    }
+    ActivityDate {
+      value
+    }
+    SIA_Activity_Type__c {
+      value
+    }
+    TaskSubtype {
+      value
+    }
+    Type {
+      value
+    }
+    WhoId {
+      value
+    }
+    WhatId {
+      value
+    }
+    Who {
+      ... on Contact {
+        Name {
+          value
+        }
+      }
+      ... on Lead {
+        Name {
+          value
+        }
+      }
+    }
+    What {
+      ... on Account {
+        Name {
+          value
+        }
+      }
+      ... on Opportunity {
+        Name {
+          value
+        }
+      }
+    }
+    Owner {
+      ... on User {
+        Name {
+          value
+        }
+      }
+    }
+  }
+`;
+
+/** The running user's SIA Command Center in Salesforce: open synced tasks due today and tomorrow. */
+export default class SiaCommandCenter extends LightningElement {
+  /** Design property: at most this many tasks. */
+  @api maxRows = DEFAULT_MAX_ROWS;
+
+  page: TaskPage = { rows: [], totalCount: 0 };
+  /**
+   * Tasks completed here since the page opened. The query drops them, but they stay listed under
+   * Completed so a rep can take back a click with Reopen.
+   */
+  completedHere: TaskRow[] = [];
+  loadErrors: unknown = undefined;
+  actionError: unknown = undefined;
+  savingTaskId: string | null = null;
+  announcement = '';
+  hasLoaded = false;
+  liveUpdatesOff = false;
+
+  private readonly dayWatcher = new DayWatcher(TIME_ZONE, (today) => {
+    this.today = today;
+  });
+  today: IsoDate = this.dayWatcher.current();
+
+  private openStatus = openStatusFrom(undefined);
+  private graphqlResult: GraphQLResult | undefined;
+  private readonly refresher = new RefreshCoalescer(() => this.refreshTasks());
+  private readonly listener = new SyncNoticeListener((notice) => this.handleNotice(notice));
+
+  /** Changes at the user's midnight, which re-runs the query for the new two days. */
+  get queryVariables(): { userId: string; from: IsoDate; to: IsoDate; first: number } {
+    const { from, to } = commandCenterRange(this.today);
+    return { userId: USER_ID, from, to, first: this.rowLimit };
+  }
+
+  get rowLimit(): number {
+    const rows = Math.trunc(Number(this.maxRows));
+    return Number.isFinite(rows) && rows > 0 ? Math.min(rows, MAX_ROWS_LIMIT) : DEFAULT_MAX_ROWS;
+  }
+
+  @wire(graphql, { query: COMMAND_CENTER_QUERY, variables: '$queryVariables' })
+  wiredTasks(result: GraphQLResult): void {
+    this.graphqlResult = result;
+    const { data, errors } = result ?? {};
+    if (errors && errors.length > 0) {
+      this.loadErrors = errors;
+      this.hasLoaded = true;
+      return;
+    }
+    if (data) {
+      this.loadErrors = undefined;
+      this.page = taskPageFrom(queryResult(data, 'openTasks'));
+      this.hasLoaded = true;
+    }
+  }
+
+  @wire(getPicklistValues, { recordTypeId: MASTER_RECORD_TYPE_ID, fieldApiName: TASK_STATUS_FIELD })
+  wiredStatusValues({ data }: { data?: unknown }): void {
+    if (data) this.openStatus = openStatusFrom(data);
+  }
+
+  override connectedCallback(): void {
+    this.listener.start().then(
+      (subscribed) => {
+        this.liveUpdatesOff = !subscribed;
+      },
+      () => {
+        this.liveUpdatesOff = true;
+      },
+    );
+    this.dayWatcher.start();
+  }
+
+  override disconnectedCallback(): void {
+    this.listener.stop();
+    this.dayWatcher.stop();
+  }
+
+  /**
+   * The rows that still belong here: after a save and before the refreshed answer arrives, a
+   * completed or rescheduled task already leaves the open groups. A task open on the server is
+   * shown open even if it was completed here (it was reopened elsewhere since).
+   */
+  get tasks(): TaskRow[] {
+    const open = this.page.rows.filter((row) => isCommandCenterTask(row, this.today));
+    const openIds = new Set(open.map((row) => row.id));
+    return [...open, ...this.completedHere.filter((row) => !openIds.has(row.id))];
+  }
+
+  get isLoading(): boolean {
+    return !this.hasLoaded && !this.loadErrors;
+  }
+
+  /** Nothing left to do today or tomorrow (tasks completed here may still be listed). */
+  get isEmpty(): boolean {
+    return this.hasLoaded && !this.loadErrors && !this.tasks.some((row) => !row.isClosed);
+  }
+
+  get hasTasks(): boolean {
+    return this.tasks.length > 0;
+  }
+
+  get cardTitle(): string {
+    const open = this.tasks.filter((row) => !row.isClosed).length;
+    return this.hasLoaded ? `SIA Command Center (${open})` : 'SIA Command Center';
+  }
+
+  get truncationNote(): string {
+    return this.page.totalCount > this.page.rows.length
+      ? `Showing ${this.page.rows.length} of ${this.page.totalCount} tasks.`
+      : '';
+  }
+
+  async handleTaskAction(event: CustomEvent<unknown>): Promise<void> {
+    const action = event.detail;
+    if (!isTaskAction(action)) return;
+    this.savingTaskId = action.taskId;
+    this.actionError = undefined;
+    this.announcement = '';
+    try {
+      await saveTaskAction(action, this.openStatus);
+      this.announcement = announcementFor(action);
+      this.rememberCompletion(action.kind, action.taskId);
+    } catch (error) {
+      this.actionError = error;
+      return;
+    } finally {
+      this.savingTaskId = null;
+    }
+    // The GraphQL wire does not re-evaluate its filters after updateRecord on its own.
+    await this.refresher.request().catch((error: unknown) => {
+      this.loadErrors = error;
+    });
+  }
+
+  private rememberCompletion(kind: string, taskId: string): void {
+    if (kind === 'reopen') {
+      this.completedHere = this.completedHere.filter((row) => row.id !== taskId);
+      return;
+    }
+    if (kind !== 'complete') return;
+    const row = this.page.rows.find((candidate) => candidate.id === taskId);
+    if (row) {
+      this.completedHere = [
+        ...this.completedHere.filter((other) => other.id !== taskId),
+        { ...row, isClosed: true, statusLabel: COMPLETED_STATUS },
+      ];
+    }
+  }
+
+  handleRetry(): void {
+    this.refresher.request().catch((error: unknown) => {
+      this.loadErrors = error;
+    });
+  }
+
+  private async refreshTasks(): Promise<void> {
+    await this.graphqlResult?.refresh?.();
+  }
+
+  /** A notice for this user, or naming a listed task (e.g. one reassigned away), refreshes. */
+  private handleNotice(notice: SyncNotice): void {
+    const mine = sameId(notice.userId, USER_ID);
+    if (
+      !mine &&
+      !noticeNamesAny(
+        notice,
+        this.page.rows.map((row) => row.id),
+      )
+    )
+      return;
+    this.refresher.request().catch((error: unknown) => {
+      this.loadErrors = error;
+    });
+  }
+}
