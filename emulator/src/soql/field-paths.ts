@@ -59,11 +59,26 @@ function targetObjects(schema: Schema, field: FieldDef): ObjectDef[] {
 }
 
 /**
- * Resolves `path` from `root`. Salesforce queries a polymorphic relationship through its `Name`
- * entity, so an unknown column there is reported "on entity 'Name'".
+ * Resolves `path` from `root`. A leading `prefixes` entry (the FROM object's name or alias) is
+ * dropped unless it is also a relationship name. Salesforce queries a polymorphic relationship
+ * through its `Name` entity, so an unknown column there is reported "on entity 'Name'".
  */
-export function resolvePath(schema: Schema, root: ObjectDef, path: string): FieldPath | PathProblem {
+export function resolvePath(
+  schema: Schema,
+  root: ObjectDef,
+  path: string,
+  prefixes: string[] = [],
+): FieldPath | PathProblem {
   const parts = path.split('.');
+  const [first] = parts;
+  if (
+    parts.length > 1 &&
+    first !== undefined &&
+    prefixes.some((prefix) => prefix.toLowerCase() === first.toLowerCase()) &&
+    relationshipField(root, first) === undefined
+  ) {
+    parts.shift();
+  }
   const leafName = parts.pop() ?? path;
   let objects = [root];
   const hops: RelationshipHop[] = [];

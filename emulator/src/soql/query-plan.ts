@@ -2,17 +2,14 @@
 // field paths, the WHERE tree with typed operands, the ORDER BY terms, LIMIT and OFFSET. Every refusal
 // is Salesforce's: INVALID_TYPE for an unknown object, INVALID_FIELD for an unknown field or
 // relationship, each with the caret block pointing at the word in the query.
-import type {
-  ConditionWithValueQuery,
-  FieldType as SelectItem,
-  OrderByClause,
-  Query,
-} from '@jetstreamapp/soql-parser-js';
+import type { ConditionWithValueQuery, OrderByClause, Query } from '@jetstreamapp/soql-parser-js';
 import { findObject, type ObjectDef } from '../schema/types.ts';
-import { describePathProblem, isPathProblem, resolvePath, type FieldPath } from './field-paths.ts';
+import type { FieldPath } from './field-paths.ts';
 import { isOperandProblem, toOperand, valueKind, type Operand, type ValueKind } from './operands.ts';
-import { errorAt, scanTokens, type TextToken } from './query-text.ts';
-import { SoqlError, type SoqlOptions } from './types.ts';
+import { QueryText, resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
+import { errorAt } from './query-text.ts';
+import { isCountOnly, planColumns } from './select-list.ts';
+import type { SoqlOptions } from './types.ts';
 import type { ComparisonOperator, Filter } from './where-eval.ts';
 import { buildWhereTree, type WhereNode } from './where-tree.ts';
 
@@ -38,144 +35,19 @@ export interface QueryPlan {
   offset?: number;
 }
 
-/** Finds words of the query by clause, so errors can point at the right occurrence. */
-class QueryText {
-  readonly soql: string;
-  private readonly words: TextToken[];
-  private readonly seen = new Map<string, number>();
-
-  constructor(soql: string) {
-    this.soql = soql;
-    this.words = scanTokens(soql);
-  }
-
-  /** Offset of the first keyword `word` after `after`, or undefined. */
-  keyword(word: string, after = -1): number | undefined {
-    const wanted = word.toLowerCase();
-    return this.words.find((token) => token.start > after && token.text.toLowerCase() === wanted)?.start;
-  }
-
-  /** The next occurrence (per clause and text) of `written` after `after`. */
-  locate(written: string, after: number): TextToken | undefined {
-    const wanted = written.toLowerCase();
-    const key = `${after}:${wanted}`;
-    const skip = this.seen.get(key) ?? 0;
-    this.seen.set(key, skip + 1);
-    const found = this.words.filter((token) => token.start > after && token.text.toLowerCase() === wanted);
-    return found[skip] ?? found[0];
-  }
-
-  /** The value token after a located field and its operator (`'abc'` in `Subject = 'abc'`). */
-  valueAfter(field: TextToken | undefined): number | undefined {
-    if (field === undefined) return undefined;
-    const operatorWords = new Set([
-      '=',
-      '!=',
-      '<>',
-      '<',
-      '<=',
-      '>',
-      '>=',
-      'like',
-      'in',
-      'not',
-      'includes',
-      'excludes',
-      '(',
-    ]);
-    return this.words.find(
-      (token) => token.start >= field.end && !operatorWords.has(token.text.toLowerCase()),
-    )?.start;
-  }
-}
-
-function unsupported(feature: string): never {
-  throw new SoqlError('MALFORMED_QUERY', `The emulator does not support ${feature} in SOQL`);
-}
-
-function resolveOrFail(
-  text: QueryText,
-  object: ObjectDef,
-  written: string,
-  after: number,
-  options: SoqlOptions,
-) {
-  const resolved = resolvePath(options.schema, object, written);
-  const token = text.locate(written, after);
-  if (isPathProblem(resolved)) {
-    throw errorAt('INVALID_FIELD', text.soql, token?.start ?? after, describePathProblem(resolved));
-  }
-  return { path: resolved, token };
-}
-
-function isCountOnly(fields: SelectItem[]): boolean {
-  const [first] = fields;
-  return (
-    fields.length === 1 &&
-    first?.type === 'FieldFunctionExpression' &&
-    first.functionName.toUpperCase() === 'COUNT' &&
-    first.parameters.length === 0
-  );
-}
-
-function planColumns(
-  text: QueryText,
-  object: ObjectDef,
-  fields: SelectItem[],
-  options: SoqlOptions,
-): FieldPath[] {
-  const selectAt = text.keyword('SELECT') ?? 0;
-  const columns: FieldPath[] = [];
-  const chosen = new Set<string>();
-  for (const item of fields) {
-    if (item.type === 'FieldSubquery') unsupported('relationship subqueries');
-    if (item.type === 'FieldTypeof') unsupported('TYPEOF');
-    if (item.type === 'FieldFunctionExpression') unsupported(`${item.functionName}() in the field list`);
-    const written =
-      item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
-    const { path, token } = resolveOrFail(text, object, written, selectAt, options);
-    if ('alias' in item && typeof item.alias === 'string' && item.alias !== '') {
-      // Salesforce's grammar accepts an alias after any field but only aggregates may carry one.
-      throw errorAt(
-        'MALFORMED_QUERY',
-        text.soql,
-        token?.start ?? selectAt,
-        'Only aggregate expressions use field aliasing',
-      );
-    }
-    const key = [...path.hops.map((hop) => hop.relationshipName), path.leaf.name].join('.').toLowerCase();
-    if (chosen.has(key)) {
-      // Documented in the SOQL reference (FIELDS()): 400 INVALID_FIELD "duplicate field selected: Id".
-      throw new SoqlError('INVALID_FIELD', `duplicate field selected: ${written}`);
-    }
-    chosen.add(key);
-    columns.push(path);
-  }
-  return columns;
-}
-
 function literalList<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
 
-function planComparison(
-  text: QueryText,
-  object: ObjectDef,
-  condition: ConditionWithValueQuery,
-  whereAt: number,
-  options: SoqlOptions,
-): PlanNode {
+function planComparison(context: PlanContext, condition: ConditionWithValueQuery, whereAt: number): PlanNode {
   if ('valueQuery' in condition) unsupported('semi-join subqueries');
   if (!('field' in condition)) unsupported('functions in WHERE');
-  const { path, token } = resolveOrFail(text, object, condition.field, whereAt, options);
+  const { text, options } = context;
+  const { path, token } = resolveOrFail(context, condition.field, whereAt);
   if (!path.leaf.filterable) {
-    throw errorAt(
-      'INVALID_FIELD',
-      text.soql,
-      token?.start ?? whereAt,
-      `field '${path.leaf.name}' can not be filtered in a query call`,
-    );
+    const reason = `field '${path.leaf.name}' can not be filtered in a query call`;
+    throw errorAt('INVALID_FIELD', text.soql, token?.start ?? whereAt, reason);
   }
   const operator = condition.operator as ComparisonOperator;
   const values = literalList(condition.value);
@@ -199,44 +71,26 @@ function planComparison(
   };
 }
 
-function planWhere(
-  text: QueryText,
-  object: ObjectDef,
-  node: WhereNode,
-  whereAt: number,
-  options: SoqlOptions,
-): PlanNode {
+function planWhere(context: PlanContext, node: WhereNode, whereAt: number): PlanNode {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return {
-        kind: node.kind,
-        children: node.children.map((child) => planWhere(text, object, child, whereAt, options)),
-      };
+      return { kind: node.kind, children: node.children.map((child) => planWhere(context, child, whereAt)) };
     case 'not':
-      return { kind: 'not', child: planWhere(text, object, node.child, whereAt, options) };
+      return { kind: 'not', child: planWhere(context, node.child, whereAt) };
     default:
-      return planComparison(text, object, node.comparison, whereAt, options);
+      return planComparison(context, node.comparison, whereAt);
   }
 }
 
-function planOrderBy(
-  text: QueryText,
-  object: ObjectDef,
-  clauses: OrderByClause[],
-  options: SoqlOptions,
-): OrderTerm[] {
-  const orderAt = text.keyword('ORDER', text.keyword('FROM')) ?? 0;
+function planOrderBy(context: PlanContext, clauses: OrderByClause[]): OrderTerm[] {
+  const orderAt = context.text.keyword('ORDER', context.text.keyword('FROM')) ?? 0;
   return clauses.map((clause) => {
     if (!('field' in clause)) unsupported('functions in ORDER BY');
-    const { path, token } = resolveOrFail(text, object, clause.field, orderAt, options);
+    const { path, token } = resolveOrFail(context, clause.field, orderAt);
     if (!path.leaf.sortable) {
-      throw errorAt(
-        'INVALID_FIELD',
-        text.soql,
-        token?.start ?? orderAt,
-        `field '${path.leaf.name}' can not be sorted in a query call`,
-      );
+      const reason = `field '${path.leaf.name}' can not be sorted in a query call`;
+      throw errorAt('INVALID_FIELD', context.text.soql, token?.start ?? orderAt, reason);
     }
     const descending = clause.order === 'DESC';
     // Salesforce's default: ascending puts nulls first, descending puts them last.
@@ -269,14 +123,14 @@ export function planQuery(soql: string, query: Query, options: SoqlOptions): Que
   if (query.groupBy !== undefined || query.having !== undefined) unsupported('GROUP BY and HAVING');
   if (query.usingScope !== undefined) unsupported('USING SCOPE');
   if (query.withDataCategory !== undefined) unsupported('WITH DATA CATEGORY');
+  const prefixes = [object.name, ...(query.sObjectAlias === undefined ? [] : [query.sObjectAlias])];
+  const context: PlanContext = { text, object, options, prefixes };
   const fields = query.fields ?? [];
   const isCount = isCountOnly(fields);
-  const columns = isCount ? [] : planColumns(text, object, fields, options);
+  const columns = isCount ? [] : planColumns(context, fields, query.limit);
   const whereAt = text.keyword('WHERE', text.keyword('FROM')) ?? 0;
   const where =
-    query.where === undefined
-      ? undefined
-      : planWhere(text, object, buildWhereTree(query.where, soql), whereAt, options);
-  const orderBy = planOrderBy(text, object, literalList(query.orderBy), options);
+    query.where === undefined ? undefined : planWhere(context, buildWhereTree(query.where, soql), whereAt);
+  const orderBy = planOrderBy(context, literalList(query.orderBy));
   return { object, isCount, columns, where, orderBy, limit: query.limit, offset: query.offset };
 }

@@ -1,0 +1,97 @@
+// The SELECT list: plain fields, parent-relationship paths and FIELDS(ALL | STANDARD | CUSTOM),
+// resolved to the columns each row will carry, in order.
+import type { FieldType as SelectItem } from '@jetstreamapp/soql-parser-js';
+import type { FieldPath } from './field-paths.ts';
+import { resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
+import { errorAt } from './query-text.ts';
+import { SoqlError } from './types.ts';
+
+/** `SELECT COUNT() FROM ...`: the count alone, no rows. */
+export function isCountOnly(fields: SelectItem[]): boolean {
+  const [first] = fields;
+  return (
+    fields.length === 1 &&
+    first?.type === 'FieldFunctionExpression' &&
+    first.functionName.toUpperCase() === 'COUNT' &&
+    first.parameters.length === 0
+  );
+}
+
+/**
+ * FIELDS(ALL), FIELDS(CUSTOM) and FIELDS(STANDARD) as the schema lists the object's fields. ALL and
+ * CUSTOM need a LIMIT of at most 200: "The SOQL FIELDS function must have a LIMIT of at most 200"
+ * (MALFORMED_QUERY; SOQL reference, FIELDS()).
+ */
+function expandFields(context: PlanContext, selector: string, limit: number | undefined): string[] {
+  const which = selector.toUpperCase();
+  if (which !== 'ALL' && which !== 'CUSTOM' && which !== 'STANDARD') unsupported(`FIELDS(${selector})`);
+  if (which !== 'STANDARD' && (limit === undefined || limit > 200)) {
+    throw new SoqlError('MALFORMED_QUERY', 'The SOQL FIELDS function must have a LIMIT of at most 200');
+  }
+  return [...context.object.fields.values()]
+    .filter((field) => which === 'ALL' || field.custom === (which === 'CUSTOM'))
+    .map((field) => field.name);
+}
+
+/** Each select item as [written in the query, path to resolve]. */
+function selectedPaths(
+  context: PlanContext,
+  item: SelectItem,
+  limit: number | undefined,
+): [string, string][] {
+  switch (item.type) {
+    case 'Field':
+      if ('alias' in item && typeof item.alias === 'string' && item.alias !== '') {
+        // Salesforce's grammar accepts an alias after any field, but only aggregates may carry one.
+        const at = context.text.locate(item.field, context.text.keyword('SELECT') ?? 0)?.start ?? 0;
+        throw errorAt(
+          'MALFORMED_QUERY',
+          context.text.soql,
+          at,
+          'Only aggregate expressions use field aliasing',
+        );
+      }
+      return [
+        ['rawValue' in item && typeof item.rawValue === 'string' ? item.rawValue : item.field, item.field],
+      ];
+    case 'FieldRelationship': {
+      // The parser has already dropped a FROM alias (`t.Who.Name`) from `relationships`.
+      const path = [...item.relationships, item.field].join('.');
+      return [[item.rawValue ?? path, path]];
+    }
+    case 'FieldFunctionExpression': {
+      const [selector] = item.parameters;
+      if (item.functionName.toUpperCase() === 'FIELDS' && typeof selector === 'string') {
+        return expandFields(context, selector, limit).map((name) => [name, name]);
+      }
+      return unsupported(`${item.rawValue ?? item.functionName} in the field list`);
+    }
+    case 'FieldSubquery':
+      return unsupported('relationship subqueries');
+    default:
+      return unsupported('TYPEOF');
+  }
+}
+
+export function planColumns(
+  context: PlanContext,
+  fields: SelectItem[],
+  limit: number | undefined,
+): FieldPath[] {
+  const selectAt = context.text.keyword('SELECT') ?? 0;
+  const columns: FieldPath[] = [];
+  const chosen = new Set<string>();
+  for (const item of fields) {
+    for (const [written, resolveAs] of selectedPaths(context, item, limit)) {
+      const { path } = resolveOrFail(context, written, selectAt, resolveAs);
+      const key = [...path.hops.map((hop) => hop.relationshipName), path.leaf.name].join('.').toLowerCase();
+      if (chosen.has(key)) {
+        // SOQL reference (FIELDS()): 400 INVALID_FIELD "duplicate field selected: Id".
+        throw new SoqlError('INVALID_FIELD', `duplicate field selected: ${path.leaf.name}`);
+      }
+      chosen.add(key);
+      columns.push(path);
+    }
+  }
+  return columns;
+}
