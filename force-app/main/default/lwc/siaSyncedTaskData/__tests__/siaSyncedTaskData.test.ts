@@ -1,0 +1,353 @@
+import { isEmpEnabled, subscribe, unsubscribe } from 'lightning/empApi';
+import { updateRecord } from 'lightning/uiRecordApi';
+import {
+  COMPLETED_STATUS,
+  DayWatcher,
+  FALLBACK_OPEN_STATUS,
+  RefreshCoalescer,
+  SYNC_NOTICE_CHANNEL,
+  SyncNoticeListener,
+  announcementFor,
+  compareTaskRows,
+  isTaskAction,
+  noticeFrom,
+  noticeNamesAny,
+  openStatusFrom,
+  queryResult,
+  recordInputFor,
+  sameId,
+  saveTaskAction,
+  taskPageFrom,
+  taskRowFrom,
+  type SyncNotice,
+  type TaskRow,
+} from 'c/siaSyncedTaskData';
+import { flushPromises } from 'sia-test-utils';
+import taskNode from './data/taskNode.json';
+
+describe('task rows from the GraphQL answer', () => {
+  it('maps every field a row shows, preferring display values for picklists', () => {
+    expect(taskRowFrom(taskNode)).toEqual({
+      id: '00THs00000T3aaaAAA',
+      subject: 'Call back about the SSO question',
+      statusLabel: 'In Progress',
+      priority: 'Hoch',
+      isHighPriority: true,
+      activityDate: '2026-03-12',
+      isClosed: false,
+      activityType: 'call',
+      typeLabel: 'Call',
+      typeIcon: 'utility:call',
+      ownerName: 'Sam Seller',
+      relatedName: 'Priya Natarajan',
+      whoId: '003Hs00001Kk4PqIAJ',
+      whatId: '006Hs00000Mm2NnIAJ',
+    });
+  });
+
+  it('copes with missing and null fields (field-level security can hide any of them)', () => {
+    expect(taskRowFrom({ Id: '00THs00000T3bbbAAA', Who: null, What: { Name: { value: 'Acme' } } })).toEqual({
+      id: '00THs00000T3bbbAAA',
+      subject: '(no subject)',
+      statusLabel: '',
+      priority: 'Normal',
+      isHighPriority: false,
+      activityDate: null,
+      isClosed: false,
+      activityType: 'custom',
+      typeLabel: 'Task',
+      typeIcon: 'utility:task',
+      ownerName: '',
+      relatedName: 'Acme',
+      whoId: null,
+      whatId: null,
+    });
+  });
+
+  it('takes the type from TaskSubtype when SIA has not typed the task yet', () => {
+    const imported = { ...taskNode, SIA_Activity_Type__c: { value: null }, TaskSubtype: { value: 'Email' } };
+    expect(taskRowFrom(imported)).toMatchObject({
+      activityType: 'email',
+      typeIcon: 'utility:email',
+      typeLabel: 'Email',
+    });
+    const inMail = { ...taskNode, SIA_Activity_Type__c: { value: 'InMail' }, TaskSubtype: { value: 'Task' } };
+    expect(taskRowFrom(inMail)).toMatchObject({
+      activityType: 'inmail',
+      typeIcon: 'utility:chat',
+      typeLabel: 'InMail',
+    });
+  });
+
+  it('treats a non-date ActivityDate as no due date instead of guessing', () => {
+    const odd = { ...taskNode, ActivityDate: { value: '2026-03-12T00:00:00.000Z' } };
+    expect(taskRowFrom(odd)!.activityDate).toBeNull();
+  });
+
+  it('rejects nodes without an Id', () => {
+    expect(taskRowFrom({ Subject: { value: 'x' } })).toBeNull();
+    expect(taskRowFrom(null)).toBeNull();
+  });
+
+  it('reads a connection, skipping broken edges, and never reports fewer matches than rows', () => {
+    const connection = { totalCount: 0, edges: [{ node: taskNode }, { node: {} }, null, { cursor: 'x' }] };
+    const page = taskPageFrom(connection);
+    expect(page.rows.map((row) => row.id)).toEqual(['00THs00000T3aaaAAA']);
+    expect(page.totalCount).toBe(1);
+    expect(taskPageFrom(undefined)).toEqual({ rows: [], totalCount: 0 });
+    expect(taskPageFrom({ totalCount: 7, edges: [{ node: taskNode }] }).totalCount).toBe(7);
+  });
+
+  it('finds an alias under data.uiapi.query', () => {
+    const data = { uiapi: { query: { openTasks: { edges: [] } } } };
+    expect(queryResult(data, 'openTasks')).toEqual({ edges: [] });
+    expect(queryResult(data, 'completedTasks')).toBeUndefined();
+    expect(queryResult({ uiapi: null }, 'openTasks')).toBeUndefined();
+  });
+
+  it('orders high priority first, then by subject', () => {
+    const row = (subject: string, isHighPriority: boolean) => ({
+      ...taskRowFrom(taskNode)!,
+      subject,
+      isHighPriority,
+    });
+    const rows: TaskRow[] = [row('b', false), row('c', true), row('a', false)];
+    expect(rows.sort(compareTaskRows).map((r) => r.subject)).toEqual(['c', 'a', 'b']);
+  });
+});
+
+describe('task actions', () => {
+  afterEach(() => jest.clearAllMocks());
+
+  it('uses the standard closed and open statuses shared with the service', () => {
+    expect(COMPLETED_STATUS).toBe('Completed');
+    expect(FALLBACK_OPEN_STATUS).toBe('Not Started');
+  });
+
+  it('reads the default open status from the Status picklist, never a closed one', () => {
+    expect(openStatusFrom({ defaultValue: { value: 'Open', label: 'Open' } })).toBe('Open');
+    expect(openStatusFrom({ defaultValue: null })).toBe('Not Started');
+    expect(openStatusFrom({ defaultValue: { value: 'Completed' } })).toBe('Not Started');
+    expect(openStatusFrom(undefined)).toBe('Not Started');
+  });
+
+  it('builds the updateRecord input of each action', () => {
+    expect(recordInputFor({ kind: 'complete', taskId: '00T1' }, 'Open')).toEqual({
+      fields: { Id: '00T1', Status: 'Completed' },
+    });
+    expect(recordInputFor({ kind: 'reopen', taskId: '00T1' }, 'Open')).toEqual({
+      fields: { Id: '00T1', Status: 'Open' },
+    });
+    expect(
+      recordInputFor({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-11-01' }, 'Open'),
+    ).toEqual({
+      fields: { Id: '00T1', ActivityDate: '2026-11-01' },
+    });
+    expect(() =>
+      recordInputFor({ kind: 'reschedule', taskId: '00T1', activityDate: '11/01/2026' }, 'Open'),
+    ).toThrow(RangeError);
+  });
+
+  it('saves through updateRecord and passes its failure on', async () => {
+    jest.mocked(updateRecord).mockResolvedValueOnce({ apiName: 'Task', id: '00T1', fields: {} });
+    await saveTaskAction({ kind: 'complete', taskId: '00T1' }, 'Not Started');
+    expect(updateRecord).toHaveBeenCalledWith({ fields: { Id: '00T1', Status: 'Completed' } });
+
+    const failure = { body: { message: 'locked' } };
+    jest.mocked(updateRecord).mockRejectedValueOnce(failure);
+    await expect(saveTaskAction({ kind: 'reopen', taskId: '00T1' }, 'Not Started')).rejects.toBe(failure);
+  });
+
+  it('accepts only well-formed action details', () => {
+    expect(isTaskAction({ kind: 'complete', taskId: '00T1' })).toBe(true);
+    expect(isTaskAction({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-03-01' })).toBe(true);
+    expect(isTaskAction({ kind: 'reschedule', taskId: '00T1', activityDate: '' })).toBe(false);
+    expect(isTaskAction({ kind: 'delete', taskId: '00T1' })).toBe(false);
+    expect(isTaskAction({ kind: 'complete', taskId: '' })).toBe(false);
+    expect(isTaskAction('complete')).toBe(false);
+  });
+
+  it('announces what was saved', () => {
+    expect(announcementFor({ kind: 'complete', taskId: '00T1' })).toBe('Task completed.');
+    expect(announcementFor({ kind: 'reopen', taskId: '00T1' })).toBe('Task reopened.');
+    expect(announcementFor({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-03-01' })).toBe(
+      'Due date changed to 2026-03-01.',
+    );
+  });
+});
+
+describe('sync notices', () => {
+  const message = (payload: Record<string, unknown>) => ({
+    channel: SYNC_NOTICE_CHANNEL,
+    data: { payload, event: { replayId: 1 } },
+  });
+
+  it('reads user, ids and kind from the event payload', () => {
+    expect(
+      noticeFrom(
+        message({
+          User_Id__c: '005Hs00000A1b2cIAB',
+          Record_Ids__c: ' 00THs00000T3aaaAAA ,003Hs00001Kk4Pq,,x',
+          Kind__c: 'Error',
+        }),
+      ),
+    ).toEqual({
+      userId: '005Hs00000A1b2cIAB',
+      recordIds: ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq'],
+      kind: 'Error',
+    });
+    expect(noticeFrom(message({}))).toEqual({ userId: null, recordIds: [], kind: null });
+    expect(noticeFrom({ data: null })).toBeNull();
+  });
+
+  it('compares ids on their 15-character form', () => {
+    expect(sameId('003Hs00001Kk4PqIAJ', '003Hs00001Kk4Pq')).toBe(true);
+    expect(sameId('003Hs00001Kk4PqIAJ', '003Hs00001Kk4PQIAJ')).toBe(false);
+    expect(sameId('003Hs00001Kk4Pq', null)).toBe(false);
+    expect(sameId('short', 'short')).toBe(false);
+  });
+
+  it('tells whether a notice names any of some ids', () => {
+    const notice: SyncNotice = {
+      userId: null,
+      recordIds: ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq'],
+      kind: 'Applied',
+    };
+    expect(noticeNamesAny(notice, ['003Hs00001Kk4PqIAJ'])).toBe(true);
+    expect(noticeNamesAny(notice, [null, undefined, '00THs00000T3aaa'])).toBe(true);
+    expect(noticeNamesAny(notice, ['001Hs00000Zz9YxIAB', ''])).toBe(false);
+  });
+});
+
+describe('SyncNoticeListener', () => {
+  let deliver: ((message: unknown) => void) | undefined;
+
+  beforeEach(() => {
+    deliver = undefined;
+    jest.mocked(isEmpEnabled).mockResolvedValue(true);
+    jest.mocked(subscribe).mockImplementation((channel, replayId, callback) => {
+      deliver = callback as (message: unknown) => void;
+      return Promise.resolve({ id: 'sub', channel, replayId });
+    });
+    jest.mocked(unsubscribe).mockResolvedValue({});
+  });
+
+  afterEach(() => jest.clearAllMocks());
+
+  it('subscribes from the tip and hands on parsed notices until stopped', async () => {
+    const notices: SyncNotice[] = [];
+    const listener = new SyncNoticeListener((notice) => notices.push(notice));
+
+    await expect(listener.start()).resolves.toBe(true);
+    expect(subscribe).toHaveBeenCalledWith('/event/SIA_Sync_Notice__e', -1, expect.any(Function));
+    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaAAA', Kind__c: 'Applied' } } });
+    deliver!('not an event');
+    expect(notices).toEqual([{ userId: null, recordIds: ['00THs00000T3aaaAAA'], kind: 'Applied' }]);
+
+    listener.stop();
+    await flushPromises();
+    expect(unsubscribe).toHaveBeenCalledWith({ id: 'sub', channel: SYNC_NOTICE_CHANNEL, replayId: -1 });
+    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaAAA' } } });
+    expect(notices).toHaveLength(1);
+  });
+
+  it('does not subscribe where empApi is unavailable', async () => {
+    jest.mocked(isEmpEnabled).mockResolvedValue(false);
+    const listener = new SyncNoticeListener(() => undefined);
+    await expect(listener.start()).resolves.toBe(false);
+    expect(subscribe).not.toHaveBeenCalled();
+  });
+
+  it('does not subscribe when stopped while checking availability', async () => {
+    const listener = new SyncNoticeListener(() => undefined);
+    const started = listener.start();
+    listener.stop();
+    await expect(started).resolves.toBe(false);
+    expect(subscribe).not.toHaveBeenCalled();
+  });
+
+  it('swallows an unsubscribe failure on the way out', async () => {
+    jest.mocked(unsubscribe).mockRejectedValue(new Error('CometD disconnected'));
+    const listener = new SyncNoticeListener(() => undefined);
+    await listener.start();
+    listener.stop();
+    await flushPromises();
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('RefreshCoalescer', () => {
+  it('runs once per request when requests do not overlap', async () => {
+    const refresh = jest.fn<Promise<void>, []>().mockResolvedValue(undefined);
+    const coalescer = new RefreshCoalescer(refresh);
+    await coalescer.request();
+    await coalescer.request();
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
+  it('folds requests made during a refresh into one more refresh', async () => {
+    const finishers: (() => void)[] = [];
+    const refresh = jest.fn(() => new Promise<void>((resolve) => finishers.push(resolve)));
+    const coalescer = new RefreshCoalescer(refresh);
+
+    const first = coalescer.request();
+    const second = coalescer.request();
+    const third = coalescer.request();
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    finishers.shift()!();
+    await flushPromises();
+    expect(refresh).toHaveBeenCalledTimes(2);
+    finishers.shift()!();
+    await first;
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes a failure on and recovers for the next request', async () => {
+    const refresh = jest
+      .fn<Promise<void>, []>()
+      .mockRejectedValueOnce(new Error('offline'))
+      .mockResolvedValue(undefined);
+    const coalescer = new RefreshCoalescer(refresh);
+    await expect(coalescer.request()).rejects.toThrow('offline');
+    await expect(coalescer.request()).resolves.toBeUndefined();
+  });
+});
+
+describe('DayWatcher', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it("reports the day change at the zone's midnight, once", () => {
+    jest.setSystemTime(new Date('2026-11-02T04:58:00Z')); // 23:58 EST on 2026-11-01 (the 25-hour day)
+    const days: string[] = [];
+    const watcher = new DayWatcher('America/New_York', (today) => days.push(today));
+    expect(watcher.current()).toBe('2026-11-01');
+
+    watcher.start();
+    jest.advanceTimersByTime(60_000);
+    expect(days).toEqual([]);
+    jest.advanceTimersByTime(60_000); // 00:00 on 2026-11-02
+    expect(days).toEqual(['2026-11-02']);
+    jest.advanceTimersByTime(10 * 60_000);
+    expect(days).toEqual(['2026-11-02']);
+    expect(watcher.current()).toBe('2026-11-02');
+
+    watcher.stop();
+    jest.setSystemTime(new Date('2026-11-04T12:00:00Z'));
+    jest.advanceTimersByTime(5 * 60_000);
+    expect(days).toEqual(['2026-11-02']);
+  });
+
+  it('catches up at start when the day changed before it was started', () => {
+    jest.setSystemTime(new Date('2026-03-08T09:59:00Z')); // 23:59 on 2026-03-08 in Pacific/Kiritimati (UTC+14)
+    const days: string[] = [];
+    const watcher = new DayWatcher('Pacific/Kiritimati', (today) => days.push(today));
+    jest.setSystemTime(new Date('2026-03-08T10:00:00Z'));
+    watcher.start();
+    expect(days).toEqual(['2026-03-09']);
+    watcher.stop();
+  });
+});
