@@ -188,6 +188,15 @@ function rowFromNode(node: SettingsNode): SettingsRow {
   return row;
 }
 
+/** The user's Scope_Key__c; an Id that is not a Salesforce Id (a local preview's) is used as it is. */
+function caseSafeUserKey(userId: string): string {
+  try {
+    return toCaseSafeId(userId);
+  } catch {
+    return userId;
+  }
+}
+
 function displayValue(key: SettingKey, setting: EffectiveSetting<unknown>): string {
   const { value } = setting;
   if (typeof value === 'boolean') return value ? 'On' : 'Off';
@@ -201,7 +210,7 @@ function displayValue(key: SettingKey, setting: EffectiveSetting<unknown>): stri
 export default class SiaSyncSettings extends LightningElement {
   readonly isAdmin: boolean = HAS_SIA_SYNC_ADMIN === true;
   /** Scope_Key__c of the running user's row: their 18-character Id, as CASESAFEID() writes it. */
-  private readonly userKey: string = toCaseSafeId(USER_ID);
+  private readonly userKey: string = caseSafeUserKey(USER_ID);
 
   scope: SettingsScope = 'user';
   orgRow: SettingsRow | null = null;
@@ -479,10 +488,10 @@ export default class SiaSyncSettings extends LightningElement {
     return isTaskSyncOn(this.draftMode);
   }
 
+  /** When the sync in effect was switched on; lightning-formatted-date-time shows it in the user's time zone. */
   get syncSince(): string {
     const at = this.effective.taskSyncEnabledAt.value;
-    if (!at || !isTaskSyncOn(this.effective.taskSyncMode.value)) return '';
-    return `Task sync has been on since ${new Date(at).toLocaleString()}.`;
+    return at && isTaskSyncOn(this.effective.taskSyncMode.value) ? at : '';
   }
 
   get hasSyncSince(): boolean {

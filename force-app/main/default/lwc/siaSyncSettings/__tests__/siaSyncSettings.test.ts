@@ -135,7 +135,11 @@ describe('c-sia-sync-settings (My account)', () => {
     const rules = root.querySelector('.first-sync-rules')!.textContent!;
     expect(rules).toMatch(/created or updated in the last 24 hours are imported/);
     expect(rules).toMatch(/already have in SIA are not pushed/);
-    expect(root.querySelector('.sync-since')!.textContent).toMatch(/^Task sync has been on since /);
+    expect(root.querySelector('.sync-since')!.textContent).toMatch(/^\s*Task sync has been on since/);
+    const since = root.querySelector('.sync-since lightning-formatted-date-time') as HTMLElement & {
+      value: string;
+    };
+    expect(since.value).toBe('2026-11-20T14:30:00.000Z');
 
     await change(root, 'Task_Sync_Mode__c', { value: 'DoNotSync' });
     expect(root.querySelector('.mode-explanation')!.textContent).toMatch(/nothing is imported or pushed/);
