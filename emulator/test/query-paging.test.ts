@@ -79,9 +79,9 @@ describe('query and queryAll paging', () => {
         { message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' },
       ]);
       const conn = await connect(emulator);
-      await assert.rejects(conn.query('SELECT Id FROM Nope'), { name: 'INVALID_TYPE' });
-      await assert.rejects(conn.query('SELECT Nope FROM Task'), { name: 'INVALID_FIELD' });
-      await assert.rejects(conn.query('SELECT FROM Task WHERE'), { name: 'MALFORMED_QUERY' });
+      await assert.rejects(async () => conn.query('SELECT Id FROM Nope'), { name: 'INVALID_TYPE' });
+      await assert.rejects(async () => conn.query('SELECT Nope FROM Task'), { name: 'INVALID_FIELD' });
+      await assert.rejects(async () => conn.query('SELECT FROM Task WHERE'), { name: 'MALFORMED_QUERY' });
     });
   });
 });
