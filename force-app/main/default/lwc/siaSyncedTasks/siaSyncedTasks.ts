@@ -22,6 +22,13 @@ import {
 } from 'c/siaSyncedTaskData';
 
 const DEFAULT_MAX_ROWS = 50;
+/** How the empty state names the record; an account also rolls up its contacts' and deals' tasks. */
+const RECORD_NOUNS: Readonly<Record<string, string>> = {
+  Lead: 'lead',
+  Contact: 'contact',
+  Account: 'account, its contacts or its opportunities',
+  Opportunity: 'opportunity',
+};
 const MAX_ROWS_LIMIT = 200;
 
 // Ids are globally unique and carry their object's key prefix, so one filter serves all four
@@ -260,9 +267,8 @@ export default class SiaSyncedTasks extends LightningElement {
   }
 
   get emptyMessage(): string {
-    return this.showCompleted
-      ? 'No SIA tasks are linked to this record.'
-      : 'No open SIA tasks are linked to this record.';
+    const tasks = this.showCompleted ? 'SIA tasks' : 'open SIA tasks';
+    return `No ${tasks} are linked to this ${RECORD_NOUNS[this.objectApiName ?? ''] ?? 'record'}.`;
   }
 
   /** Says so when the row limit cut the list, instead of silently hiding tasks. */

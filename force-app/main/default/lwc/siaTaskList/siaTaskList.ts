@@ -118,7 +118,27 @@ export default class SiaTaskList extends LightningElement {
   }
 
   handleSaveDueDate(event: Event): void {
-    const taskId = this.taskIdOf(event);
+    this.saveDueDate(this.taskIdOf(event));
+  }
+
+  handleCancelDueDate(event: Event): void {
+    this.closeEditor(this.taskIdOf(event));
+  }
+
+  /** Escape cancels; Enter in the date field saves, as in a one-field form. */
+  handleEditorKeydown(event: KeyboardEvent): void {
+    const taskId = this.editingTaskId;
+    if (!taskId) return;
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.closeEditor(taskId);
+    } else if (event.key === 'Enter' && (event.target as HTMLElement | null)?.tagName === 'LIGHTNING-INPUT') {
+      event.preventDefault();
+      this.saveDueDate(taskId);
+    }
+  }
+
+  private saveDueDate(taskId: string): void {
     const input = this.template?.querySelector<DateInput>(`lightning-input[data-task-id="${taskId}"]`);
     if (!isIsoDate(this.draftDate)) {
       input?.setCustomValidity('Enter a due date.');
@@ -127,17 +147,6 @@ export default class SiaTaskList extends LightningElement {
     }
     this.dispatchAction({ kind: 'reschedule', taskId, activityDate: this.draftDate });
     this.closeEditor(taskId);
-  }
-
-  handleCancelDueDate(event: Event): void {
-    this.closeEditor(this.taskIdOf(event));
-  }
-
-  handleEditorKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      this.closeEditor(this.editingTaskId ?? '');
-    }
   }
 
   private closeEditor(taskId: string): void {

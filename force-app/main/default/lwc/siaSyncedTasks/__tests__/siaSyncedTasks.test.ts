@@ -264,10 +264,26 @@ describe('c-sia-synced-tasks', () => {
       await flushPromises();
 
       expect(root(element).querySelector('.empty')!.textContent).toBe(
-        'No SIA tasks are linked to this record.',
+        'No SIA tasks are linked to this contact.',
       );
       expect(root(element).querySelector('c-sia-task-list')).toBeNull();
       expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe('SIA Tasks (0)');
+    });
+
+    it('names the record kind in the empty state, an account with its contacts and deals', async () => {
+      const element = createElement('c-sia-synced-tasks', { is: SiaSyncedTasks });
+      element.recordId = '001Hs00000Zz9YxIAB';
+      element.objectApiName = 'Account';
+      element.hideCompleted = true;
+      document.body.appendChild(element);
+      graphqlAdapter.emit(noTasks, undefined, refresh);
+      await flushPromises();
+
+      // One query serves every object: an account id matches WhatId or the derived AccountId.
+      expect(graphqlAdapter.getLastConfig().variables).toEqual({ recordId: '001Hs00000Zz9YxIAB', first: 50 });
+      expect(root(element).querySelector('.empty')!.textContent).toBe(
+        'No open SIA tasks are linked to this account, its contacts or its opportunities.',
+      );
     });
 
     it('says how many tasks the row limit left out', async () => {

@@ -6,6 +6,13 @@ import taskRows from './data/taskRows.json';
 
 const rows = taskRows as TaskRow[];
 
+/** The lightning-input stub's public surface used here. */
+interface DateInputStub extends HTMLElement {
+  value: string;
+  setCustomValidity(message: string): void;
+  reportValidity(): boolean;
+}
+
 type Props = Partial<
   Pick<SiaTaskList, 'tasks' | 'today' | 'showCompleted' | 'showOwner' | 'showRelated' | 'savingTaskId'>
 >;
@@ -109,6 +116,51 @@ describe('c-sia-task-list', () => {
       { kind: 'reschedule', taskId: '00THs00000T4aaaAAA', activityDate: '2026-04-01' },
     ]);
     expect(element.shadowRoot!.querySelector('lightning-input')).toBeNull();
+  });
+
+  it('saves with Enter in the date field and cancels with Escape', async () => {
+    const { element, actions } = mount();
+    await flushPromises();
+
+    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    await flushPromises();
+    let input = element.shadowRoot!.querySelector<HTMLElement & { value: string }>('lightning-input')!;
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await flushPromises();
+    expect(element.shadowRoot!.querySelector('lightning-input')).toBeNull();
+    expect(actions).toEqual([]);
+
+    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    await flushPromises();
+    input = element.shadowRoot!.querySelector<HTMLElement & { value: string }>('lightning-input')!;
+    input.value = '2026-03-12';
+    input.dispatchEvent(new CustomEvent('change'));
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await flushPromises();
+    expect(actions).toEqual([
+      { kind: 'reschedule', taskId: '00THs00000T4aaaAAA', activityDate: '2026-03-12' },
+    ]);
+    expect(element.shadowRoot!.querySelector('lightning-input')).toBeNull();
+  });
+
+  it('asks for a date instead of saving an empty one', async () => {
+    const { element, actions } = mount();
+    await flushPromises();
+
+    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    await flushPromises();
+    const input = element.shadowRoot!.querySelector<DateInputStub>('lightning-input')!;
+    const setCustomValidity = jest.spyOn(input, 'setCustomValidity');
+    const reportValidity = jest.spyOn(input, 'reportValidity');
+    input.value = '';
+    input.dispatchEvent(new CustomEvent('change'));
+    button(element, '00THs00000T4aaaAAA', 'save-due-date').click();
+    await flushPromises();
+
+    expect(actions).toEqual([]);
+    expect(setCustomValidity).toHaveBeenLastCalledWith('Enter a due date.');
+    expect(reportValidity).toHaveBeenCalled();
+    expect(element.shadowRoot!.querySelector('lightning-input')).not.toBeNull();
   });
 
   it('opens only one editor at a time', async () => {
