@@ -31,7 +31,7 @@ const MAX_ROWS_LIMIT = 200;
 // in the user's time zone. The dates are computed here (c/siaDateBuckets, as the service does)
 // rather than with the TODAY/TOMORROW literals, so both sides apply one rule; they are plain
 // dates, compared without any time-zone shift. The fragment matches siaSyncedTasks' (a test
-// keeps them equal) so both lists render the same rows.
+// keeps them equal, @optional display fields included) so both lists render the same rows.
 const COMMAND_CENTER_QUERY = gql`
   query siaCommandCenter($userId: ID!, $from: Date!, $to: Date!, $first: Int!) {
     uiapi {
@@ -61,42 +61,42 @@ const COMMAND_CENTER_QUERY = gql`
 
   fragment SiaTaskFields on Task {
     Id
-    Subject {
+    Subject @optional {
       value
     }
-    Status {
+    Status @optional {
       value
       displayValue
     }
     IsClosed {
       value
     }
-    Priority {
+    Priority @optional {
       value
       displayValue
     }
-    IsHighPriority {
+    IsHighPriority @optional {
       value
     }
     ActivityDate {
       value
     }
-    SIA_Activity_Type__c {
+    SIA_Activity_Type__c @optional {
       value
     }
-    TaskSubtype {
+    TaskSubtype @optional {
       value
     }
-    Type {
+    Type @optional {
       value
     }
-    WhoId {
+    WhoId @optional {
       value
     }
-    WhatId {
+    WhatId @optional {
       value
     }
-    Who {
+    Who @optional {
       ... on Contact {
         Name {
           value
@@ -108,7 +108,7 @@ const COMMAND_CENTER_QUERY = gql`
         }
       }
     }
-    What {
+    What @optional {
       ... on Account {
         Name {
           value
@@ -120,7 +120,7 @@ const COMMAND_CENTER_QUERY = gql`
         }
       }
     }
-    Owner {
+    Owner @optional {
       ... on User {
         Name {
           value

@@ -37,7 +37,9 @@ const MAX_ROWS_LIMIT = 200;
 // Who contact or the What opportunity, so the account page also shows its contacts' and deals'
 // tasks, as the standard activity timeline does). SIA_Task_Id__c set = linked to an SIA task.
 // Open and completed tasks are separate aliases so that old completed tasks never crowd open ones
-// out of the row limit.
+// out of the row limit. Display fields are @optional (lightning/graphql, API 65+): one the user
+// cannot read comes back missing instead of failing the whole query; Id, ActivityDate and IsClosed
+// stay required because the grouping needs them.
 const SYNCED_TASKS_QUERY = gql`
   query siaSyncedTasks($recordId: ID!, $first: Int!) {
     uiapi {
@@ -96,42 +98,42 @@ const SYNCED_TASKS_QUERY = gql`
 
   fragment SiaTaskFields on Task {
     Id
-    Subject {
+    Subject @optional {
       value
     }
-    Status {
+    Status @optional {
       value
       displayValue
     }
     IsClosed {
       value
     }
-    Priority {
+    Priority @optional {
       value
       displayValue
     }
-    IsHighPriority {
+    IsHighPriority @optional {
       value
     }
     ActivityDate {
       value
     }
-    SIA_Activity_Type__c {
+    SIA_Activity_Type__c @optional {
       value
     }
-    TaskSubtype {
+    TaskSubtype @optional {
       value
     }
-    Type {
+    Type @optional {
       value
     }
-    WhoId {
+    WhoId @optional {
       value
     }
-    WhatId {
+    WhatId @optional {
       value
     }
-    Who {
+    Who @optional {
       ... on Contact {
         Name {
           value
@@ -143,7 +145,7 @@ const SYNCED_TASKS_QUERY = gql`
         }
       }
     }
-    What {
+    What @optional {
       ... on Account {
         Name {
           value
@@ -155,7 +157,7 @@ const SYNCED_TASKS_QUERY = gql`
         }
       }
     }
-    Owner {
+    Owner @optional {
       ... on User {
         Name {
           value
