@@ -57,4 +57,6 @@ export interface ChangeEventInput {
   changeOrigin: string;
   transactionKey: string;
   sequenceNumber: number;
+  /** System change number of the transaction; defaults to one derived from commitTimestamp. */
+  commitNumber?: number;
 }

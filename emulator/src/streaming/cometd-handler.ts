@@ -1,0 +1,364 @@
+// Salesforce's Streaming API endpoint, `/cometd/<version>`: a Bayeux long-polling server with the
+// replay extension, OAuth on every request and Salesforce's error strings. Hand-written rather
+// than built on Faye's server because replay positions are per client and per channel here, and
+// Faye's engine has no notion of them.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../schema/types.ts';
+import {
+  BROWSER_COOKIE,
+  ERRORS,
+  LONG_POLLING,
+  MAX_REQUEST_BYTES,
+  META,
+  SALESFORCE_CONNECT_TIMEOUT_MS,
+  parseBayeuxBatch,
+  replyTo,
+  requestedReplayId,
+  type BayeuxReply,
+  type BayeuxRequest,
+} from './bayeux-protocol.ts';
+import { ClientSession } from './client-session.ts';
+import type { EventBus, SessionInfo, SessionValidator } from './types.ts';
+
+export interface CometdHandlerOptions {
+  bus: EventBus;
+  sessions: SessionValidator;
+  /** Whether a subscription channel exists in the org (`/event/X__e`, `/data/TaskChangeEvent`, ...). */
+  isKnownChannel: (channel: string) => boolean;
+  clock: Clock;
+  /** How long a /meta/connect waits for events before answering empty; Salesforce: 110 s. */
+  connectHoldMs?: number;
+  /**
+   * A client that sends nothing for this long after a connect reply loses its session and gets
+   * `403::Unknown client` (Salesforce expects the reconnect within 40 s). Clock time.
+   */
+  sessionTimeoutMs?: number;
+}
+
+export interface CometdHandler {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Answers every waiting connect and stops delivering; the HTTP server is closed by its owner. */
+  close(): Promise<void>;
+}
+
+/** Oldest API version whose Streaming API endpoint supports durable (replayable) subscriptions. */
+const MIN_VERSION = 37;
+const EXAMPLE_VERSION = '66.0';
+const DEFAULT_SESSION_TIMEOUT_MS = 40_000;
+
+type Authentication = { user: SessionInfo; token: string } | { failure: string };
+
+interface RequestContext {
+  auth: Authentication;
+  /** BAYEUX_BROWSER cookie the request carried. */
+  browserCookie: string | undefined;
+  /** Set by a handshake that had to mint a browser id. */
+  newBrowserId?: string;
+}
+
+export function createCometdHandler(options: CometdHandlerOptions): CometdHandler {
+  const { bus, sessions, isKnownChannel, clock } = options;
+  const holdMs = options.connectHoldMs ?? SALESFORCE_CONNECT_TIMEOUT_MS;
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  const clients = new Map<string, ClientSession>();
+  const connectAdvice = { interval: 0, timeout: holdMs, reconnect: 'retry' };
+  let closed = false;
+
+  const stopDelivery = bus.onEvent((event) => {
+    for (const client of clients.values()) client.enqueue([event]);
+  });
+
+  const now = (): number => clock.now().getTime();
+
+  function dropIdleClients(): void {
+    for (const [clientId, client] of clients) {
+      if (!client.isHolding && now() - client.lastSeen > sessionTimeoutMs) clients.delete(clientId);
+    }
+  }
+
+  function dropClient(client: ClientSession): void {
+    clients.delete(client.clientId);
+    client.releaseHeld();
+  }
+
+  function handshake(message: BayeuxRequest, context: RequestContext): BayeuxReply {
+    if ('failure' in context.auth) {
+      return replyTo(message, {
+        successful: false,
+        error: ERRORS.handshakeDenied,
+        ext: { sfdc: { failureReason: context.auth.failure } },
+        advice: { reconnect: 'none' },
+      });
+    }
+    let browserId = context.browserCookie ?? context.newBrowserId;
+    if (browserId === undefined) {
+      browserId = randomBytes(16).toString('hex');
+      context.newBrowserId = browserId;
+    }
+    const client = new ClientSession({ userId: context.auth.user.userId, browserId, now: now() });
+    clients.set(client.clientId, client);
+    return replyTo(message, {
+      successful: true,
+      clientId: client.clientId,
+      version: '1.0',
+      minimumVersion: '1.0',
+      supportedConnectionTypes: [LONG_POLLING],
+      advice: connectAdvice,
+      ext: { replay: true, 'payload.format': true },
+    });
+  }
+
+  /** The session a message belongs to, or the reply refusing it. */
+  function clientOf(message: BayeuxRequest, context: RequestContext): ClientSession | BayeuxReply {
+    const client = message.clientId === undefined ? undefined : clients.get(message.clientId);
+    if ('failure' in context.auth) {
+      if (client !== undefined) dropClient(client);
+      return authenticationFailure(message, context.auth.failure);
+    }
+    if (client === undefined) {
+      return replyTo(message, {
+        successful: false,
+        error: ERRORS.unknownClient,
+        advice: { reconnect: 'handshake', interval: 0 },
+      });
+    }
+    if (context.browserCookie !== client.browserId) {
+      return replyTo(message, { successful: false, error: ERRORS.noCookie(client.clientId) });
+    }
+    if (context.auth.user.userId !== client.userId) {
+      return replyTo(message, { successful: false, error: ERRORS.userMismatch });
+    }
+    client.lastSeen = now();
+    return client;
+  }
+
+  async function connect(message: BayeuxRequest, client: ClientSession, context: RequestContext) {
+    if (message.connectionType !== LONG_POLLING) {
+      return [
+        replyTo(message, {
+          successful: false,
+          error: ERRORS.invalidConnectionType(message.connectionType ?? ''),
+        }),
+      ];
+    }
+    // Faye asks for an immediate answer (advice.timeout 0) when the connect shares a batch.
+    const answerNow = !client.connected || client.hasQueued || message.advice?.timeout === 0;
+    client.connected = true;
+    if (!answerNow) {
+      await new Promise<void>((resolve) => {
+        const release = (): void => {
+          clearTimeout(timer);
+          client.clearHeld(release);
+          resolve();
+        };
+        const timer = setTimeout(release, holdMs);
+        client.hold(release);
+      });
+      // Salesforce re-validates the token while a client is connected.
+      if (!closed && clients.get(client.clientId) === client && 'token' in context.auth) {
+        if (sessions.validate(context.auth.token) === undefined) {
+          dropClient(client);
+          return [authenticationFailure(message, ERRORS.authenticationInvalid)];
+        }
+      }
+    }
+    client.lastSeen = now();
+    return [...client.takeQueued(), replyTo(message, { successful: true, advice: connectAdvice })];
+  }
+
+  function subscribe(message: BayeuxRequest, client: ClientSession): BayeuxReply {
+    const channel = message.subscription;
+    const refuse = (error: string): BayeuxReply =>
+      replyTo(message, {
+        successful: false,
+        error,
+        ...(channel === undefined ? {} : { subscription: channel }),
+      });
+    if (channel === undefined || channel === '') return refuse(ERRORS.channelMissing);
+    if (!channel.startsWith('/')) return refuse(ERRORS.channelNoSlash);
+    if (!isKnownChannel(channel)) return refuse(ERRORS.unknownChannel(channel));
+
+    const replayId = requestedReplayId(message, channel);
+    if (replayId === undefined) return refuse(ERRORS.invalidReplayId(String(replayOf(message, channel))));
+    const retained = bus.since(channel, -2);
+    const newest = retained.at(-1)?.replayId;
+    let cursor: number;
+    if (replayId === -1) {
+      cursor = newest ?? 0;
+    } else if (replayId === -2) {
+      cursor = 0;
+    } else {
+      // A stored id must still be in the retention window: an event that was purged (or never
+      // existed) cannot be resumed from.
+      const oldest = retained[0]?.replayId;
+      if (oldest === undefined || newest === undefined || replayId < oldest || replayId > newest) {
+        return refuse(ERRORS.invalidReplayId(replayId));
+      }
+      cursor = replayId;
+    }
+    client.dropChannel(channel);
+    client.subscriptions.set(channel, cursor);
+    client.enqueue(retained);
+    return replyTo(message, { successful: true, subscription: channel });
+  }
+
+  function unsubscribe(message: BayeuxRequest, client: ClientSession): BayeuxReply {
+    const channel = message.subscription;
+    if (channel === undefined || channel === '') {
+      return replyTo(message, { successful: false, error: ERRORS.channelMissing });
+    }
+    client.dropChannel(channel);
+    return replyTo(message, { successful: true, subscription: channel });
+  }
+
+  function disconnect(message: BayeuxRequest): BayeuxReply {
+    const client = message.clientId === undefined ? undefined : clients.get(message.clientId);
+    if (client === undefined) return replyTo(message, { successful: false, error: ERRORS.unknownClient });
+    dropClient(client);
+    return replyTo(message, { successful: true });
+  }
+
+  async function dispatch(message: BayeuxRequest, context: RequestContext): Promise<BayeuxReply[]> {
+    if (message.channel === META.handshake) return [handshake(message, context)];
+    if (message.channel === META.disconnect) return [disconnect(message)];
+    const client = clientOf(message, context);
+    if (!(client instanceof ClientSession)) return [client];
+    switch (message.channel) {
+      case META.connect:
+        return connect(message, client, context);
+      case META.subscribe:
+        return [subscribe(message, client)];
+      case META.unsubscribe:
+        return [unsubscribe(message, client)];
+      default:
+        return [replyTo(message, { successful: false, error: ERRORS.restrictedChannel })];
+    }
+  }
+
+  return {
+    async handle(req, res) {
+      const messages = await readMessages(req, res, closed);
+      if (messages === undefined) return;
+      const versionError = checkVersion(req.url ?? '');
+      if (versionError !== undefined) {
+        sendJson(
+          res,
+          messages.map((message) => replyTo(message, { successful: false, error: versionError })),
+        );
+        return;
+      }
+
+      dropIdleClients();
+      const context: RequestContext = {
+        auth: authenticate(req.headers.authorization, sessions),
+        browserCookie: cookieValue(req.headers.cookie, BROWSER_COOKIE),
+      };
+      const replies: BayeuxReply[] = [];
+      // In order: a batch may hold a handshake followed by messages that use its client id.
+      for (const message of messages) replies.push(...(await dispatch(message, context)));
+      const headers: Record<string, string> = {};
+      if (context.newBrowserId !== undefined) {
+        headers['Set-Cookie'] = `${BROWSER_COOKIE}=${context.newBrowserId}; Path=/; HttpOnly`;
+      }
+      sendJson(res, replies, headers);
+    },
+
+    close() {
+      closed = true;
+      stopDelivery();
+      for (const client of [...clients.values()]) dropClient(client);
+      return Promise.resolve();
+    },
+  };
+}
+
+function authenticationFailure(message: BayeuxRequest, failure: string): BayeuxReply {
+  return replyTo(message, { successful: false, error: failure, advice: { reconnect: 'none', interval: 0 } });
+}
+
+/** jsforce sends `Authorization: OAuth <token>`; `Bearer` is accepted as the REST API does. */
+function authenticate(header: string | undefined, sessions: SessionValidator): Authentication {
+  const token = /^(?:OAuth|Bearer)\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (token === undefined) return { failure: ERRORS.requiresAuthentication };
+  const user = sessions.validate(token);
+  return user === undefined ? { failure: ERRORS.authenticationInvalid } : { user, token };
+}
+
+function checkVersion(url: string): string | undefined {
+  const path = url.split('?')[0] ?? '';
+  const version = /^\/cometd\/?([^/]*)\/?$/.exec(path)?.[1] ?? '';
+  if (version === '') return ERRORS.versionMissing(EXAMPLE_VERSION);
+  if (!/^\d+\.0$/.test(version) || Number(version) < MIN_VERSION)
+    return ERRORS.versionUnsupported(EXAMPLE_VERSION);
+  return undefined;
+}
+
+function replayOf(message: BayeuxRequest, channel: string): unknown {
+  const replay = message.ext?.replay;
+  return typeof replay === 'object' && replay !== null
+    ? (replay as Record<string, unknown>)[channel]
+    : undefined;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** The request's Bayeux messages, or undefined once an HTTP-level refusal has been sent. */
+async function readMessages(
+  req: IncomingMessage,
+  res: ServerResponse,
+  closed: boolean,
+): Promise<BayeuxRequest[] | undefined> {
+  if (closed) {
+    sendText(res, 503, 'Service Unavailable');
+    return undefined;
+  }
+  // Only long polling over POST: Salesforce refuses WebSocket and callback polling.
+  if (req.method !== 'POST') {
+    sendText(res, 400, 'Bad Request');
+    return undefined;
+  }
+  const body = await readBody(req, MAX_REQUEST_BYTES);
+  if (body === undefined) {
+    sendText(res, 413, 'Maximum Request Size Exceeded');
+    return undefined;
+  }
+  const messages = parseBayeuxBatch(parseJson(body));
+  if (messages === undefined) sendText(res, 400, 'Bad Request');
+  return messages;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size <= limit) chunks.push(buffer);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, replies: BayeuxReply[], headers: Record<string, string> = {}): void {
+  res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
+  res.end(JSON.stringify(replies));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8' });
+  res.end(text);
+}

@@ -1,0 +1,12 @@
+// The emulator's events: the retained event bus, change-event payloads and the CometD endpoint.
+export { createEventBus, DEFAULT_RETENTION_MS, type EventBusOptions } from './event-bus.ts';
+export { buildChangeEventPayload } from './change-event.ts';
+export { createCometdHandler, type CometdHandler, type CometdHandlerOptions } from './cometd-handler.ts';
+export type {
+  ChangeEventInput,
+  EventBus,
+  EventPublisher,
+  RetainedEvent,
+  SessionInfo,
+  SessionValidator,
+} from './types.ts';
