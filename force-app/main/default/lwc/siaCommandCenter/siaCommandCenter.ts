@@ -135,7 +135,7 @@ export default class SiaCommandCenter extends LightningElement {
   /** Design property: at most this many tasks. */
   @api maxRows = DEFAULT_MAX_ROWS;
 
-  page: TaskPage = { rows: [], totalCount: 0 };
+  taskPage: TaskPage = { rows: [], totalCount: 0 };
   /**
    * Tasks completed here since the page opened. The query drops them, but they stay listed under
    * Completed so a rep can take back a click with Reopen.
@@ -180,7 +180,7 @@ export default class SiaCommandCenter extends LightningElement {
     }
     if (data) {
       this.loadErrors = undefined;
-      this.page = taskPageFrom(queryResult(data, 'openTasks'));
+      this.taskPage = taskPageFrom(queryResult(data, 'openTasks'));
       this.hasLoaded = true;
     }
   }
@@ -213,7 +213,7 @@ export default class SiaCommandCenter extends LightningElement {
    * shown open even if it was completed here (it was reopened elsewhere since).
    */
   get tasks(): TaskRow[] {
-    const open = this.page.rows.filter((row) => isCommandCenterTask(row, this.today));
+    const open = this.taskPage.rows.filter((row) => isCommandCenterTask(row, this.today));
     const openIds = new Set(open.map((row) => row.id));
     return [...open, ...this.completedHere.filter((row) => !openIds.has(row.id))];
   }
@@ -237,8 +237,8 @@ export default class SiaCommandCenter extends LightningElement {
   }
 
   get truncationNote(): string {
-    return this.page.totalCount > this.page.rows.length
-      ? `Showing ${this.page.rows.length} of ${this.page.totalCount} tasks.`
+    return this.taskPage.totalCount > this.taskPage.rows.length
+      ? `Showing ${this.taskPage.rows.length} of ${this.taskPage.totalCount} tasks.`
       : '';
   }
 
@@ -270,7 +270,7 @@ export default class SiaCommandCenter extends LightningElement {
       return;
     }
     if (kind !== 'complete') return;
-    const row = this.page.rows.find((candidate) => candidate.id === taskId);
+    const row = this.taskPage.rows.find((candidate) => candidate.id === taskId);
     if (row) {
       this.completedHere = [
         ...this.completedHere.filter((other) => other.id !== taskId),
@@ -296,7 +296,7 @@ export default class SiaCommandCenter extends LightningElement {
       !mine &&
       !noticeNamesAny(
         notice,
-        this.page.rows.map((row) => row.id),
+        this.taskPage.rows.map((row) => row.id),
       )
     )
       return;

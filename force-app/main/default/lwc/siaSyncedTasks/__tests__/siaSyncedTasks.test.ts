@@ -296,6 +296,21 @@ describe('c-sia-synced-tasks', () => {
       expect(root(element).querySelector('.truncation')!.textContent).toBe('Showing 5 of 12 open tasks.');
     });
 
+    it('counts cut completed tasks too, unless they are hidden', async () => {
+      const element = mount({ maxRows: 5 });
+      const cut = JSON.parse(JSON.stringify(syncedTasks)) as typeof syncedTasks;
+      cut.uiapi.query.completedTasks.totalCount = 40;
+      graphqlAdapter.emit(cut, undefined, refresh);
+      await flushPromises();
+      expect(root(element).querySelector('.truncation')!.textContent).toBe(
+        'Showing 1 of 40 completed tasks.',
+      );
+
+      element.hideCompleted = true;
+      await flushPromises();
+      expect(root(element).querySelector('.truncation')).toBeNull();
+    });
+
     it('shows GraphQL errors in the error panel and retries on request', async () => {
       const element = mount();
       graphqlAdapter.emitErrors(graphqlErrors, undefined, refresh);
@@ -465,6 +480,20 @@ describe('c-sia-synced-tasks', () => {
       expect(root(element).querySelector('c-sia-error-panel.action-error')).toBeNull();
     });
 
+    it('shows a refresh that fails after a saved change as a load error', async () => {
+      refresh.mockRejectedValue({ body: { message: 'The requested resource does not exist' }, status: 404 });
+      const element = await loaded();
+
+      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      await flushPromises();
+
+      expect(root(element).querySelector('c-sia-error-panel.action-error')).toBeNull();
+      const panel = root(element).querySelector('c-sia-error-panel.load-error')!;
+      expect(panel.shadowRoot!.querySelector('li')!.textContent).toBe(
+        'The requested resource does not exist',
+      );
+    });
+
     it('disables the row actions while its change is saved', async () => {
       let finish: () => void = () => undefined;
       jest.mocked(updateRecord).mockReturnValue(
@@ -586,6 +615,14 @@ describe('c-sia-synced-tasks', () => {
         channel: '/event/SIA_Sync_Notice__e',
         replayId: -1,
       });
+    });
+
+    it('says live updates are off when the subscription fails', async () => {
+      jest.mocked(subscribe).mockRejectedValue(new Error('403::Forbidden'));
+      const element = await loaded();
+
+      expect(root(element).querySelector('.live-off')).not.toBeNull();
+      expect(groupsOf(element)).toHaveLength(6);
     });
 
     it('says live updates are off where streaming is unavailable', async () => {
