@@ -3,17 +3,19 @@
 // type dateTime and should not be enclosed in quotes"; "If you specify a dateTime format in a query,
 // you can filter on dateTime fields only" — SOQL reference, Date Formats and Date Literals).
 import type { FieldDef } from '../schema/types.ts';
-import { dateLiteralRange, type DayRange } from './date-literals.ts';
+import { dateLiteralRange, instantRange, type DayRange } from './date-literals.ts';
 import { decodeStringLiteral, isDate, isIdShaped, parseDatetime } from './values.ts';
 
 export type Operand =
   | { kind: 'null' }
-  | { kind: 'string'; text: string }
+  /** `pattern` is set for LIKE. */
+  | { kind: 'string'; text: string; pattern?: RegExp }
   | { kind: 'number'; value: number }
   | { kind: 'boolean'; value: boolean }
   | { kind: 'date'; date: string }
   | { kind: 'datetime'; time: number }
-  | { kind: 'range'; range: DayRange };
+  /** A date literal: its days, and the instants they cover in the user's zone (for datetime fields). */
+  | { kind: 'range'; range: DayRange; instants: { start: number; end: number } };
 
 /** How a field's values compare. */
 export type ValueKind = 'id' | 'string' | 'boolean' | 'number' | 'date' | 'datetime';
@@ -98,7 +100,7 @@ export function toOperand(
       if (kind === 'id' && !context.like && !isIdShaped(text)) {
         return { errorCode: 'MALFORMED_QUERY', reason: `invalid ID field: ${text}` };
       }
-      return { kind: 'string', text };
+      return context.like ? { kind: 'string', text, pattern: likePattern(text) } : { kind: 'string', text };
     }
     case 'BOOLEAN':
       return { kind: 'boolean', value: value.toUpperCase() === 'TRUE' };
@@ -114,12 +116,33 @@ export function toOperand(
         : { kind: 'datetime', time };
     }
     case 'DATE_LITERAL':
-    case 'DATE_N_LITERAL':
-      return { kind: 'range', range: dateLiteralRange(value, context.now, context.timeZone) };
+    case 'DATE_N_LITERAL': {
+      const range = dateLiteralRange(value, context.now, context.timeZone);
+      return { kind: 'range', range, instants: instantRange(range, context.timeZone) };
+    }
     default:
       // Numbers, with an ISO currency prefix stripped (USD5000).
       return { kind: 'number', value: Number(value.replace(/^[A-Za-z]{3}/, '')) };
   }
+}
+
+/** LIKE: % any run, _ one character, \% and \_ literal; matched case-insensitively over the whole value. */
+function likePattern(pattern: string): RegExp {
+  let source = '';
+  for (let index = 0; index < pattern.length; index += 1) {
+    const char = pattern.charAt(index);
+    if (char === '\\' && index + 1 < pattern.length) {
+      index += 1;
+      source += pattern.charAt(index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    } else if (char === '%') {
+      source += '.*';
+    } else if (char === '_') {
+      source += '.';
+    } else {
+      source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${source}$`, 'isu');
 }
 
 export function isOperandProblem(value: Operand | OperandProblem): value is OperandProblem {

@@ -67,7 +67,7 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
   return {
     kind: 'filter',
     path,
-    filter: { operator, operands, kind: valueKind(path.leaf), timeZone: options.timeZone },
+    filter: { operator, operands, kind: valueKind(path.leaf) },
   };
 }
 

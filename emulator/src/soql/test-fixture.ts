@@ -197,10 +197,11 @@ function buildRecords(): StoredRecord[] {
 }
 
 export function buildSource(records: StoredRecord[]): RecordSource {
+  const byId = new Map(records.map((record) => [record.Id.slice(0, 15), record]));
   return {
     records: (objectName) =>
       records.filter((record) => record.type.toLowerCase() === objectName.toLowerCase()),
-    byId: (id) => records.find((record) => record.Id.slice(0, 15) === id.slice(0, 15)),
+    byId: (id) => byId.get(id.slice(0, 15)),
   };
 }
 

@@ -1,7 +1,6 @@
 // Evaluates WHERE comparisons against record values. SOQL string comparison is case-insensitive
 // (LIKE too); `!=` and NOT IN keep rows whose value is null; a date-literal operand is a range, so
 // `= TODAY` means "within today" and `> TODAY` means "after today" (SOQL reference, date literals).
-import { instantRange } from './date-literals.ts';
 import type { Operand, ValueKind } from './operands.ts';
 import {
   textOf,
@@ -20,7 +19,6 @@ export interface Filter {
   operator: ComparisonOperator;
   operands: Operand[];
   kind: ValueKind;
-  timeZone: string;
 }
 
 /** A record value in the comparable form of its field's kind; null when empty. */
@@ -79,7 +77,7 @@ function againstRange(
     if (date < operand.range.first) return -1;
     return date > operand.range.last ? 1 : 0;
   }
-  const { start, end } = instantRange(operand.range, filter.timeZone);
+  const { start, end } = operand.instants;
   const time = Number(value);
   if (time < start) return -1;
   return time >= end ? 1 : 0;
@@ -96,25 +94,6 @@ function equals(value: Comparable, operand: Operand, filter: Filter): boolean {
   if (value === null) return false;
   if (filter.kind === 'id' && operand.kind === 'string') return idKey(String(value)) === idKey(operand.text);
   return position(value, operand, filter) === 0;
-}
-
-/** LIKE: % any run, _ one character, \% and \_ literal; matched case-insensitively over the whole value. */
-function likePattern(pattern: string): RegExp {
-  let source = '';
-  for (let index = 0; index < pattern.length; index += 1) {
-    const char = pattern.charAt(index);
-    if (char === '\\' && index + 1 < pattern.length) {
-      index += 1;
-      source += pattern.charAt(index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    } else if (char === '%') {
-      source += '.*';
-    } else if (char === '_') {
-      source += '.';
-    } else {
-      source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}$`, 'isu');
 }
 
 /** INCLUDES / EXCLUDES on a multi-select picklist: 'a;b' in the list means both a and b selected. */
@@ -142,7 +121,7 @@ export function matches(filter: Filter, recordValue: unknown): boolean {
     case 'LIKE':
       return (
         typeof value === 'string' &&
-        operands.some((operand) => operand.kind === 'string' && likePattern(operand.text).test(value))
+        operands.some((operand) => operand.kind === 'string' && operand.pattern?.test(value) === true)
       );
     case 'INCLUDES':
       return includes(value, operands);
