@@ -124,6 +124,13 @@ export class SalesforceClient {
     });
   }
 
+  /** Mints a fresh token and puts it on the connection (after a streaming auth failure). */
+  async reauthenticate(): Promise<void> {
+    const token = await withRetry('oauth2/token', this.#retry, () => this.#token());
+    this.connection.accessToken = token.accessToken;
+    this.refreshCount += 1;
+  }
+
   get connection(): Connection {
     if (!this.#connection) throw new Error('SalesforceClient.connect() was not called');
     return this.#connection;

@@ -61,11 +61,18 @@ export class TaskService {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #onOutbox: (ownerId: string) => void;
+  readonly #onUser: (userId: string) => void;
 
-  constructor(deps: { store: Store; clock: Clock; onOutbox?: (ownerId: string) => void }) {
+  constructor(deps: {
+    store: Store;
+    clock: Clock;
+    onOutbox?: (ownerId: string) => void;
+    onUser?: (userId: string) => void;
+  }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#onOutbox = deps.onOutbox ?? (() => undefined);
+    this.#onUser = deps.onUser ?? (() => undefined);
   }
 
   async putUser(id: string, input: UserInput): Promise<SiaUser> {
@@ -73,6 +80,7 @@ export class TaskService {
     const existing = await this.#store.getUser(id);
     const user: SiaUser = { id, ...input, createdAt: existing?.createdAt ?? now, updatedAt: now };
     await this.#store.putUser(user);
+    this.#onUser(id);
     return user;
   }
 

@@ -1,0 +1,114 @@
+// Composition root: wires configuration, store, Salesforce client, sync engine and HTTP API
+// together, and takes them apart again in the right order on shutdown.
+import type { Logger } from 'pino';
+import type { Clock } from './clock.ts';
+import type { ServiceConfig } from './config.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
+import { buildServer, type SiaServer } from './http/server.ts';
+import { SalesforceClient } from './salesforce/client.ts';
+import type { RetryPolicy } from './salesforce/retry.ts';
+import { TaskService } from './sia/task-service.ts';
+import { openDatabase } from './store/database.ts';
+import { Store } from './store/store.ts';
+import type { SyncHooks } from './sync/context.ts';
+import { SyncEngine } from './sync/engine.ts';
+
+export interface RunningService {
+  url: string;
+  server: SiaServer;
+  store: Store;
+  engine: SyncEngine;
+  salesforce: SalesforceClient;
+  metrics: Metrics;
+  /** Graceful stop: no new requests, the in-flight batch finishes, subscriptions and database close. */
+  close(): Promise<void>;
+}
+
+export interface ServiceDeps {
+  config: ServiceConfig;
+  logger: Logger;
+  clock: Clock;
+  hooks?: SyncHooks;
+  retry?: Partial<RetryPolicy>;
+  defaultMetrics?: boolean;
+}
+
+export async function startService(deps: ServiceDeps): Promise<RunningService> {
+  const { config, logger, clock } = deps;
+  const database = await openDatabase(config.database);
+  const store = new Store(database.db);
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
+  const salesforce = new SalesforceClient({
+    loginUrl: config.salesforce.loginUrl,
+    instanceUrl: config.salesforce.instanceUrl,
+    apiVersion: config.salesforce.apiVersion,
+    auth: config.salesforce.auth,
+    logger,
+    clock,
+    metrics,
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
+  try {
+    await salesforce.connect();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const engine = new SyncEngine({
+    store,
+    salesforce,
+    clock,
+    logger,
+    metrics,
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    outboxIntervalMs: config.outboxIntervalMs,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
+  });
+  const tasks = new TaskService({
+    store,
+    clock,
+    onOutbox: () => {
+      engine.notifyOutbox();
+    },
+    onUser: () => {
+      engine.notifyUsers();
+    },
+  });
+  const server = buildServer({
+    store,
+    tasks,
+    sync: engine,
+    clock,
+    logger,
+    metrics,
+    apiToken: config.apiToken,
+  });
+  try {
+    await engine.start();
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await engine.stop();
+    await server.close();
+    await database.close();
+    throw error;
+  }
+  const address = server.server.address();
+  const url = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    store,
+    engine,
+    salesforce,
+    metrics,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await engine.stop();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

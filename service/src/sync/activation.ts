@@ -1,0 +1,93 @@
+// Switching a user's task sync on at T0 (DESIGN 4.2): apply Salesforce deletions from the gap when
+// sync was on before (15-day getDeleted window, plus a check of every linked id for older ones),
+// then import the user's tasks created or updated in the 24 hours before T0 and queue their SIA id
+// stamps. SIA tasks created before T0 are never pushed (TaskService.shouldPush).
+import type { SiaUser } from '../sia/model.ts';
+import type { SyncContext } from './context.ts';
+import { applyRemoteChange, type RemoteChange } from './inbound.ts';
+import { recordChange, tasksByIds, tasksChangedSince } from './records.ts';
+
+const DAY_MS = 86_400_000;
+export const IMPORT_WINDOW_MS = DAY_MS;
+/** getDeleted only answers for the last 15 days (reference A.6). */
+export const GET_DELETED_WINDOW_MS = 15 * DAY_MS;
+
+function deletion(id: string, at: string): RemoteChange {
+  return {
+    salesforceId: id,
+    kind: 'delete',
+    record: {},
+    changedFields: undefined,
+    nulledFields: [],
+    at,
+    ours: false,
+  };
+}
+
+/** Salesforce ids of the user's linked tasks that were deleted in Salesforce. */
+async function deletedLinkedIds(
+  ctx: SyncContext,
+  user: SiaUser,
+  offSince: string | null,
+): Promise<Map<string, string>> {
+  const links = (await ctx.store.listLinks(user.id)).filter(
+    (l) => l.salesforce_id !== null && l.deleted_at === null,
+  );
+  const linked = new Set(links.map((l) => l.salesforce_id ?? ''));
+  const deleted = new Map<string, string>();
+  if (linked.size === 0) return deleted;
+  const now = ctx.clock.now();
+  const windowStart = new Date(
+    Math.max(
+      now.getTime() - GET_DELETED_WINDOW_MS + 60_000,
+      offSince === null ? 0 : new Date(offSince).getTime() - 60_000,
+    ),
+  );
+  let coveredFrom = windowStart;
+  if (windowStart < now) {
+    const result = await ctx.salesforce.getDeleted('Task', windowStart, now);
+    for (const record of result.deletedRecords)
+      if (linked.has(record.id)) deleted.set(record.id, new Date(record.deletedDate).toISOString());
+    if (result.earliestDateAvailable)
+      coveredFrom = new Date(
+        Math.max(windowStart.getTime(), new Date(result.earliestDateAvailable).getTime()),
+      );
+  }
+  // Deletions older than what getDeleted still covers: ask for every linked id; a missing one is gone.
+  const gapStart = offSince === null ? undefined : new Date(offSince);
+  if (gapStart === undefined || gapStart < coveredFrom) {
+    const alive = new Set((await tasksByIds(ctx, [...linked])).map((r) => r.Id));
+    for (const id of linked) if (!alive.has(id) && !deleted.has(id)) deleted.set(id, now.toISOString());
+  }
+  return deleted;
+}
+
+export async function activateUser(
+  ctx: SyncContext,
+  user: SiaUser,
+  enabledAt: string,
+  offSince: string | null,
+): Promise<{ imported: number; deleted: number }> {
+  const state = await ctx.store.getSyncState(user.id);
+  if (state?.imported_for === enabledAt) return { imported: 0, deleted: 0 };
+  let deleted = 0;
+  for (const [id, at] of await deletedLinkedIds(ctx, user, offSince)) {
+    const result = await ctx.store.transaction((tx) =>
+      applyRemoteChange(tx, ctx, deletion(id, at), { importUnknown: false }),
+    );
+    if (result === 'deleted') deleted += 1;
+  }
+  const since = new Date(new Date(enabledAt).getTime() - IMPORT_WINDOW_MS).toISOString();
+  let imported = 0;
+  for (const record of await tasksChangedSince(ctx, user.salesforceUserId, since)) {
+    const result = await ctx.store.transaction((tx) =>
+      applyRemoteChange(tx, ctx, recordChange(record), { importUnknown: true, importSince: since }),
+    );
+    if (result === 'imported') imported += 1;
+  }
+  const now = ctx.clock.now().toISOString();
+  const latest = await ctx.store.getSyncState(user.id);
+  if (latest) await ctx.store.putSyncState({ ...latest, imported_for: enabledAt, updated_at: now });
+  ctx.logger.info({ user: user.id, enabledAt, imported, deleted }, 'task sync switched on');
+  return { imported, deleted };
+}

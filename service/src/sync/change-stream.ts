@@ -1,0 +1,158 @@
+// Follows a change-data-capture channel over CometD (jsforce streaming with the Replay and
+// AuthFailure extensions). Events are handed over one at a time, in order, and the handler stores
+// the replay id in the same transaction as the effect, so a restart resumes exactly after the last
+// applied event. An auth failure re-mints the token and resubscribes from the stored replay id.
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { FayeClient, SalesforceClient } from '../salesforce/client.ts';
+import type { Store } from '../store/store.ts';
+
+export const changeEventMessage = z.object({
+  event: z.object({ replayId: z.number() }),
+  payload: z
+    .object({
+      ChangeEventHeader: z.object({
+        entityName: z.string(),
+        recordIds: z.array(z.string()),
+        changeType: z.string(),
+        changeOrigin: z.string().default(''),
+        commitTimestamp: z.number(),
+        commitUser: z.string().optional(),
+        changedFields: z.array(z.string()).default([]),
+        nulledFields: z.array(z.string()).default([]),
+      }),
+    })
+    .loose(),
+});
+
+export type ChangeEventMessage = z.infer<typeof changeEventMessage>;
+
+/** Salesforce keeps change events 72 hours; an older replay id cannot be resumed. */
+export const RETENTION_MS = 72 * 3_600_000;
+
+export interface ChangeStreamOptions {
+  channel: string;
+  salesforce: SalesforceClient;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  /** Applies one event (and checkpoints it); called strictly in order. */
+  onEvent: (message: ChangeEventMessage) => Promise<void>;
+  /** Called when events may have been missed: a stale checkpoint or a failed resubscribe. */
+  onGap: (reason: string) => void;
+}
+
+export function checkpointName(channel: string): string {
+  return `replay:${channel}`;
+}
+
+export class ChangeStream {
+  readonly #options: ChangeStreamOptions;
+  #client: FayeClient | undefined;
+  #subscription: { cancel(): void } | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #reconnecting: Promise<void> | undefined;
+
+  constructor(options: ChangeStreamOptions) {
+    this.#options = options;
+  }
+
+  async #startingReplayId(): Promise<number> {
+    const name = checkpointName(this.#options.channel);
+    const row = await this.#options.store.db
+      .selectFrom('checkpoints')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (!row) return -1;
+    if (this.#options.now().getTime() - new Date(row.updated_at).getTime() > RETENTION_MS) {
+      this.#options.onGap('stored replay id is older than the 72-hour retention');
+      return -1;
+    }
+    return Number(row.value);
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    const replayId = await this.#startingReplayId();
+    await this.#subscribe(replayId);
+  }
+
+  async #subscribe(replayId: number): Promise<void> {
+    const { channel, salesforce, logger } = this.#options;
+    const client = salesforce.createStreamingClient(channel, replayId, () => {
+      void this.#reconnect('authentication failure');
+    });
+    this.#client = client;
+    const subscription = client.subscribe(channel, (message: unknown) => {
+      this.#queue = this.#queue.then(() => this.#handle(message));
+    });
+    this.#subscription = subscription;
+    try {
+      await subscription;
+    } catch (error) {
+      if (replayId === -1) throw error;
+      // e.g. "The replayId you provided was invalid": resume from the tip and sweep the gap.
+      logger.warn(
+        { err: error, channel, replayId },
+        'resubscribe with replay id failed; resuming from the tip',
+      );
+      this.#options.onGap('replay id rejected');
+      this.#disconnect();
+      await this.#subscribe(-1);
+      return;
+    }
+    logger.info({ channel, replayId }, 'subscribed');
+  }
+
+  async #handle(message: unknown): Promise<void> {
+    if (this.#stopped) return;
+    const parsed = changeEventMessage.safeParse(message);
+    if (!parsed.success) {
+      this.#options.logger.warn({ channel: this.#options.channel }, 'ignoring a malformed change event');
+      return;
+    }
+    try {
+      await this.#options.onEvent(parsed.data);
+    } catch (error) {
+      // Not checkpointed: the sweep (or a replay after restart) brings the change back.
+      this.#options.logger.error({ err: error, replayId: parsed.data.event.replayId }, 'change event failed');
+      this.#options.onGap('change event failed');
+    }
+  }
+
+  async #reconnect(reason: string): Promise<void> {
+    if (this.#stopped) return;
+    this.#reconnecting ??= (async () => {
+      this.#options.logger.warn({ channel: this.#options.channel, reason }, 'streaming reconnect');
+      this.#disconnect();
+      try {
+        await this.#options.salesforce.reauthenticate();
+        await this.#queue;
+        await this.#subscribe(await this.#startingReplayId());
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'streaming reconnect failed');
+        this.#options.onGap('streaming reconnect failed');
+      }
+    })().finally(() => {
+      this.#reconnecting = undefined;
+    });
+    return this.#reconnecting;
+  }
+
+  #disconnect(): void {
+    this.#subscription?.cancel();
+    this.#subscription = undefined;
+    this.#client?.disconnect?.();
+    this.#client = undefined;
+  }
+
+  /** Stops taking events and waits for the one being applied. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#disconnect();
+    await this.#reconnecting;
+    await this.#queue;
+  }
+}

@@ -1,0 +1,50 @@
+// What every part of the sync engine shares: the store, the Salesforce client, the clock, the
+// logger, metrics, the org's status/priority catalogs and the effective per-user settings.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Metrics } from '../http/metrics.ts';
+import type { SalesforceClient } from '../salesforce/client.ts';
+import type { SiaUser, SyncMode } from '../sia/model.ts';
+import type { PriorityCatalog, StatusCatalog } from '../sia/shared.ts';
+import type { Store } from '../store/store.ts';
+import type { MappingContext } from './mapping.ts';
+
+export interface UserSettings {
+  mode: SyncMode;
+  enabledAt: string | null;
+  subjectTemplate: string;
+}
+
+/** Test seams for fault injection at points no external fault can reach. */
+export interface SyncHooks {
+  /** Runs after Salesforce accepted a batch and before the local commit (a crash here must not duplicate). */
+  afterSalesforceWrite?: (kind: 'upsert' | 'delete' | 'stamp', salesforceIds: string[]) => Promise<void>;
+}
+
+export interface SyncContext {
+  store: Store;
+  salesforce: SalesforceClient;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  statuses: StatusCatalog;
+  priorities: PriorityCatalog;
+  /** Effective settings per SIA user id, from SIA_Sync_Setting__c. */
+  settings: Map<string, UserSettings>;
+  orgSubjectTemplate: string;
+  hooks: SyncHooks;
+}
+
+export function mappingFor(ctx: SyncContext, user: SiaUser): MappingContext {
+  const settings = ctx.settings.get(user.id);
+  return {
+    statuses: ctx.statuses,
+    priorities: ctx.priorities,
+    subjectTemplate: settings?.subjectTemplate ?? ctx.orgSubjectTemplate,
+    mode: settings?.mode ?? 'DoNotSync',
+  };
+}
+
+export function nowIso(ctx: Pick<SyncContext, 'clock'>): string {
+  return ctx.clock.now().toISOString();
+}

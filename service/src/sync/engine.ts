@@ -1,0 +1,286 @@
+// The sync engine: one serial work queue per service instance through which settings changes,
+// change events, the first-sync import, the outbox drain and the reconciliation sweep run in
+// order, plus the timers that feed it and a graceful stop.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { ApiUsage, SyncControl } from '../http/server.ts';
+import type { Metrics } from '../http/metrics.ts';
+import type { SalesforceClient } from '../salesforce/client.ts';
+import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
+import {
+  STANDARD_TASK_PRIORITIES,
+  STANDARD_TASK_STATUSES,
+  priorityCatalog,
+  statusCatalog,
+  type TaskPriorityValue,
+  type TaskStatusValue,
+} from '../sia/shared.ts';
+import { isSyncOn } from '../sia/task-service.ts';
+import type { Store } from '../store/store.ts';
+import { activateUser } from './activation.ts';
+import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
+import type { SyncContext, SyncHooks } from './context.ts';
+import { applyRemoteChange, type RemoteChange } from './inbound.ts';
+import { pushOutbox } from './outbound.ts';
+import { reconcile } from './reconcile.ts';
+import { applySettings, readSettings } from './settings.ts';
+
+export const TASK_CHANNEL = '/data/TaskChangeEvent';
+export const SETTINGS_CHANNEL = '/data/SIA_Sync_Setting__ChangeEvent';
+
+export interface SyncEngineOptions {
+  store: Store;
+  salesforce: SalesforceClient;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  hooks?: SyncHooks;
+  reconcileIntervalMs: number;
+  outboxIntervalMs: number;
+  /** Follow change events over CometD (tests of the sweep alone switch it off). */
+  streaming?: boolean;
+}
+
+export class SyncEngine implements SyncControl {
+  readonly #options: SyncEngineOptions;
+  readonly ctx: SyncContext;
+  #tail: Promise<unknown> = Promise.resolve();
+  #streams: ChangeStream[] = [];
+  #timers: NodeJS.Timeout[] = [];
+  #drainTimer: NodeJS.Timeout | undefined;
+  #reconcileQueued = false;
+  #stopping = false;
+
+  constructor(options: SyncEngineOptions) {
+    this.#options = options;
+    this.ctx = {
+      store: options.store,
+      salesforce: options.salesforce,
+      clock: options.clock,
+      logger: options.logger.child({ component: 'sync' }),
+      metrics: options.metrics,
+      statuses: statusCatalog(),
+      priorities: priorityCatalog(),
+      settings: new Map(),
+      orgSubjectTemplate: '{{activity_subject}}',
+      hooks: options.hooks ?? {},
+    };
+  }
+
+  /** Runs work after everything queued before it; failures are returned to the caller. */
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(work, work);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Queues background work whose failure is logged (the next timer tick or sweep retries it). */
+  #background(name: string, work: () => Promise<unknown>): void {
+    if (this.#stopping) return;
+    this.#serial(work).catch((error: unknown) => {
+      this.ctx.logger.error({ err: error, work: name }, 'sync work failed');
+    });
+  }
+
+  async #loadCatalogs(): Promise<void> {
+    try {
+      const statuses = await this.ctx.salesforce.query<TaskStatusValue & Record<string, unknown>>(
+        'SELECT ApiName, MasterLabel, IsClosed, IsDefault, SortOrder FROM TaskStatus',
+      );
+      this.ctx.statuses = statusCatalog(statuses.length > 0 ? statuses : STANDARD_TASK_STATUSES);
+    } catch (error) {
+      this.ctx.logger.warn({ err: error }, 'TaskStatus not readable; using the standard values');
+    }
+    try {
+      const priorities = await this.ctx.salesforce.query<TaskPriorityValue & Record<string, unknown>>(
+        'SELECT ApiName, MasterLabel, IsHighPriority, IsDefault, SortOrder FROM TaskPriority',
+      );
+      this.ctx.priorities = priorityCatalog(priorities.length > 0 ? priorities : STANDARD_TASK_PRIORITIES);
+    } catch (error) {
+      this.ctx.logger.warn({ err: error }, 'TaskPriority not readable; using the standard values');
+    }
+  }
+
+  async start(): Promise<void> {
+    this.#stopping = false;
+    await this.#serial(async () => {
+      await this.#loadCatalogs();
+      await this.#refreshSettings();
+    });
+    if (this.#options.streaming ?? true) {
+      for (const channel of [SETTINGS_CHANNEL, TASK_CHANNEL]) {
+        const stream = new ChangeStream({
+          channel,
+          salesforce: this.ctx.salesforce,
+          store: this.ctx.store,
+          logger: this.ctx.logger,
+          now: () => this.ctx.clock.now(),
+          onEvent: (message) =>
+            this.#serial(() =>
+              channel === TASK_CHANNEL ? this.#applyTaskEvent(message) : this.#applySettingsEvent(message),
+            ),
+          onGap: (reason) => {
+            this.ctx.logger.warn({ channel, reason }, 'event gap: sweeping');
+            this.requestReconcile();
+          },
+        });
+        await stream.start();
+        this.#streams.push(stream);
+      }
+    }
+    await this.#serial(() => reconcile(this.ctx));
+    this.#drainNow();
+    this.#timers.push(
+      setInterval(() => {
+        this.requestReconcile();
+      }, this.#options.reconcileIntervalMs),
+    );
+    this.#timers.push(
+      setInterval(() => {
+        this.#drainNow();
+      }, this.#options.outboxIntervalMs),
+    );
+  }
+
+  async #refreshSettings(): Promise<void> {
+    const snapshot = await readSettings(this.ctx);
+    for (const transition of await applySettings(this.ctx, snapshot)) {
+      if (transition.kind === 'switched-on') {
+        await activateUser(this.ctx, transition.user, transition.enabledAt, transition.previouslyOffSince);
+        this.#scheduleDrain();
+      }
+    }
+  }
+
+  async #applySettingsEvent(message: ChangeEventMessage): Promise<void> {
+    await this.#refreshSettings();
+    await this.ctx.store.setCheckpoint(
+      checkpointName(SETTINGS_CHANNEL),
+      String(message.event.replayId),
+      this.ctx.clock.now().toISOString(),
+    );
+  }
+
+  async #applyTaskEvent(message: ChangeEventMessage): Promise<void> {
+    const header = message.payload.ChangeEventHeader;
+    const at = new Date(header.commitTimestamp).toISOString();
+    const now = this.ctx.clock.now().toISOString();
+    if (header.changeType.startsWith('GAP_')) {
+      this.requestReconcile();
+      await this.ctx.store.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
+      return;
+    }
+    const ours = header.changeOrigin
+      .split(';')
+      .some((part) => part.trim() === `client=${CALL_OPTIONS_CLIENT}`);
+    const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
+    const record: Record<string, unknown> = { ...message.payload };
+    delete record['ChangeEventHeader'];
+    const imported = { any: false };
+    await this.ctx.store.transaction(async (tx) => {
+      for (const salesforceId of header.recordIds) {
+        const change: RemoteChange = {
+          salesforceId,
+          kind,
+          record,
+          changedFields: header.changeType === 'UPDATE' ? header.changedFields : undefined,
+          nulledFields: header.nulledFields,
+          at,
+          ours,
+        };
+        const owner =
+          typeof record['OwnerId'] === 'string'
+            ? await tx.getUserBySalesforceId(record['OwnerId'])
+            : undefined;
+        const state = owner ? await tx.getSyncState(owner.id) : undefined;
+        const importSince = isSyncOn(state)
+          ? new Date(new Date(state.enabled_at).getTime() - 86_400_000).toISOString()
+          : undefined;
+        const result = await applyRemoteChange(tx, this.ctx, change, {
+          importUnknown: header.changeType !== 'UPDATE',
+          importSince,
+        });
+        this.ctx.metrics.appliedEvents.inc({ kind: result });
+        if (result === 'imported') imported.any = true;
+      }
+      // The replay id commits with the effect: after a crash the event is replayed, never lost or doubled.
+      await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
+    });
+    if (imported.any) this.#scheduleDrain();
+  }
+
+  /** Drains every user's outbox now (queued behind running work). */
+  #drainNow(): void {
+    this.#background('outbox', () => this.drainOutbox());
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainTimer !== undefined || this.#stopping) return;
+    this.#drainTimer = setTimeout(() => {
+      this.#drainTimer = undefined;
+      this.#drainNow();
+    }, 20);
+  }
+
+  /** Called by the task service after it queued a change. */
+  notifyOutbox(): void {
+    this.#scheduleDrain();
+  }
+
+  /** Called when SIA users change: a new user may already have a settings row in Salesforce. */
+  notifyUsers(): void {
+    this.#background('settings', () => this.#refreshSettings());
+  }
+
+  async drainOutbox(): Promise<number> {
+    let sent = 0;
+    for (const ownerId of await this.ctx.store.outboxOwners()) {
+      if (this.#stopping) break;
+      const state = await this.ctx.store.getSyncState(ownerId);
+      const user = await this.ctx.store.getUser(ownerId);
+      if (!user || !isSyncOn(state)) continue; // sync off: nothing leaves, the outbox keeps it
+      sent += await pushOutbox(this.ctx, user);
+    }
+    return sent;
+  }
+
+  requestReconcile(): void {
+    if (this.#reconcileQueued) return;
+    this.#reconcileQueued = true;
+    this.#background('reconcile', async () => {
+      this.#reconcileQueued = false;
+      await reconcile(this.ctx);
+    });
+  }
+
+  apiUsage(): ApiUsage | null {
+    return this.ctx.salesforce.apiUsage();
+  }
+
+  async reconcile(): Promise<{ users: number }> {
+    await this.#serial(() => this.#refreshSettings());
+    await this.#serial(() => reconcile(this.ctx));
+    await this.#serial(() => this.drainOutbox());
+    const states = await Promise.all(
+      (await this.ctx.store.listUsers()).map((u) => this.ctx.store.getSyncState(u.id)),
+    );
+    return { users: states.filter(isSyncOn).length };
+  }
+
+  /** Resolves once everything queued so far has run (tests wait on it). */
+  async idle(): Promise<void> {
+    await this.#serial(() => Promise.resolve());
+  }
+
+  /** Stops taking work, lets the running batch finish, and closes the subscriptions. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    await Promise.all(this.#streams.map((s) => s.stop()));
+    this.#streams = [];
+    await this.#tail;
+  }
+}

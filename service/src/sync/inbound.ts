@@ -1,0 +1,300 @@
+// Applies one Salesforce-side change to the SIA store (from a change event, the reconciliation
+// sweep or the first-sync import). Echoes of our own writes and no-op changes are recognised by
+// comparing with the last synced values; conflicting edits are merged field by field (the later
+// write wins and the conflict is recorded) and a delete beats an edit.
+import { randomUUID } from 'node:crypto';
+import type { SiaTask, SiaUser, SyncedField } from '../sia/model.ts';
+import { salesforceTypeToSia } from '../sia/shared.ts';
+import { isSyncOn } from '../sia/task-service.ts';
+import type { Link, Store } from '../store/store.ts';
+import { mappingFor, nowIso, type SyncContext } from './context.ts';
+import {
+  SIA_FIELD_FOR,
+  TASK_SYNC_FIELDS,
+  desiredValues,
+  differingFields,
+  parseValues,
+  siaChanges,
+  taskValues,
+  valuesHash,
+  type TaskSyncField,
+  type TaskValues,
+} from './mapping.ts';
+
+export interface RemoteChange {
+  salesforceId: string;
+  kind: 'upsert' | 'delete';
+  /** Field values: the whole record, or only the changed fields of an UPDATE event. */
+  record: Record<string, unknown>;
+  /** Salesforce fields that changed (UPDATE events); undefined when `record` is complete. */
+  changedFields: string[] | undefined;
+  nulledFields: string[];
+  /** Commit time of the change in Salesforce (ISO). */
+  at: string;
+  /** The change came through the API with our Sforce-Call-Options client. */
+  ours: boolean;
+}
+
+export type ApplyResult = 'applied' | 'echo' | 'ignored' | 'deleted' | 'imported';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function stringField(record: Record<string, unknown>, field: string): string | null {
+  const value = record[field];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+async function userFor(
+  tx: Store,
+  ctx: SyncContext,
+  link: Link | undefined,
+  change: RemoteChange,
+): Promise<SiaUser | undefined> {
+  if (link) return tx.getUser(link.owner_id);
+  const owner = stringField(change.record, 'OwnerId');
+  if (owner === null) return undefined;
+  return (
+    (await tx.getUserBySalesforceId(owner)) ??
+    (owner.length === 15 ? undefined : tx.getUserBySalesforceId(owner.slice(0, 15)))
+  );
+}
+
+function remoteValues(base: TaskValues, change: RemoteChange): TaskValues {
+  if (change.changedFields === undefined) return taskValues(change.record);
+  const next = { ...base };
+  const partial = taskValues(change.record);
+  for (const field of change.changedFields) {
+    if ((TASK_SYNC_FIELDS as readonly string[]).includes(field))
+      next[field as TaskSyncField] = partial[field as TaskSyncField];
+  }
+  for (const field of change.nulledFields) {
+    if ((TASK_SYNC_FIELDS as readonly string[]).includes(field)) next[field as TaskSyncField] = null;
+  }
+  return next;
+}
+
+async function putSynced(
+  tx: Store,
+  link: Omit<Link, 'synced_hash' | 'synced_values' | 'synced_at'>,
+  values: TaskValues,
+  at: string,
+): Promise<void> {
+  await tx.putLink({
+    ...link,
+    synced_values: JSON.stringify(values),
+    synced_hash: valuesHash(values),
+    synced_at: at,
+  });
+}
+
+/** Deletes the SIA task of a Salesforce delete; a pending SIA edit loses (delete beats edit). */
+async function applyDelete(
+  tx: Store,
+  ctx: SyncContext,
+  link: Link,
+  change: RemoteChange,
+): Promise<ApplyResult> {
+  if (link.deleted_at !== null) {
+    await tx.deleteLink(link.task_id);
+    await tx.deleteOutboxForTask(link.task_id);
+    return 'echo';
+  }
+  const task = await tx.getTask(link.task_id);
+  const pending = await tx.outboxFor(link.task_id);
+  const now = nowIso(ctx);
+  if (task && pending && pending.op === 'upsert' && Object.keys(pending.fields).length > 0) {
+    const localAt = Object.values(pending.fields).sort().at(-1) ?? null;
+    await tx.recordConflict({
+      taskId: task.id,
+      ownerId: task.ownerId,
+      field: '*delete',
+      localValue: JSON.stringify(pending.fields),
+      remoteValue: 'deleted',
+      winner: 'salesforce',
+      localAt,
+      remoteAt: change.at,
+      recordedAt: now,
+    });
+  }
+  await tx.deleteOutboxForTask(link.task_id);
+  if (task) await tx.deleteTask(task.id);
+  await tx.deleteLink(link.task_id);
+  if (task) await tx.touchSync(task.ownerId, 'inbound', now);
+  return 'deleted';
+}
+
+/** A Salesforce task the SIA side does not have yet: imported, linked and queued for its SIA id stamp. */
+async function importTask(
+  tx: Store,
+  ctx: SyncContext,
+  user: SiaUser,
+  change: RemoteChange,
+): Promise<ApplyResult> {
+  const record = change.record;
+  const stamped = stringField(record, 'SIA_Task_Id__c');
+  const id =
+    stamped !== null && UUID.test(stamped) && !(await tx.getTask(stamped)) && !(await tx.getLink(stamped))
+      ? stamped
+      : randomUUID();
+  const values = taskValues(record);
+  const mapping = mappingFor(ctx, user);
+  const changes = siaChanges([...TASK_SYNC_FIELDS], values, undefined, mapping);
+  const now = nowIso(ctx);
+  const task: SiaTask = {
+    id,
+    ownerId: user.id,
+    type: salesforceTypeToSia({
+      SIA_Activity_Type__c: stringField(record, 'SIA_Activity_Type__c'),
+      TaskSubtype: stringField(record, 'TaskSubtype'),
+      Type: stringField(record, 'Type'),
+    }),
+    name: changes.name ?? values.Subject ?? '(no subject)',
+    dueDate: changes.dueDate ?? (stringField(record, 'CreatedDate') ?? now).slice(0, 10),
+    priority: changes.priority ?? 'normal',
+    salesforcePriority: changes.salesforcePriority ?? null,
+    details: changes.details ?? null,
+    status: changes.status ?? 'open',
+    personSalesforceId: changes.personSalesforceId ?? null,
+    personEmail: null,
+    relatedToId: changes.relatedToId ?? null,
+    createdAt: now,
+    updatedAt: now,
+    salesforceTaskId: change.salesforceId,
+  };
+  await tx.insertTask(task);
+  const needsStamp = stamped !== id;
+  await putSynced(
+    tx,
+    {
+      task_id: id,
+      salesforce_id: change.salesforceId,
+      owner_id: user.id,
+      deleted_at: null,
+      needs_stamp: needsStamp ? 1 : 0,
+    },
+    values,
+    now,
+  );
+  if (needsStamp) {
+    await tx.enqueue({
+      taskId: id,
+      ownerId: user.id,
+      op: 'stamp',
+      fields: {},
+      salesforceId: change.salesforceId,
+      at: now,
+    });
+  }
+  await tx.touchSync(user.id, 'inbound', now);
+  return 'imported';
+}
+
+export interface ApplyOptions {
+  /** Import Salesforce tasks the SIA side has never seen (CREATE events, sweep, first-sync import). */
+  importUnknown: boolean;
+  /** Only import records last modified at or after this instant (ISO). */
+  importSince?: string | undefined;
+}
+
+/** Applies one change inside the caller's transaction. */
+export async function applyRemoteChange(
+  tx: Store,
+  ctx: SyncContext,
+  change: RemoteChange,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  let link = await tx.getLinkBySalesforceId(change.salesforceId);
+  const stampedId = stringField(change.record, 'SIA_Task_Id__c');
+  if (!link && stampedId !== null) {
+    const byTask = await tx.getLink(stampedId);
+    if (byTask && byTask.salesforce_id === null) link = byTask;
+  }
+  if (change.kind === 'delete') {
+    if (!link) return 'ignored';
+    // While sync is off nothing flows; deletions from the gap are applied when it comes back on.
+    if (!isSyncOn(await tx.getSyncState(link.owner_id))) return 'ignored';
+    return applyDelete(tx, ctx, link, change);
+  }
+
+  const user = await userFor(tx, ctx, link, change);
+  if (!user || !isSyncOn(await tx.getSyncState(user.id))) return 'ignored';
+  const mapping = mappingFor(ctx, user);
+  const now = nowIso(ctx);
+
+  if (!link) {
+    if (stampedId !== null) {
+      const local = await tx.getTask(stampedId);
+      if (local && local.ownerId === user.id) {
+        // Our own create, seen before the push committed its link: link it, nothing to apply.
+        if (change.changedFields !== undefined) return 'echo';
+        const values = taskValues(change.record);
+        await putSynced(
+          tx,
+          {
+            task_id: local.id,
+            salesforce_id: change.salesforceId,
+            owner_id: user.id,
+            deleted_at: null,
+            needs_stamp: 0,
+          },
+          values,
+          now,
+        );
+        return 'echo';
+      }
+    }
+    if (!options.importUnknown || change.changedFields !== undefined) return 'ignored';
+    const modified = stringField(change.record, 'LastModifiedDate') ?? change.at;
+    if (options.importSince !== undefined && modified < options.importSince) return 'ignored';
+    return importTask(tx, ctx, user, change);
+  }
+
+  if (link.deleted_at !== null) return 'ignored'; // deleted in SIA, the delete is on its way: delete beats edit
+  const task = await tx.getTask(link.task_id);
+  if (!task) return 'ignored';
+  const synced = parseValues(link.synced_values) ?? desiredValues(task, mapping, undefined);
+  const remote = remoteValues(synced, change);
+  const changed = differingFields(synced, remote);
+  if (changed.length === 0) return 'echo';
+
+  let updates = siaChanges(changed, remote, task, mapping);
+  const pending = await tx.outboxFor(task.id);
+  if (pending && pending.op === 'upsert') {
+    const remoteWon = new Set<string>();
+    const localWon = new Set<string>();
+    for (const sfField of changed) {
+      const field: SyncedField = SIA_FIELD_FOR[sfField];
+      const localAt = pending.fields[field];
+      if (localAt === undefined) continue;
+      const remoteWins = change.at > localAt;
+      await tx.recordConflict({
+        taskId: task.id,
+        ownerId: task.ownerId,
+        field,
+        localValue: task[field],
+        remoteValue: remote[sfField],
+        winner: remoteWins ? 'salesforce' : 'sia',
+        localAt,
+        remoteAt: change.at,
+        recordedAt: now,
+      });
+      (remoteWins ? remoteWon : localWon).add(field);
+      if (!remoteWins && field === 'priority') localWon.add('salesforcePriority');
+    }
+    const pendingFields = Object.fromEntries(
+      Object.entries(pending.fields).filter(([field]) => !remoteWon.has(field)),
+    );
+    if (Object.keys(pendingFields).length === 0) await tx.deleteOutbox(pending.id);
+    else await tx.setOutboxFields(pending.id, pendingFields);
+    updates = Object.fromEntries(Object.entries(updates).filter(([field]) => !localWon.has(field)));
+  }
+  const next: SiaTask = { ...task, ...updates };
+  const touched = (Object.keys(updates) as (keyof SiaTask)[]).some((key) => next[key] !== task[key]);
+  if (touched) {
+    next.updatedAt = now;
+    await tx.updateTask(next);
+  }
+  await putSynced(tx, link, remote, now);
+  await tx.touchSync(task.ownerId, 'inbound', now);
+  return 'applied';
+}

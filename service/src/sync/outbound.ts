@@ -1,0 +1,325 @@
+// Drains a user's outbox to Salesforce: upserts by SIA_Task_Id__c in sObject Collections of up to
+// 200 (allOrNone=false), deletes and SIA-id stamps in batches of 200. Each record's outcome is
+// committed on its own: successes are never re-sent, intermittent failures are retried later with
+// backoff, other failures are recorded (locally and in SIA_Sync_Error__c) and dropped.
+import type { SiaUser } from '../sia/model.ts';
+import { SalesforceApiError, categorize, errorCodeOf } from '../salesforce/errors.ts';
+import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
+import type { RecordResult } from '../salesforce/client.ts';
+import type { OutboxEntry } from '../store/store.ts';
+import { mappingFor, nowIso, type SyncContext } from './context.ts';
+import { parseValues, upsertRecord, valuesHash, type TaskValues } from './mapping.ts';
+import { publishNotice, reportError } from './notices.ts';
+import type { SyncedField } from '../sia/model.ts';
+
+export const BATCH_SIZE = 200;
+/** Salesforce answers these for a record that is already gone: the delete has happened. */
+const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
+
+interface Failure {
+  code: string;
+  message: string;
+  fields: string[];
+}
+
+async function handleFailure(
+  ctx: SyncContext,
+  user: SiaUser,
+  entry: OutboxEntry,
+  failure: Failure,
+  salesforceId: string | null,
+): Promise<void> {
+  const category = categorize(failure.code, failure.message);
+  const now = ctx.clock.now();
+  ctx.metrics.pushedRecords.inc({ op: entry.op, result: category === 'Intermittent' ? 'retry' : 'failed' });
+  if (category === 'Intermittent' || category === 'Authentication') {
+    const delay = backoffDelay(
+      { ...defaultRetryPolicy, baseDelayMs: 1_000, maxDelayMs: 300_000 },
+      entry.attempts + 1,
+    );
+    await ctx.store.retryOutboxLater(
+      entry.id,
+      new Date(now.getTime() + delay).toISOString(),
+      `${failure.code}: ${failure.message}`,
+    );
+    return;
+  }
+  await ctx.store.transaction(async (tx) => {
+    await tx.recordError({
+      category,
+      code: failure.code,
+      message: failure.message,
+      direction: 'outbound',
+      taskId: entry.taskId,
+      salesforceId,
+      ownerId: user.id,
+      fields: failure.fields,
+      recordedAt: now.toISOString(),
+    });
+    await tx.deleteOutbox(entry.id);
+  });
+  await reportError(ctx, user, {
+    category,
+    code: failure.code,
+    message: failure.message,
+    taskId: entry.taskId,
+    salesforceId,
+  });
+}
+
+function firstError(result: RecordResult): Failure {
+  const error = result.errors[0];
+  return {
+    code: error?.code ?? 'UNKNOWN_EXCEPTION',
+    message: error?.message ?? 'record failed without an error',
+    fields: error?.fields ?? [],
+  };
+}
+
+async function whenBatchFailed(
+  ctx: SyncContext,
+  user: SiaUser,
+  entries: OutboxEntry[],
+  error: unknown,
+): Promise<void> {
+  const { code, message, fields } = errorCodeOf(error);
+  ctx.logger.warn({ code, message, owner: user.id, records: entries.length }, 'outbox batch failed');
+  for (const entry of entries)
+    await handleFailure(ctx, user, entry, { code, message, fields }, entry.salesforceId);
+}
+
+async function pushUpserts(
+  ctx: SyncContext,
+  user: SiaUser,
+  entries: OutboxEntry[],
+  touched: string[],
+): Promise<void> {
+  const mapping = mappingFor(ctx, user);
+  const prepared: { entry: OutboxEntry; record: Record<string, unknown>; values: TaskValues }[] = [];
+  for (const entry of entries) {
+    const task = await ctx.store.getTask(entry.taskId);
+    if (!task) {
+      await ctx.store.deleteOutbox(entry.id);
+      continue;
+    }
+    const link = await ctx.store.getLink(task.id);
+    const current = link?.salesforce_id ? parseValues(link.synced_values) : undefined;
+    const fields = Object.keys(entry.fields) as SyncedField[];
+    const { record, values } = upsertRecord(task, mapping, {
+      ownerSalesforceId: user.salesforceUserId,
+      current,
+      changed: fields.length === 0 ? 'all' : fields,
+    });
+    prepared.push({ entry, record, values });
+  }
+  if (prepared.length === 0) return;
+  let results: RecordResult[];
+  try {
+    results = await ctx.salesforce.upsertTasks(prepared.map((p) => p.record));
+  } catch (error) {
+    await whenBatchFailed(
+      ctx,
+      user,
+      prepared.map((p) => p.entry),
+      error,
+    );
+    return;
+  }
+  await ctx.hooks.afterSalesforceWrite?.(
+    'upsert',
+    results.map((r) => r.id ?? ''),
+  );
+  const now = nowIso(ctx);
+  for (const [index, item] of prepared.entries()) {
+    const result = results[index];
+    if (result?.success && result.id !== null) {
+      const id = result.id;
+      await ctx.store.transaction(async (tx) => {
+        const link = await tx.getLink(item.entry.taskId);
+        await tx.putLink({
+          task_id: item.entry.taskId,
+          salesforce_id: id,
+          owner_id: user.id,
+          synced_values: JSON.stringify(item.values),
+          synced_hash: valuesHash(item.values),
+          synced_at: now,
+          deleted_at: link?.deleted_at ?? null,
+          needs_stamp: 0,
+        });
+        await tx.completeOutbox(item.entry);
+      });
+      ctx.metrics.pushedRecords.inc({ op: 'upsert', result: 'ok' });
+      touched.push(id);
+    } else {
+      await handleFailure(
+        ctx,
+        user,
+        item.entry,
+        result
+          ? firstError(result)
+          : { code: 'UNKNOWN_EXCEPTION', message: 'no result for record', fields: [] },
+        null,
+      );
+    }
+  }
+}
+
+async function pushDeletes(
+  ctx: SyncContext,
+  user: SiaUser,
+  entries: OutboxEntry[],
+  touched: string[],
+): Promise<void> {
+  const unknownIds = entries.filter((e) => e.salesforceId === null).map((e) => e.taskId);
+  const found = new Map<string, string>();
+  if (unknownIds.length > 0) {
+    // A task deleted before its create was confirmed: find the record by its SIA id, if it exists.
+    const quoted = unknownIds.map((id) => `'${id.replace(/'/g, '')}'`).join(',');
+    try {
+      const records = await ctx.salesforce.query<{ Id: string; SIA_Task_Id__c: string }>(
+        `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN (${quoted})`,
+      );
+      for (const record of records) found.set(record.SIA_Task_Id__c, record.Id);
+    } catch (error) {
+      await whenBatchFailed(
+        ctx,
+        user,
+        entries.filter((e) => e.salesforceId === null),
+        error,
+      );
+      return;
+    }
+  }
+  const targets: { entry: OutboxEntry; id: string }[] = [];
+  for (const entry of entries) {
+    const id = entry.salesforceId ?? found.get(entry.taskId);
+    if (id === undefined) {
+      await ctx.store.transaction(async (tx) => {
+        await tx.completeOutbox(entry);
+        const link = await tx.getLink(entry.taskId);
+        if (link?.deleted_at != null || !(await tx.getTask(entry.taskId))) await tx.deleteLink(entry.taskId);
+      });
+      continue;
+    }
+    targets.push({ entry, id });
+  }
+  if (targets.length === 0) return;
+  let results: RecordResult[];
+  try {
+    results = await ctx.salesforce.deleteRecords(targets.map((t) => t.id));
+  } catch (error) {
+    await whenBatchFailed(
+      ctx,
+      user,
+      targets.map((t) => t.entry),
+      error,
+    );
+    return;
+  }
+  await ctx.hooks.afterSalesforceWrite?.(
+    'delete',
+    targets.map((t) => t.id),
+  );
+  for (const [index, target] of targets.entries()) {
+    const result = results[index];
+    const failure = result && !result.success ? firstError(result) : undefined;
+    if (result && (result.success || (failure && ALREADY_DELETED.has(failure.code)))) {
+      await ctx.store.transaction(async (tx) => {
+        await tx.deleteLink(target.entry.taskId);
+        await tx.completeOutbox(target.entry);
+      });
+      ctx.metrics.pushedRecords.inc({ op: 'delete', result: 'ok' });
+      touched.push(target.id);
+    } else {
+      await handleFailure(
+        ctx,
+        user,
+        target.entry,
+        failure ?? { code: 'UNKNOWN_EXCEPTION', message: 'no result for record', fields: [] },
+        target.id,
+      );
+    }
+  }
+}
+
+async function pushStamps(ctx: SyncContext, user: SiaUser, entries: OutboxEntry[]): Promise<void> {
+  const targets = entries.filter((e): e is OutboxEntry & { salesforceId: string } => e.salesforceId !== null);
+  for (const entry of entries) if (entry.salesforceId === null) await ctx.store.deleteOutbox(entry.id);
+  if (targets.length === 0) return;
+  let results: RecordResult[];
+  try {
+    results = await ctx.salesforce.updateRecords(
+      'Task',
+      targets.map((e) => ({ Id: e.salesforceId, SIA_Task_Id__c: e.taskId })),
+    );
+  } catch (error) {
+    await whenBatchFailed(ctx, user, targets, error);
+    return;
+  }
+  await ctx.hooks.afterSalesforceWrite?.(
+    'stamp',
+    targets.map((t) => t.salesforceId),
+  );
+  for (const [index, entry] of targets.entries()) {
+    const result = results[index];
+    if (result?.success) {
+      await ctx.store.transaction(async (tx) => {
+        const link = await tx.getLink(entry.taskId);
+        if (link) await tx.putLink({ ...link, needs_stamp: 0 });
+        await tx.completeOutbox(entry);
+      });
+      ctx.metrics.pushedRecords.inc({ op: 'stamp', result: 'ok' });
+    } else {
+      await handleFailure(
+        ctx,
+        user,
+        entry,
+        result ? firstError(result) : { code: 'UNKNOWN_EXCEPTION', message: 'no result', fields: [] },
+        entry.salesforceId,
+      );
+    }
+  }
+}
+
+/** Sends everything due in the user's outbox, a batch of up to 200 per kind at a time. */
+export async function pushOutbox(
+  ctx: SyncContext,
+  user: SiaUser,
+  options: { maxBatches?: number } = {},
+): Promise<number> {
+  let sent = 0;
+  for (let batch = 0; batch < (options.maxBatches ?? 50); batch += 1) {
+    const entries = await ctx.store.pendingOutbox(user.id, nowIso(ctx), BATCH_SIZE);
+    if (entries.length === 0) break;
+    const touched: string[] = [];
+    try {
+      await pushStamps(
+        ctx,
+        user,
+        entries.filter((e) => e.op === 'stamp'),
+      );
+      await pushUpserts(
+        ctx,
+        user,
+        entries.filter((e) => e.op === 'upsert'),
+        touched,
+      );
+      await pushDeletes(
+        ctx,
+        user,
+        entries.filter((e) => e.op === 'delete'),
+        touched,
+      );
+    } catch (error) {
+      if (error instanceof SalesforceApiError) ctx.logger.warn({ err: error }, 'outbox push stopped');
+      throw error;
+    }
+    sent += entries.length;
+    if (touched.length > 0) {
+      await ctx.store.touchSync(user.id, 'outbound', nowIso(ctx));
+      await publishNotice(ctx, user, 'pushed', touched);
+    }
+    if (entries.length < BATCH_SIZE) break;
+  }
+  return sent;
+}

@@ -1,0 +1,95 @@
+// Task-sync settings come from SIA_Sync_Setting__c in Salesforce (the org row and one row per
+// user, merged field by field by the shared siaSettings module). Reading them tells the engine
+// which users switched sync on (and when) or off.
+import type { SiaUser, SyncMode } from '../sia/model.ts';
+import { ORG_SCOPE_KEY, mergeSettings, toCaseSafeId, type SettingsRow } from '../sia/shared.ts';
+import type { SyncContext, UserSettings } from './context.ts';
+
+const SETTINGS_SOQL =
+  'SELECT Id, Scope_Key__c, User__c, Task_Sync_Mode__c, Task_Sync_Enabled_At__c, Task_Subject_Template__c, Api_Budget_Percent__c FROM SIA_Sync_Setting__c';
+
+export interface SettingsSnapshot {
+  org: SettingsRow | undefined;
+  byScope: Map<string, SettingsRow>;
+}
+
+export async function readSettings(ctx: Pick<SyncContext, 'salesforce'>): Promise<SettingsSnapshot> {
+  const rows = await ctx.salesforce.query<SettingsRow & Record<string, unknown>>(SETTINGS_SOQL);
+  const byScope = new Map<string, SettingsRow>();
+  let org: SettingsRow | undefined;
+  for (const row of rows) {
+    const scope = typeof row.Scope_Key__c === 'string' ? row.Scope_Key__c : '';
+    if (scope === ORG_SCOPE_KEY) org = row;
+    else if (scope !== '') byScope.set(scope.toUpperCase(), row);
+  }
+  return { org, byScope };
+}
+
+function userRow(snapshot: SettingsSnapshot, user: SiaUser): SettingsRow | undefined {
+  try {
+    return snapshot.byScope.get(toCaseSafeId(user.salesforceUserId).toUpperCase());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Effective task-sync settings of one user. */
+export function effectiveSettings(
+  snapshot: SettingsSnapshot,
+  user: SiaUser,
+): UserSettings & { budgetPercent: number } {
+  const merged = mergeSettings(snapshot.org, userRow(snapshot, user));
+  const mode: SyncMode = merged.taskSyncMode.value;
+  const enabledAt = merged.taskSyncEnabledAt.value;
+  return {
+    mode,
+    enabledAt: enabledAt === null ? null : new Date(enabledAt).toISOString(),
+    subjectTemplate: merged.taskSubjectTemplate.value,
+    budgetPercent: merged.apiBudgetPercent.value,
+  };
+}
+
+export type Transition =
+  | { kind: 'switched-on'; user: SiaUser; enabledAt: string; previouslyOffSince: string | null }
+  | { kind: 'switched-off'; user: SiaUser }
+  | { kind: 'unchanged'; user: SiaUser };
+
+/** Stores each user's effective mode and says who switched on or off since the last reading. */
+export async function applySettings(ctx: SyncContext, snapshot: SettingsSnapshot): Promise<Transition[]> {
+  const transitions: Transition[] = [];
+  const now = ctx.clock.now().toISOString();
+  for (const user of await ctx.store.listUsers()) {
+    const next = effectiveSettings(snapshot, user);
+    ctx.settings.set(user.id, next);
+    ctx.salesforce.setBudgetPercent(next.budgetPercent);
+    const state = await ctx.store.getSyncState(user.id);
+    const wasOn = state !== undefined && state.mode !== 'DoNotSync' && state.enabled_at !== null;
+    const isOn = next.mode !== 'DoNotSync' && next.enabledAt !== null;
+    if (isOn && next.enabledAt !== null && (!wasOn || state.enabled_at !== next.enabledAt)) {
+      await ctx.store.putSyncState({
+        user_id: user.id,
+        mode: next.mode,
+        enabled_at: next.enabledAt,
+        disabled_at: state?.disabled_at ?? null,
+        imported_for: state?.imported_for ?? null,
+        last_inbound_at: state?.last_inbound_at ?? null,
+        last_outbound_at: state?.last_outbound_at ?? null,
+        updated_at: now,
+      });
+      transitions.push({
+        kind: 'switched-on',
+        user,
+        enabledAt: next.enabledAt,
+        previouslyOffSince: wasOn ? null : (state?.disabled_at ?? null),
+      });
+    } else if (!isOn && wasOn) {
+      await ctx.store.putSyncState({ ...state, mode: 'DoNotSync', disabled_at: now, updated_at: now });
+      transitions.push({ kind: 'switched-off', user });
+    } else {
+      if (state && isOn && state.mode !== next.mode)
+        await ctx.store.putSyncState({ ...state, mode: next.mode, updated_at: now });
+      transitions.push({ kind: 'unchanged', user });
+    }
+  }
+  return transitions;
+}
