@@ -1,0 +1,366 @@
+// The CometD endpoint at the Bayeux message level: what a client that is not Faye would see.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { startStreamingServer, type StreamingServer } from './test-harness.ts';
+
+const NOTICE = '/event/SIA_Sync_Notice__e';
+const TASKS = '/data/TaskChangeEvent';
+const HOLD_MS = 150;
+
+type Reply = Record<string, unknown>;
+
+/** A minimal Bayeux client over fetch that keeps the BAYEUX_BROWSER cookie like a browser would. */
+class RawClient {
+  cookie: string | undefined;
+  clientId = '';
+  private nextId = 0;
+  private readonly url: string;
+  private readonly token: string | null;
+
+  constructor(baseUrl: string, token: string | null = 'token-1') {
+    this.url = `${baseUrl}/cometd/66.0`;
+    this.token = token;
+  }
+
+  async send(
+    messages: Reply | Reply[],
+    options: { url?: string; withCookie?: boolean; authorization?: string } = {},
+  ): Promise<{ status: number; replies: Reply[]; setCookie: string | null }> {
+    const batch = (Array.isArray(messages) ? messages : [messages]).map((message) => ({
+      id: String((this.nextId += 1)),
+      ...message,
+    }));
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    const authorization = options.authorization ?? (this.token === null ? undefined : `OAuth ${this.token}`);
+    if (authorization !== undefined) headers.Authorization = authorization;
+    if (this.cookie !== undefined && options.withCookie !== false) headers.Cookie = this.cookie;
+    const response = await fetch(options.url ?? this.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(batch),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie !== null) this.cookie = setCookie.split(';')[0];
+    const text = await response.text();
+    return { status: response.status, replies: response.ok ? (JSON.parse(text) as Reply[]) : [], setCookie };
+  }
+
+  async handshake(): Promise<Reply> {
+    const { replies } = await this.send({
+      channel: '/meta/handshake',
+      version: '1.0',
+      supportedConnectionTypes: ['long-polling'],
+    });
+    const reply = only(replies);
+    this.clientId = String(reply.clientId);
+    return reply;
+  }
+
+  connect(extra: Reply = {}): Promise<{ replies: Reply[] }> {
+    return this.send({
+      channel: '/meta/connect',
+      clientId: this.clientId,
+      connectionType: 'long-polling',
+      ...extra,
+    });
+  }
+
+  async subscribe(channel: string, replay?: number | string): Promise<Reply> {
+    const ext = replay === undefined ? {} : { ext: { replay: { [channel]: replay } } };
+    return only(
+      (
+        await this.send({
+          channel: '/meta/subscribe',
+          clientId: this.clientId,
+          subscription: channel,
+          ...ext,
+        })
+      ).replies,
+    );
+  }
+}
+
+function only(replies: Reply[]): Reply {
+  assert.equal(replies.length, 1, JSON.stringify(replies));
+  const [reply] = replies;
+  assert.ok(reply);
+  return reply;
+}
+
+function eventsIn(replies: Reply[]): unknown[] {
+  return replies
+    .filter((reply) => !String(reply.channel).startsWith('/meta/'))
+    .map((reply) => (reply.data as { payload: { n: unknown } }).payload.n);
+}
+
+describe('CometD endpoint, Bayeux messages', () => {
+  let server: StreamingServer;
+
+  beforeEach(async () => {
+    server = await startStreamingServer({ connectHoldMs: HOLD_MS });
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('answers a handshake like Salesforce: long polling only, replay extension, advice and a browser cookie', async () => {
+    const client = new RawClient(server.url);
+    const reply = await client.handshake();
+    assert.equal(reply.successful, true);
+    assert.equal(reply.channel, '/meta/handshake');
+    assert.equal(reply.id, '1');
+    assert.equal(reply.version, '1.0');
+    assert.match(String(reply.clientId), /^[0-9a-z]{27}$/);
+    assert.deepEqual(reply.supportedConnectionTypes, ['long-polling']);
+    assert.deepEqual(reply.ext, { replay: true, 'payload.format': true });
+    assert.deepEqual(reply.advice, { interval: 0, timeout: HOLD_MS, reconnect: 'retry' });
+    assert.match(client.cookie ?? '', /^BAYEUX_BROWSER=\w+$/);
+  });
+
+  it('accepts a Bearer token as well as OAuth', async () => {
+    const client = new RawClient(server.url, null);
+    const { replies } = await client.send(
+      { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] },
+      { authorization: 'Bearer token-1' },
+    );
+    assert.equal(only(replies).successful, true);
+  });
+
+  it('denies a handshake without a token, giving the reason under ext.sfdc', async () => {
+    const reply = await new RawClient(server.url, null).handshake();
+    assert.deepEqual(reply, {
+      channel: '/meta/handshake',
+      id: '1',
+      successful: false,
+      error: '403::Handshake denied',
+      ext: { sfdc: { failureReason: '401::Request requires authentication' } },
+      advice: { reconnect: 'none' },
+    });
+  });
+
+  it('handles a batch in order, delivering retained events with the connect reply', async () => {
+    server.bus.publish(NOTICE, { n: 1 });
+    server.bus.publish(TASKS, { n: 2 });
+    const client = new RawClient(server.url);
+    await client.handshake();
+    const { replies } = await client.send([
+      {
+        channel: '/meta/subscribe',
+        clientId: client.clientId,
+        subscription: NOTICE,
+        ext: { replay: { [NOTICE]: -2 } },
+      },
+      {
+        channel: '/meta/subscribe',
+        clientId: client.clientId,
+        subscription: TASKS,
+        ext: { replay: { [TASKS]: -2 } },
+      },
+      { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
+    ]);
+    assert.deepEqual(
+      replies.map((reply) => [reply.channel, reply.id, reply.successful]),
+      [
+        ['/meta/subscribe', '2', true],
+        ['/meta/subscribe', '3', true],
+        [NOTICE, undefined, undefined],
+        [TASKS, undefined, undefined],
+        ['/meta/connect', '4', true],
+      ],
+    );
+    assert.deepEqual(eventsIn(replies), [1, 2]);
+  });
+
+  it('holds a connect until an event arrives, and answers empty when the hold ends', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    await client.subscribe(NOTICE, -1);
+    await client.connect(); // the first connect is answered at once
+
+    const started = Date.now();
+    const empty = await client.connect();
+    assert.ok(Date.now() - started >= HOLD_MS - 10, 'the connect was held');
+    assert.deepEqual(eventsIn(empty.replies), []);
+    assert.equal(only(empty.replies).successful, true);
+
+    const held = client.connect();
+    setTimeout(() => server.bus.publish(NOTICE, { n: 7 }), 20);
+    assert.deepEqual(eventsIn((await held).replies), [7]);
+  });
+
+  it('stops delivering a channel after /meta/unsubscribe', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    await client.subscribe(NOTICE, -1);
+    await client.subscribe(TASKS, -1);
+    server.bus.publish(NOTICE, { n: 1 });
+    const { replies } = await client.send({
+      channel: '/meta/unsubscribe',
+      clientId: client.clientId,
+      subscription: NOTICE,
+    });
+    assert.deepEqual(only(replies), {
+      channel: '/meta/unsubscribe',
+      id: '4',
+      clientId: client.clientId,
+      successful: true,
+      subscription: NOTICE,
+    });
+    server.bus.publish(NOTICE, { n: 2 });
+    server.bus.publish(TASKS, { n: 3 });
+    assert.deepEqual(eventsIn((await client.connect()).replies), [3]);
+  });
+
+  it('refuses a replay id that is not a number, and one newer than anything published', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    const published = server.bus.publish(NOTICE, { n: 1 });
+    assert.equal(
+      (await client.subscribe(NOTICE, 'latest')).error,
+      '400::The replayId {latest} you provided was invalid. Please provide a valid ID, -2 to replay all events, or -1 to replay only new events.',
+    );
+    assert.equal((await client.subscribe(NOTICE, published.replayId + 5)).successful, false);
+    assert.equal((await client.subscribe(NOTICE, String(published.replayId))).successful, true);
+  });
+
+  it('subscribes to new events only when no replay extension is sent', async () => {
+    server.bus.publish(NOTICE, { n: 1 });
+    const client = new RawClient(server.url);
+    await client.handshake();
+    assert.equal((await client.subscribe(NOTICE)).successful, true);
+    server.bus.publish(NOTICE, { n: 2 });
+    assert.deepEqual(eventsIn((await client.connect()).replies), [2]);
+  });
+
+  it("rejects channel names Salesforce rejects, with Salesforce's messages", async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    assert.equal(
+      (await client.subscribe('event/SIA_Sync_Notice__e')).error,
+      "400::Channel subscriptions must start with a leading '/'",
+    );
+    assert.equal((await client.subscribe('')).error, '400::Channel name not specified');
+    assert.equal(
+      (await client.subscribe('/data/LeadChangeEvent')).error,
+      '400::The channel you requested to subscribe to does not exist {/data/LeadChangeEvent}',
+    );
+    const { replies } = await client.send({ channel: NOTICE, clientId: client.clientId, data: { n: 1 } });
+    assert.equal(only(replies).error, '403::Restricted channel');
+    assert.deepEqual(server.bus.all(), []);
+  });
+
+  it('asks an unknown client to handshake again', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    client.clientId = 'nosuchclient';
+    assert.deepEqual(only((await client.connect()).replies), {
+      channel: '/meta/connect',
+      id: '2',
+      clientId: 'nosuchclient',
+      successful: false,
+      error: '403::Unknown client',
+      advice: { reconnect: 'handshake', interval: 0 },
+    });
+  });
+
+  it('forgets a client that stays away longer than 40 seconds', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    await client.connect();
+    server.clock.advance(40_001);
+    assert.equal(only((await client.connect()).replies).error, '403::Unknown client');
+  });
+
+  it('requires the BAYEUX_BROWSER cookie set at handshake', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    const { replies } = await client.send(
+      { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
+      { withCookie: false },
+    );
+    assert.equal(
+      only(replies).error,
+      `400::Client ${client.clientId} has established a session, but no BAYEUX_BROWSER cookie present`,
+    );
+  });
+
+  it("refuses another user's token on an existing session", async () => {
+    server.tokens.set('token-2', {
+      userId: '005000000000002AAA',
+      orgId: '00D000000000001EAA',
+      username: 'b@sia.test',
+    });
+    const client = new RawClient(server.url);
+    await client.handshake();
+    const { replies } = await client.send(
+      { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
+      { authorization: 'OAuth token-2' },
+    );
+    assert.equal(only(replies).error, "400::Authenticated user id does not match the session's user id");
+  });
+
+  it('fails a connect with an expired token with advice reconnect none, and drops the session', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    server.tokens.delete('token-1');
+    const reply = only((await client.connect()).replies);
+    assert.equal(reply.error, '401::Authentication invalid');
+    assert.deepEqual(reply.advice, { reconnect: 'none', interval: 0 });
+    server.tokens.set('token-1', {
+      userId: '005000000000001AAA',
+      orgId: '00D000000000001EAA',
+      username: 'sync@sia.test',
+    });
+    assert.equal(only((await client.connect()).replies).error, '403::Unknown client');
+  });
+
+  it('refuses connection types other than long polling', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    const { replies } = await client.connect({ connectionType: 'websocket' });
+    assert.equal(only(replies).error, '400::Invalid connection type websocket');
+  });
+
+  it('checks the API version in the path', async () => {
+    const client = new RawClient(server.url);
+    const handshake = {
+      channel: '/meta/handshake',
+      version: '1.0',
+      supportedConnectionTypes: ['long-polling'],
+    };
+    const missing = await client.send(handshake, { url: `${server.url}/cometd/` });
+    assert.equal(
+      only(missing.replies).error,
+      "400::API version in the URI is mandatory. URI format: '/cometd/66.0'",
+    );
+    const old = await client.send(handshake, { url: `${server.url}/cometd/36.0` });
+    assert.equal(
+      only(old.replies).error,
+      "400::Unsupported API version. Only API versions '37.0' and later are supported. URI format: '/cometd/66.0'",
+    );
+  });
+
+  it('answers HTTP errors for what is not a Bayeux request', async () => {
+    const endpoint = `${server.url}/cometd/66.0`;
+    const headers = { Authorization: 'OAuth token-1', 'Content-Type': 'application/json' };
+    assert.equal((await fetch(endpoint, { headers })).status, 400);
+    assert.equal((await fetch(endpoint, { method: 'POST', headers, body: '{"channel":' })).status, 400);
+    assert.equal((await fetch(endpoint, { method: 'POST', headers, body: '[{"id":"1"}]' })).status, 400);
+    const oversized = JSON.stringify([{ channel: '/meta/handshake', padding: 'x'.repeat(33_000) }]);
+    const response = await fetch(endpoint, { method: 'POST', headers, body: oversized });
+    assert.equal(response.status, 413);
+    assert.equal(await response.text(), 'Maximum Request Size Exceeded');
+  });
+
+  it('answers a waiting connect when the handler closes', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    await client.connect();
+    const held = client.connect();
+    setTimeout(() => void server.handler.close(), 20);
+    const started = Date.now();
+    assert.equal(only((await held).replies).successful, true);
+    assert.ok(Date.now() - started < HOLD_MS);
+  });
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createEventBus, DEFAULT_RETENTION_MS } from './event-bus.ts';
+import { testClock } from './test-harness.ts';
+import type { RetainedEvent } from './types.ts';
+
+const NOTICE = '/event/SIA_Sync_Notice__e';
+const TASKS = '/data/TaskChangeEvent';
+const HOUR = 60 * 60 * 1000;
+
+describe('event bus', () => {
+  it('gives replay ids that increase on every channel and are never reused after clear', () => {
+    const bus = createEventBus({ clock: testClock() });
+    const a = bus.publish(NOTICE, { n: 1 });
+    const b = bus.publish(TASKS, { n: 2 });
+    const c = bus.publish(NOTICE, { n: 3 });
+    assert.ok(a.replayId > 0, 'jsforce ignores a replay id of 0');
+    assert.ok(b.replayId > a.replayId && c.replayId > b.replayId);
+    bus.clear();
+    assert.deepEqual(bus.all(), []);
+    assert.ok(bus.publish(NOTICE, {}).replayId > c.replayId);
+  });
+
+  it('stamps publication time, and an EventUuid on platform events only', () => {
+    const clock = testClock();
+    const bus = createEventBus({ clock });
+    const notice = bus.publish(NOTICE, { Kind__c: 'x' });
+    const change = bus.publish(TASKS, { ChangeEventHeader: {} });
+    assert.equal(notice.publishedAt, clock.now().getTime());
+    assert.match(notice.eventUuid ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(change.eventUuid, undefined);
+    assert.notEqual(bus.publish(NOTICE, {}).eventUuid, notice.eventUuid);
+  });
+
+  it('answers since(): -2 all retained, -1 none, an id everything after it, per channel', () => {
+    const bus = createEventBus({ clock: testClock() });
+    const first = bus.publish(NOTICE, { n: 1 });
+    bus.publish(TASKS, { n: 2 });
+    const third = bus.publish(NOTICE, { n: 3 });
+    const payloads = (events: RetainedEvent[]): unknown[] => events.map((event) => event.payload.n);
+    assert.deepEqual(payloads(bus.since(NOTICE, -2)), [1, 3]);
+    assert.deepEqual(bus.since(NOTICE, -1), []);
+    assert.deepEqual(payloads(bus.since(NOTICE, first.replayId)), [3]);
+    assert.deepEqual(bus.since(NOTICE, third.replayId), []);
+    assert.deepEqual(bus.since('/event/Other__e', -2), []);
+    assert.deepEqual(payloads(bus.all()), [1, 2, 3]);
+  });
+
+  it('drops events older than 72 hours from replay and the event log', () => {
+    const clock = testClock();
+    const bus = createEventBus({ clock });
+    bus.publish(NOTICE, { n: 1 });
+    clock.advance(70 * HOUR);
+    bus.publish(NOTICE, { n: 2 });
+    clock.advance(2 * HOUR);
+    assert.deepEqual(
+      bus.since(NOTICE, -2).map((event) => event.payload.n),
+      [1, 2],
+      'exactly 72 hours old is still retained',
+    );
+    clock.advance(1);
+    assert.deepEqual(
+      bus.since(NOTICE, -2).map((event) => event.payload.n),
+      [2],
+    );
+    clock.advance(DEFAULT_RETENTION_MS);
+    assert.deepEqual(bus.all(), []);
+  });
+
+  it('honours a shorter retention', () => {
+    const clock = testClock();
+    const bus = createEventBus({ clock, retentionMs: 1_000 });
+    bus.publish(NOTICE, {});
+    clock.advance(1_001);
+    assert.deepEqual(bus.since(NOTICE, -2), []);
+  });
+
+  it('delivers each new event to live listeners until they unsubscribe', () => {
+    const bus = createEventBus({ clock: testClock() });
+    const seen: RetainedEvent[] = [];
+    const stop = bus.onEvent((event) => seen.push(event));
+    const published = bus.publish(TASKS, { n: 1 });
+    stop();
+    bus.publish(TASKS, { n: 2 });
+    assert.deepEqual(seen, [published]);
+  });
+});
