@@ -227,7 +227,8 @@ export function noticeNamesAny(notice: SyncNotice, ids: Iterable<string | null |
  */
 export class SyncNoticeListener {
   private subscription: EmpSubscription | null = null;
-  private stopped = false;
+  /** Bumped by every start() and stop(), so a start that a later call overtook backs out. */
+  private generation = 0;
   private readonly onNotice: (notice: SyncNotice) => void;
 
   constructor(onNotice: (notice: SyncNotice) => void) {
@@ -236,15 +237,16 @@ export class SyncNoticeListener {
 
   /** Resolves true once subscribed, false when streaming is unavailable here (e.g. mobile). */
   async start(): Promise<boolean> {
-    this.stopped = false;
+    this.stop();
+    const generation = ++this.generation;
     // empApi works in Lightning Experience on desktop only; elsewhere subscribe would fail.
     if (!(await isEmpEnabled())) return false;
-    if (this.stopped) return false;
+    if (generation !== this.generation) return false;
     const subscription = await subscribe(SYNC_NOTICE_CHANNEL, SYNC_NOTICE_REPLAY_ID, (message) => {
       const notice = noticeFrom(message);
-      if (notice && !this.stopped) this.onNotice(notice);
+      if (notice && generation === this.generation) this.onNotice(notice);
     });
-    if (this.stopped) {
+    if (generation !== this.generation) {
       await unsubscribe(subscription);
       return false;
     }
@@ -253,7 +255,7 @@ export class SyncNoticeListener {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.generation++;
     const subscription = this.subscription;
     this.subscription = null;
     if (subscription) {

@@ -266,6 +266,35 @@ describe('SyncNoticeListener', () => {
     expect(subscribe).not.toHaveBeenCalled();
   });
 
+  it('keeps one subscription when restarted before the first start finished', async () => {
+    const confirms: (() => void)[] = [];
+    jest.mocked(subscribe).mockImplementation(
+      (channel, replayId, callback) =>
+        new Promise((resolve) => {
+          deliver = callback as (message: unknown) => void;
+          const id = `sub-${confirms.length + 1}`;
+          confirms.push(() => resolve({ id, channel, replayId }));
+        }),
+    );
+    const notices: SyncNotice[] = [];
+    const listener = new SyncNoticeListener((notice) => notices.push(notice));
+
+    const first = listener.start();
+    await flushPromises();
+    listener.stop(); // disconnected ...
+    const second = listener.start(); // ... and connected again, e.g. moved on the page
+    await flushPromises();
+    confirms[0]!();
+    confirms[1]!();
+
+    await expect(first).resolves.toBe(false);
+    await expect(second).resolves.toBe(true);
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
+    expect(jest.mocked(unsubscribe).mock.calls[0]![0]).toMatchObject({ id: 'sub-1' });
+    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaAAA' } } });
+    expect(notices).toHaveLength(1);
+  });
+
   it('swallows an unsubscribe failure on the way out', async () => {
     jest.mocked(unsubscribe).mockRejectedValue(new Error('CometD disconnected'));
     const listener = new SyncNoticeListener(() => undefined);
