@@ -165,3 +165,29 @@ declare module 'lightning/refresh' {
     constructor();
   }
 }
+
+declare module 'lightning/navigation' {
+  /** A page reference: `{ type: 'standard__recordPage', attributes: { recordId, objectApiName, actionName } }`, ... */
+  export interface PageReference {
+    type: string;
+    attributes?: Record<string, unknown>;
+    state?: Record<string, unknown>;
+  }
+  const Navigate: unique symbol;
+  const GenerateUrl: unique symbol;
+  /** The members NavigationMixin adds to a component class, keyed by its two symbols. */
+  export interface NavigationMixinMembers {
+    [Navigate](pageReference: PageReference, replace?: boolean): void;
+    [GenerateUrl](pageReference: PageReference): Promise<string>;
+  }
+  interface NavigationMixinFunction {
+    <TBase extends new () => import('lwc').LightningElement>(
+      base: TBase,
+    ): new () => InstanceType<TBase> & NavigationMixinMembers;
+    readonly Navigate: typeof Navigate;
+    readonly GenerateUrl: typeof GenerateUrl;
+  }
+  export const NavigationMixin: NavigationMixinFunction;
+  /** Wire adapter for the current page's PageReference. */
+  export const CurrentPageReference: import('lwc').WireAdapterConstructor;
+}
