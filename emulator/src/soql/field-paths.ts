@@ -46,10 +46,22 @@ export function describePathProblem(problem: PathProblem): string {
   );
 }
 
+/**
+ * The name a parent relationship goes by in SOQL. For a custom lookup it is always the field name
+ * with __r for __c (`User__c` → `User__r`); the <relationshipName> in its metadata names the child
+ * relationship instead (SOQL reference, "Understanding Relationship Names, Custom Objects, and Custom
+ * Fields"), so it is not used for parent paths.
+ */
+export function parentRelationshipName(field: FieldDef): string | undefined {
+  if (field.type !== 'reference') return undefined;
+  if (field.custom && field.name.endsWith('__c')) return `${field.name.slice(0, -3)}__r`;
+  return field.relationshipName;
+}
+
 function relationshipField(object: ObjectDef, name: string): FieldDef | undefined {
   const wanted = name.toLowerCase();
   for (const field of object.fields.values()) {
-    if (field.type === 'reference' && field.relationshipName?.toLowerCase() === wanted) return field;
+    if (parentRelationshipName(field)?.toLowerCase() === wanted) return field;
   }
   return undefined;
 }
@@ -85,7 +97,7 @@ export function resolvePath(
   for (const part of parts) {
     const referenceField = objects.map((object) => relationshipField(object, part)).find(Boolean);
     if (referenceField === undefined) return { kind: 'relationship', name: part };
-    hops.push({ referenceField, relationshipName: referenceField.relationshipName ?? part });
+    hops.push({ referenceField, relationshipName: parentRelationshipName(referenceField) ?? part });
     objects = targetObjects(schema, referenceField);
   }
   const leaf = objects.map((object) => findField(object, leafName)).find(Boolean);
