@@ -2,6 +2,7 @@
 // layer cuts batches of 2,000 (or `Sforce-Query-Options: batchSize=N`, 200..2,000).
 import { RequestError } from '../org/errors.ts';
 import { SoqlError } from '../soql/types.ts';
+import { queryColumns } from './query-columns.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './api-types.ts';
 
 const DEFAULT_BATCH = 2000;
@@ -51,6 +52,7 @@ function runQuery(ctx: ApiContext, req: ApiRequest, includeDeleted: boolean): Ap
       timeZone: userTimeZone(ctx),
       apiVersion: ctx.version,
     });
+    if (req.query.get('columns') === 'true') return { status: 200, body: queryColumns(ctx.org.schema, soql) };
     if (result.isCount)
       return { status: 200, body: { totalSize: result.totalSize, done: true, records: [] } };
     return page(ctx, result.records, 0, batchSize(req.headers), undefined, result.totalSize);

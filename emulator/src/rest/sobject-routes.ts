@@ -84,6 +84,7 @@ function byExternalId(
     }
     const result = upsertRecord(ctx.write, def, field, value, body, true);
     if (!result.ok) return singleFailure(result, ctx.version, def.name);
+    if (!result.created && Number(ctx.version) < 46) return { status: 204 };
     // API 46.0+: an update by external id answers 200 with created:false (older versions 204).
     return {
       status: result.created ? 201 : 200,

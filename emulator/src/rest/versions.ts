@@ -1,20 +1,23 @@
 // /services/data/ (versions) and /services/data/vXX.X/ (resources).
-const RELEASES: [string, string][] = [
-  ['55.0', "Summer '22"],
-  ['56.0', "Winter '23"],
-  ['57.0', "Spring '23"],
-  ['58.0', "Summer '23"],
-  ['59.0', "Winter '24"],
-  ['60.0', "Spring '24"],
-  ['61.0', "Summer '24"],
-  ['62.0', "Winter '25"],
-  ['63.0', "Spring '25"],
-  ['64.0', "Summer '25"],
-  ['65.0', "Winter '26"],
-  ['66.0', "Spring '26"],
-  ['67.0', "Summer '26"],
-  ['68.0', "Winter '27"],
-];
+// Salesforce retired API versions 21.0-30.0 in Summer '25; 31.0 up to the newest release stay
+// available (tools such as the Salesforce CLI still call v51.0 for some requests).
+const OLDEST = 31;
+const NEWEST = 68; // Winter '27
+
+/** `[version, release label]` from the newest back: 68.0 Winter '27, 67.0 Summer '26, 66.0 Spring '26, ... */
+function releases(): [string, string][] {
+  const seasons = ['Winter', 'Summer', 'Spring'];
+  const list: [string, string][] = [];
+  let year = 27;
+  for (let v = NEWEST, i = 0; v >= OLDEST; v--, i++) {
+    const season = seasons[i % 3] ?? 'Winter';
+    if (season === 'Summer') year--;
+    list.push([`${v}.0`, `${season} '${String(year).padStart(2, '0')}`]);
+  }
+  return list.reverse();
+}
+
+const RELEASES = releases();
 
 export const LATEST_API_VERSION = '68.0';
 

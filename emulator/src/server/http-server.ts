@@ -209,7 +209,10 @@ export function createRequestHandler({
 }: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Clients that join an instance URL ending in '/' send '//services/...': collapse repeated slashes
+    // (and never read a leading '//' as a host).
+    const url = new URL(`http://127.0.0.1${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
+    url.pathname = url.pathname.replace(/\/{2,}/g, '/');
     const method = req.method ?? 'GET';
     const log = (status: number, counted: boolean): void => {
       state.requestLog.add({
