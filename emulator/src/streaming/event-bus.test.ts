@@ -32,6 +32,12 @@ describe('event bus', () => {
     assert.notEqual(bus.publish(NOTICE, {}).eventUuid, notice.eventUuid);
   });
 
+  it('keeps the EventUuid a publisher already handed out', () => {
+    const bus = createEventBus({ clock: testClock() });
+    const uuid = 'e981b488-81f3-4fcc-bd6f-f7033c9d7ac3';
+    assert.equal(bus.publish(NOTICE, { EventUuid: uuid }).eventUuid, uuid);
+  });
+
   it('answers since(): -2 all retained, -1 none, an id everything after it, per channel', () => {
     const bus = createEventBus({ clock: testClock() });
     const first = bus.publish(NOTICE, { n: 1 });

@@ -40,8 +40,9 @@ export function createEventBus({ clock, retentionMs = DEFAULT_RETENTION_MS }: Ev
         channel,
         replayId: lastReplayId,
         publishedAt: clock.now().getTime(),
-        // EventUuid identifies a platform event message (replay ids can repeat after an org migration).
-        ...(channel.startsWith('/event/') ? { eventUuid: randomUUID() } : {}),
+        // EventUuid identifies a platform event message (replay ids can repeat after an org migration);
+        // a publisher that already told the caller one (REST's OPERATION_ENQUEUED) passes it along.
+        ...(channel.startsWith('/event/') ? { eventUuid: eventUuidOf(payload) } : {}),
         payload,
       };
       const log = retained(channel);
@@ -72,4 +73,8 @@ export function createEventBus({ clock, retentionMs = DEFAULT_RETENTION_MS }: Ev
       logs.clear();
     },
   };
+}
+
+function eventUuidOf(payload: Record<string, unknown>): string {
+  return typeof payload.EventUuid === 'string' ? payload.EventUuid : randomUUID();
 }
