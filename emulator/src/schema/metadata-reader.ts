@@ -151,8 +151,9 @@ export function fieldFromMetadata(node: XmlNode, isEventField: boolean): FieldDe
   const formula = text(node, 'formula');
   if (metaType === 'Lookup' || metaType === 'MasterDetail') {
     const referenceTo = (node.referenceTo as string[] | undefined) ?? [];
-    const relationship = text(node, 'relationshipName') ?? name.replace(/__c$/, '');
-    return reference(name, referenceTo, `${relationship}__r`, {
+    // A lookup's parent relationship is the field name with __r; the metadata's <relationshipName>
+    // names the child relationship on the parent object.
+    return reference(name, referenceTo, name.replace(/__c$/, '__r'), {
       ...common,
       nillable: metaType === 'MasterDetail' ? false : !required,
       updateable: !isEventField && (metaType === 'Lookup' || flag(node, 'reparentableMasterDetail')),
