@@ -27,6 +27,8 @@ export class ClientSession {
   lastSeen: number;
   /** The first /meta/connect is answered at once; later ones are held (long polling). */
   connected = false;
+  /** Set by /meta/disconnect, so a connect still waiting is answered normally. */
+  disconnected = false;
   private queue: BayeuxReply[] = [];
   private held: HeldConnect | undefined;
 

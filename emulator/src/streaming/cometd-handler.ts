@@ -38,6 +38,12 @@ export interface CometdHandlerOptions {
 
 export interface CometdHandler {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * Forgets every connected client, as when Salesforce's servers drop CometD sessions (Hyperforce
+   * rebalancing): each gets `403::Unknown client` and must handshake and resubscribe. Returns how
+   * many were dropped. For fault tests.
+   */
+  dropClients(): number;
   /** Answers every waiting connect and stops delivering; the HTTP server is closed by its owner. */
   close(): Promise<void>;
 }
@@ -53,6 +59,8 @@ interface RequestContext {
   auth: Authentication;
   /** BAYEUX_BROWSER cookie the request carried. */
   browserCookie: string | undefined;
+  /** Number of messages in the request. */
+  batchSize: number;
   /** Set by a handshake that had to mint a browser id. */
   newBrowserId?: string;
 }
@@ -116,13 +124,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       if (client !== undefined) dropClient(client);
       return authenticationFailure(message, context.auth.failure);
     }
-    if (client === undefined) {
-      return replyTo(message, {
-        successful: false,
-        error: ERRORS.unknownClient,
-        advice: { reconnect: 'handshake', interval: 0 },
-      });
-    }
+    if (client === undefined) return unknownClient(message);
     if (context.browserCookie !== client.browserId) {
       return replyTo(message, { successful: false, error: ERRORS.noCookie(client.clientId) });
     }
@@ -142,22 +144,18 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
         }),
       ];
     }
-    // Faye asks for an immediate answer (advice.timeout 0) when the connect shares a batch.
-    const answerNow = !client.connected || client.hasQueued || message.advice?.timeout === 0;
+    // A connect that shares its batch is answered at once, so the messages after it are not held
+    // up; Faye also asks for that explicitly (advice.timeout 0).
+    const answerNow =
+      !client.connected || client.hasQueued || context.batchSize > 1 || message.advice?.timeout === 0;
     client.connected = true;
     if (!answerNow) {
-      await new Promise<void>((resolve) => {
-        const release = (): void => {
-          clearTimeout(timer);
-          client.clearHeld(release);
-          resolve();
-        };
-        const timer = setTimeout(release, holdMs);
-        client.hold(release);
-      });
-      // Salesforce re-validates the token while a client is connected.
-      if (!closed && clients.get(client.clientId) === client && 'token' in context.auth) {
-        if (sessions.validate(context.auth.token) === undefined) {
+      await holdConnect(client);
+      if (!closed && !client.disconnected) {
+        // Forgotten while waiting (dropClients): the client must start over.
+        if (clients.get(client.clientId) !== client) return [unknownClient(message)];
+        // Salesforce re-validates the token while a client is connected.
+        if ('token' in context.auth && sessions.validate(context.auth.token) === undefined) {
           dropClient(client);
           return [authenticationFailure(message, ERRORS.authenticationInvalid)];
         }
@@ -165,6 +163,19 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
     }
     client.lastSeen = now();
     return [...client.takeQueued(), replyTo(message, { successful: true, advice: connectAdvice })];
+  }
+
+  /** Waits until an event is queued for the client, the hold time passes, or it is released. */
+  function holdConnect(client: ClientSession): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const release = (): void => {
+        clearTimeout(timer);
+        client.clearHeld(release);
+        resolve();
+      };
+      const timer = setTimeout(release, holdMs);
+      client.hold(release);
+    });
   }
 
   function subscribe(message: BayeuxRequest, client: ClientSession): BayeuxReply {
@@ -215,6 +226,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
   function disconnect(message: BayeuxRequest): BayeuxReply {
     const client = message.clientId === undefined ? undefined : clients.get(message.clientId);
     if (client === undefined) return replyTo(message, { successful: false, error: ERRORS.unknownClient });
+    client.disconnected = true;
     dropClient(client);
     return replyTo(message, { successful: true });
   }
@@ -253,6 +265,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       const context: RequestContext = {
         auth: authenticate(req.headers.authorization, sessions),
         browserCookie: cookieValue(req.headers.cookie, BROWSER_COOKIE),
+        batchSize: messages.length,
       };
       const replies: BayeuxReply[] = [];
       // In order: a batch may hold a handshake followed by messages that use its client id.
@@ -264,6 +277,12 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       sendJson(res, replies, headers);
     },
 
+    dropClients() {
+      const dropped = [...clients.values()];
+      for (const client of dropped) dropClient(client);
+      return dropped.length;
+    },
+
     close() {
       closed = true;
       stopDelivery();
@@ -271,6 +290,15 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       return Promise.resolve();
     },
   };
+}
+
+/** Salesforce forgets idle or rebalanced clients; the advice makes the client handshake again. */
+function unknownClient(message: BayeuxRequest): BayeuxReply {
+  return replyTo(message, {
+    successful: false,
+    error: ERRORS.unknownClient,
+    advice: { reconnect: 'handshake', interval: 0 },
+  });
 }
 
 function authenticationFailure(message: BayeuxRequest, failure: string): BayeuxReply {

@@ -92,6 +92,25 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     );
   });
 
+  it('resumes after the server forgets the client: Faye handshakes again and Replay picks up after the last event', async () => {
+    const inbox = new Inbox();
+    await server.client({ channel: NOTICE, replayFrom: -1 }).subscribe(NOTICE, inbox.push);
+    server.bus.publish(NOTICE, { Seq__c: 1 });
+    await inbox.waitFor(1);
+
+    assert.equal(server.handler.dropClients(), 1);
+    server.bus.publish(NOTICE, { Seq__c: 2 });
+    server.bus.publish(NOTICE, { Seq__c: 3 });
+    await inbox.waitFor(3);
+    server.bus.publish(NOTICE, { Seq__c: 4 });
+    await inbox.waitFor(4);
+    await delay(100);
+    assert.deepEqual(
+      inbox.events.map((event) => event.payload.Seq__c),
+      [1, 2, 3, 4],
+    );
+  });
+
   it('replays every retained event with -2 and only new ones with -1', async () => {
     server.bus.publish(NOTICE, { Seq__c: 1 });
     server.bus.publish('/data/ChangeEvents', { other: true });

@@ -189,6 +189,46 @@ describe('CometD endpoint, Bayeux messages', () => {
     assert.deepEqual(eventsIn((await held).replies), [7]);
   });
 
+  it('does not hold a connect that shares its batch with other messages', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    await client.connect();
+    const started = Date.now();
+    const { replies } = await client.send([
+      { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
+      { channel: '/meta/subscribe', clientId: client.clientId, subscription: NOTICE },
+    ]);
+    assert.ok(Date.now() - started < HOLD_MS, 'answered without waiting');
+    assert.deepEqual(
+      replies.map((reply) => [reply.channel, reply.successful]),
+      [
+        ['/meta/connect', true],
+        ['/meta/subscribe', true],
+      ],
+    );
+  });
+
+  it('tells a waiting client the server forgot it, and answers a waiting connect normally on disconnect', async () => {
+    const forgotten = new RawClient(server.url);
+    await forgotten.handshake();
+    await forgotten.connect();
+    const leaving = new RawClient(server.url);
+    await leaving.handshake();
+    await leaving.connect();
+
+    const heldForgotten = forgotten.connect();
+    const heldLeaving = leaving.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { replies } = await leaving.send({ channel: '/meta/disconnect', clientId: leaving.clientId });
+    assert.equal(only(replies).successful, true);
+    assert.equal(only((await heldLeaving).replies).successful, true);
+
+    assert.equal(server.handler.dropClients(), 1);
+    const reply = only((await heldForgotten).replies);
+    assert.equal(reply.error, '403::Unknown client');
+    assert.deepEqual(reply.advice, { reconnect: 'handshake', interval: 0 });
+  });
+
   it('stops delivering a channel after /meta/unsubscribe', async () => {
     const client = new RawClient(server.url);
     await client.handshake();
