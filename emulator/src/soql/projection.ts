@@ -1,14 +1,17 @@
 // Shapes matching rows as the REST query resource returns them: `attributes` first, then the selected
 // fields in SELECT order under Salesforce's spelling of their names; a parent relationship becomes a
-// nested record with its own `attributes` (or null when the reference is empty). Dates are
+// nested record with its own `attributes` (or null when the reference is empty), a child subquery a
+// nested query result `{ totalSize, done, records }` (or null when there are no children). Dates are
 // YYYY-MM-DD and datetimes 2026-05-06T21:20:00.000+0000.
 import type { FieldDef, RecordSource, Schema, StoredRecord } from '../schema/types.ts';
+import type { QueryRun } from './execute.ts';
 import { leafOn, parentRecord, readField, type FieldPath } from './field-paths.ts';
+import type { Column } from './query-plan.ts';
 import { dateValue, datetimeValue, formatDatetime } from './values.ts';
 
 type RestRecord = Record<string, unknown>;
 
-export interface ProjectionContext {
+interface ProjectionContext {
   schema: Schema;
   source: RecordSource;
   apiVersion: string;
@@ -60,12 +63,24 @@ function place(
   place(nested, parent, path, hop + 1, context);
 }
 
-export function projectRecord(
-  record: StoredRecord,
-  columns: FieldPath[],
-  context: ProjectionContext,
-): RestRecord {
-  const shaped: RestRecord = { attributes: attributes(record, context.apiVersion) };
-  for (const column of columns) place(shaped, record, column, 0, context);
+export function projectRecord(record: StoredRecord, columns: Column[], run: QueryRun): RestRecord {
+  const { schema, source, apiVersion } = run.options;
+  const context: ProjectionContext = { schema, source, apiVersion };
+  const shaped: RestRecord = { attributes: attributes(record, apiVersion) };
+  for (const column of columns) {
+    if (column.kind === 'field') {
+      place(shaped, record, column.path, 0, context);
+      continue;
+    }
+    const children = run.children(column, record);
+    shaped[column.relationship.name] =
+      children.length === 0
+        ? null
+        : {
+            totalSize: children.length,
+            done: true,
+            records: children.map((child) => projectRecord(child, column.plan.columns, run)),
+          };
+  }
   return shaped;
 }

@@ -1,22 +1,37 @@
 // Checks a parsed query against the schema and compiles it into a plan: the object, the selected
-// field paths, the WHERE tree with typed operands, the ORDER BY terms, LIMIT and OFFSET. Every refusal
-// is Salesforce's: INVALID_TYPE for an unknown object, INVALID_FIELD for an unknown field or
-// relationship, each with the caret block pointing at the word in the query.
-import type { ConditionWithValueQuery, OrderByClause, Query } from '@jetstreamapp/soql-parser-js';
+// columns (fields, parent paths, child subqueries), the WHERE tree with typed operands and semi-joins,
+// the ORDER BY terms, LIMIT and OFFSET. Every refusal is Salesforce's: INVALID_TYPE for an unknown
+// object, INVALID_FIELD for an unknown field or relationship, each with the caret block pointing at
+// the word in the query.
+import type {
+  ConditionWithValueQuery,
+  OrderByClause,
+  Query,
+  QueryBase,
+  Subquery,
+} from '@jetstreamapp/soql-parser-js';
 import { findObject, type ObjectDef } from '../schema/types.ts';
+import { findChildRelationship, type ChildRelationship } from './child-relationships.ts';
 import type { FieldPath } from './field-paths.ts';
 import { isOperandProblem, toOperand, valueKind, type Operand, type ValueKind } from './operands.ts';
 import { QueryText, resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
 import { errorAt } from './query-text.ts';
 import { isCountOnly, planColumns } from './select-list.ts';
-import type { SoqlOptions } from './types.ts';
+import { SoqlError, type SoqlOptions } from './types.ts';
 import type { ComparisonOperator, Filter } from './where-eval.ts';
 import { buildWhereTree, type WhereNode } from './where-tree.ts';
 
 export type PlanNode =
   | { kind: 'and' | 'or'; children: PlanNode[] }
   | { kind: 'not'; child: PlanNode }
-  | { kind: 'filter'; path: FieldPath; filter: Filter };
+  | { kind: 'filter'; path: FieldPath; filter: Filter }
+  /** `WhoId IN (SELECT Id FROM Contact ...)`: the subquery's single id column. */
+  | { kind: 'semi-join'; path: FieldPath; negate: boolean; plan: QueryPlan };
+
+export type Column =
+  | { kind: 'field'; path: FieldPath }
+  /** `(SELECT ... FROM Tasks)`: the parent's children through `relationship`, selected by `plan`. */
+  | { kind: 'children'; relationship: ChildRelationship; plan: QueryPlan };
 
 export interface OrderTerm {
   path: FieldPath;
@@ -28,7 +43,7 @@ export interface OrderTerm {
 export interface QueryPlan {
   object: ObjectDef;
   isCount: boolean;
-  columns: FieldPath[];
+  columns: Column[];
   where?: PlanNode;
   orderBy: OrderTerm[];
   limit?: number;
@@ -40,8 +55,30 @@ function literalList<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
+function planSemiJoin(
+  context: PlanContext,
+  path: FieldPath,
+  after: number,
+  condition: ConditionWithValueQuery,
+) {
+  if (!('valueQuery' in condition)) throw new Error('not a semi-join');
+  const { text, options } = context;
+  const scope = text.subqueries(context.scope, after)[0] ?? after;
+  const object = resolveObject(text, scope, condition.valueQuery.sObject ?? '', options);
+  const plan = planScope(text, scope, object, condition.valueQuery, options);
+  const [column, ...others] = plan.columns;
+  const idColumn = column?.kind === 'field' && valueKind(column.path.leaf) === 'id' && others.length === 0;
+  if (
+    !idColumn ||
+    valueKind(path.leaf) !== 'id' ||
+    (condition.operator !== 'IN' && condition.operator !== 'NOT IN')
+  ) {
+    unsupported('semi-joins other than an id field IN (SELECT one id field ...)');
+  }
+  return { kind: 'semi-join' as const, path, negate: condition.operator === 'NOT IN', plan };
+}
+
 function planComparison(context: PlanContext, condition: ConditionWithValueQuery, whereAt: number): PlanNode {
-  if ('valueQuery' in condition) unsupported('semi-join subqueries');
   if (!('field' in condition)) unsupported('functions in WHERE');
   const { text, options } = context;
   const { path, token } = resolveOrFail(context, condition.field, whereAt);
@@ -49,6 +86,7 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
     const reason = `field '${path.leaf.name}' can not be filtered in a query call`;
     throw errorAt('INVALID_FIELD', text.soql, token?.start ?? whereAt, reason);
   }
+  if ('valueQuery' in condition) return planSemiJoin(context, path, token?.start ?? whereAt, condition);
   const operator = condition.operator as ComparisonOperator;
   const values = literalList(condition.value);
   const types = literalList(condition.literalType);
@@ -64,11 +102,7 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
     }
     return operand;
   });
-  return {
-    kind: 'filter',
-    path,
-    filter: { operator, operands, kind: valueKind(path.leaf) },
-  };
+  return { kind: 'filter', path, filter: { operator, operands, kind: valueKind(path.leaf) } };
 }
 
 function planWhere(context: PlanContext, node: WhereNode, whereAt: number): PlanNode {
@@ -83,8 +117,8 @@ function planWhere(context: PlanContext, node: WhereNode, whereAt: number): Plan
   }
 }
 
-function planOrderBy(context: PlanContext, clauses: OrderByClause[]): OrderTerm[] {
-  const orderAt = context.text.keyword('ORDER', context.text.keyword('FROM')) ?? 0;
+function planOrderBy(context: PlanContext, clauses: OrderByClause[], fromAt: number): OrderTerm[] {
+  const orderAt = context.text.keyword('ORDER', context.scope, fromAt) ?? fromAt;
   return clauses.map((clause) => {
     if (!('field' in clause)) unsupported('functions in ORDER BY');
     const { path, token } = resolveOrFail(context, clause.field, orderAt);
@@ -99,12 +133,11 @@ function planOrderBy(context: PlanContext, clauses: OrderByClause[]): OrderTerm[
   });
 }
 
-function resolveObject(text: QueryText, query: Query, options: SoqlOptions): ObjectDef {
-  const name = query.sObject ?? '';
+function resolveObject(text: QueryText, scope: number, name: string, options: SoqlOptions): ObjectDef {
   const object = findObject(options.schema, name);
   if (object === undefined || !object.queryable) {
-    const fromAt = text.keyword('FROM') ?? 0;
-    const at = text.locate(name, fromAt)?.start ?? fromAt;
+    const fromAt = text.keyword('FROM', scope) ?? scope;
+    const at = text.locate(name, scope, fromAt)?.start ?? fromAt;
     throw errorAt(
       'INVALID_TYPE',
       text.soql,
@@ -117,20 +150,75 @@ function resolveObject(text: QueryText, query: Query, options: SoqlOptions): Obj
   return object;
 }
 
-export function planQuery(soql: string, query: Query, options: SoqlOptions): QueryPlan {
-  const text = new QueryText(soql);
-  const object = resolveObject(text, query, options);
+/** A child subquery in the SELECT list: FROM names a child relationship of the parent object. */
+function planChildren(context: PlanContext, subquery: Subquery, scope: number) {
+  const { text, options } = context;
+  const relationship = findChildRelationship(options.schema, context.object, subquery.relationshipName);
+  if (relationship === undefined) {
+    const fromAt = text.keyword('FROM', scope) ?? scope;
+    const at = text.locate(subquery.relationshipName, scope, fromAt)?.start ?? fromAt;
+    // Wording from real error bodies; the code is INVALID_TYPE, like an unknown FROM object.
+    throw errorAt(
+      'INVALID_TYPE',
+      text.soql,
+      at,
+      `Didn't understand relationship '${subquery.relationshipName}' in FROM part of query call. If you are ` +
+        `attempting to use a custom relationship, be sure to append the '__r' after the custom relationship ` +
+        `name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
+  }
+  const plan = planScope(text, scope, relationship.child, subquery, options, [relationship.name]);
+  if (plan.columns.some((column) => column.kind === 'children')) unsupported('nested child subqueries');
+  return { kind: 'children' as const, relationship, plan };
+}
+
+function planScope(
+  text: QueryText,
+  scope: number,
+  object: ObjectDef,
+  query: QueryBase,
+  options: SoqlOptions,
+  extraPrefixes: string[] = [],
+): QueryPlan {
   if (query.groupBy !== undefined || query.having !== undefined) unsupported('GROUP BY and HAVING');
   if (query.usingScope !== undefined) unsupported('USING SCOPE');
   if (query.withDataCategory !== undefined) unsupported('WITH DATA CATEGORY');
-  const prefixes = [object.name, ...(query.sObjectAlias === undefined ? [] : [query.sObjectAlias])];
-  const context: PlanContext = { text, object, options, prefixes };
+  const alias = query.sObjectAlias === undefined ? [] : [query.sObjectAlias];
+  const context: PlanContext = {
+    text,
+    scope,
+    object,
+    options,
+    prefixes: [object.name, ...alias, ...extraPrefixes],
+  };
   const fields = query.fields ?? [];
   const isCount = isCountOnly(fields);
-  const columns = isCount ? [] : planColumns(context, fields, query.limit);
-  const whereAt = text.keyword('WHERE', text.keyword('FROM')) ?? 0;
+  const subqueries = text.subqueries(scope, scope);
+  const columns = isCount
+    ? []
+    : planColumns(context, fields, query.limit, (subquery, index) =>
+        planChildren(context, subquery, subqueries[index] ?? scope),
+      );
+  const fromAt = text.keyword('FROM', scope) ?? scope;
+  const whereAt = text.keyword('WHERE', scope, fromAt) ?? fromAt;
+  const operators = [...text.keywords('AND', scope, whereAt), ...text.keywords('OR', scope, whereAt)]
+    .map((token) => token.start)
+    .sort((a, b) => a - b);
   const where =
-    query.where === undefined ? undefined : planWhere(context, buildWhereTree(query.where, soql), whereAt);
-  const orderBy = planOrderBy(context, literalList(query.orderBy));
+    query.where === undefined
+      ? undefined
+      : planWhere(
+          context,
+          buildWhereTree(query.where, text.soql, (ordinal) => operators[ordinal]),
+          whereAt,
+        );
+  const orderBy = planOrderBy(context, literalList(query.orderBy), fromAt);
   return { object, isCount, columns, where, orderBy, limit: query.limit, offset: query.offset };
+}
+
+export function planQuery(soql: string, query: Query, options: SoqlOptions): QueryPlan {
+  const text = new QueryText(soql);
+  if (query.sObject === undefined) throw new SoqlError('MALFORMED_QUERY', "unexpected token: '<EOF>'");
+  const object = resolveObject(text, text.mainScope, query.sObject, options);
+  return planScope(text, text.mainScope, object, query, options);
 }

@@ -1,8 +1,8 @@
 // The SELECT list: plain fields, parent-relationship paths and FIELDS(ALL | STANDARD | CUSTOM),
 // resolved to the columns each row will carry, in order.
-import type { FieldType as SelectItem } from '@jetstreamapp/soql-parser-js';
-import type { FieldPath } from './field-paths.ts';
+import type { FieldType as SelectItem, Subquery } from '@jetstreamapp/soql-parser-js';
 import { resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
+import type { Column } from './query-plan.ts';
 import { errorAt } from './query-text.ts';
 import { SoqlError } from './types.ts';
 
@@ -43,7 +43,7 @@ function selectedPaths(
     case 'Field':
       if ('alias' in item && typeof item.alias === 'string' && item.alias !== '') {
         // Salesforce's grammar accepts an alias after any field, but only aggregates may carry one.
-        const at = context.text.locate(item.field, context.text.keyword('SELECT') ?? 0)?.start ?? 0;
+        const at = context.text.locate(item.field, context.scope, context.scope)?.start ?? context.scope;
         throw errorAt(
           'MALFORMED_QUERY',
           context.text.soql,
@@ -66,22 +66,31 @@ function selectedPaths(
       }
       return unsupported(`${item.rawValue ?? item.functionName} in the field list`);
     }
-    case 'FieldSubquery':
-      return unsupported('relationship subqueries');
     default:
       return unsupported('TYPEOF');
   }
 }
 
+/**
+ * The columns of the SELECT list in order. `planChild(subquery, n)` plans the n-th child subquery
+ * (`(SELECT Id FROM Tasks)`).
+ */
 export function planColumns(
   context: PlanContext,
   fields: SelectItem[],
   limit: number | undefined,
-): FieldPath[] {
-  const selectAt = context.text.keyword('SELECT') ?? 0;
-  const columns: FieldPath[] = [];
+  planChild: (subquery: Subquery, index: number) => Column,
+): Column[] {
+  const selectAt = context.scope;
+  const columns: Column[] = [];
   const chosen = new Set<string>();
+  let subqueries = 0;
   for (const item of fields) {
+    if (item.type === 'FieldSubquery') {
+      columns.push(planChild(item.subquery, subqueries));
+      subqueries += 1;
+      continue;
+    }
     for (const [written, resolveAs] of selectedPaths(context, item, limit)) {
       const { path } = resolveOrFail(context, written, selectAt, resolveAs);
       const key = [...path.hops.map((hop) => hop.relationshipName), path.leaf.name].join('.').toLowerCase();
@@ -90,7 +99,7 @@ export function planColumns(
         throw new SoqlError('INVALID_FIELD', `duplicate field selected: ${path.leaf.name}`);
       }
       chosen.add(key);
-      columns.push(path);
+      columns.push({ kind: 'field', path });
     }
   }
   return columns;

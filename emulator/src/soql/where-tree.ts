@@ -4,7 +4,7 @@
 // rejects a level that mixes them with "unexpected token: 'OR'" at the second operator (Summer '24
 // release notes; developer.salesforce.com SOQL conditionExpression docs).
 import type { ConditionWithValueQuery, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { errorAt, findWords, unexpectedTokenOffset } from './query-text.ts';
+import { errorAt, unexpectedTokenOffset } from './query-text.ts';
 
 export type WhereNode =
   | { kind: 'and' | 'or'; children: WhereNode[] }
@@ -43,8 +43,15 @@ function flatten(where: WhereClause): Piece[] {
   return pieces;
 }
 
-/** Builds the tree; `soql` locates the operator for the mixed AND/OR error. */
-export function buildWhereTree(where: WhereClause, soql: string): WhereNode {
+/**
+ * Builds the tree. `operatorAt(n)` gives the offset of the WHERE's n-th AND/OR in `soql`, for the
+ * mixed AND/OR error.
+ */
+export function buildWhereTree(
+  where: WhereClause,
+  soql: string,
+  operatorAt: (ordinal: number) => number | undefined,
+): WhereNode {
   const pieces = flatten(where);
   let index = 0;
 
@@ -66,8 +73,7 @@ export function buildWhereTree(where: WhereClause, soql: string): WhereNode {
     let joiner: 'AND' | 'OR' | undefined;
     for (let piece = pieces[index]; piece?.kind === 'AND' || piece?.kind === 'OR'; piece = pieces[index]) {
       if (joiner !== undefined && joiner !== piece.kind) {
-        const operators = findLogicalOperators(soql);
-        const at = operators[piece.ordinal]?.start ?? 0;
+        const at = operatorAt(piece.ordinal) ?? 0;
         throw errorAt(
           'MALFORMED_QUERY',
           soql,
@@ -85,12 +91,4 @@ export function buildWhereTree(where: WhereClause, soql: string): WhereNode {
   };
 
   return expression();
-}
-
-/** AND / OR keywords after WHERE, in order (string literals are skipped by the scanner). */
-function findLogicalOperators(soql: string): { start: number }[] {
-  const where = findWords(soql, 'WHERE')[0]?.start ?? 0;
-  return [...findWords(soql, 'AND'), ...findWords(soql, 'OR')]
-    .filter((token) => token.start > where)
-    .sort((a, b) => a.start - b.start);
 }
