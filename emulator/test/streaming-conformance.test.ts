@@ -11,6 +11,7 @@ import {
   delay,
   Inbox,
   settledWithin,
+  within,
   type DeliveredEvent,
   type StreamingClient,
 } from '../src/streaming/test-harness.ts';
@@ -225,11 +226,7 @@ describe('streaming through jsforce against the emulator', () => {
       clock.advance(61_000);
       // A write (its REST client refreshes the token) ends the held connect, which re-checks the token.
       await createTask(conn, { Subject: 'After expiry' });
-      const message = (await Promise.race([
-        failure,
-        new Promise((resolve) => setTimeout(resolve, 3_000)),
-      ])) as Record<string, unknown> | undefined;
-      assert.ok(message, 'AuthFailure fired');
+      const message = (await within(failure, 3_000, 'AuthFailure')) as Record<string, unknown>;
       assert.equal(message.error, '401::Authentication invalid');
       assert.deepEqual(message.advice, { reconnect: 'none', interval: 0 });
     });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { buildChangeEventPayload } from './change-event.ts';
 import { DEFAULT_RETENTION_MS } from './event-bus.ts';
-import { Inbox, delay, startStreamingServer, type StreamingServer } from './test-harness.ts';
+import { Inbox, delay, startStreamingServer, within, type StreamingServer } from './test-harness.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASK_CHANGES = '/data/TaskChangeEvent';
@@ -183,7 +183,7 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     // The event ends the held connect; the token is checked again before anything is delivered.
     server.bus.publish(NOTICE, { Seq__c: 1 });
 
-    await withinMs(failed, 3_000);
+    await within(failed, 3_000, 'AuthFailure');
     const failure = failures.at(0);
     assert.ok(failure);
     assert.equal(failure.channel, '/meta/connect');
@@ -208,7 +208,7 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     });
     void client.subscribe(NOTICE, () => undefined);
 
-    await withinMs(failed, 3_000);
+    await within(failed, 3_000, 'AuthFailure');
     assert.ok(denial);
     assert.equal(denial.channel, '/meta/handshake');
     assert.equal(denial.error, '403::Handshake denied');
@@ -248,17 +248,3 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     );
   });
 });
-
-async function withinMs(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`nothing happened within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
