@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunningEmulator } from '../src/index.ts';
-import { clientCredentialsToken, dataPath, raw, withEmulator, type RawResponse } from './helpers.ts';
+import {
+  clientCredentialsToken,
+  dataPath,
+  raw,
+  userToken,
+  withEmulator,
+  type RawResponse,
+} from './helpers.ts';
 
 async function taskCount(emulator: RunningEmulator, token: string): Promise<number> {
   const response = await raw(emulator, 'GET', dataPath('/queryAll?q=SELECT+COUNT()+FROM+Task'), { token });
@@ -143,7 +150,7 @@ describe('bad input', () => {
         ['ENTITY_IS_DELETED', 'MALFORMED_ID'],
       );
 
-      const oldVersion = await raw(emulator, 'GET', '/services/data/v50.0/sobjects', { token });
+      const oldVersion = await raw(emulator, 'GET', '/services/data/v30.0/sobjects', { token });
       assert.equal(oldVersion.status, 404);
       const noToken = await raw(emulator, 'GET', dataPath('/sobjects'));
       assert.equal(noToken.status, 401);
@@ -195,7 +202,8 @@ describe('bad input', () => {
 
   it('rejects duplicates of unique fields with DUPLICATE_VALUE', async () => {
     await withEmulator({}, async (emulator) => {
-      const token = await clientCredentialsToken(emulator);
+      // The org-wide row needs the SIA_Sync_Admin custom permission (a validation rule), which the admin user holds.
+      const token = await userToken(emulator, 'admin@sia-emulator.example');
       const body = JSON.stringify({ Scope_Key__c: 'ORG' });
       const first = await raw(emulator, 'POST', dataPath('/sobjects/SIA_Sync_Setting__c'), { token, body });
       assert.equal(first.status, 201, JSON.stringify(first.body));

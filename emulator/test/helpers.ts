@@ -71,6 +71,33 @@ export async function connect(emulator: RunningEmulator, callClient?: string): P
   return conn;
 }
 
+/** An access token for any seeded user, through a refresh token the admin API mints. */
+export async function userToken(emulator: RunningEmulator, username: string): Promise<string> {
+  const minted = await admin(emulator, 'POST', 'refresh-tokens', { username });
+  const refreshToken = (minted.body as { refresh_token: string }).refresh_token;
+  const response = await fetch(`${emulator.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: emulator.clientId,
+      client_secret: emulator.clientSecret,
+      refresh_token: refreshToken,
+    }),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (body.access_token === undefined) throw new Error(`refresh failed: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+export async function connectAs(emulator: RunningEmulator, username: string): Promise<Connection> {
+  return new Connection({
+    instanceUrl: emulator.url,
+    accessToken: await userToken(emulator, username),
+    version: API_VERSION,
+  });
+}
+
 export interface RawResponse {
   status: number;
   headers: Headers;

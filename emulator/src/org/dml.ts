@@ -5,6 +5,7 @@ import { formatDateTime } from './datetime.ts';
 import { applyDerivedFields } from './derived-fields.ts';
 import { NOT_FOUND_MESSAGE, RequestError, recordError, type RecordError } from './errors.ts';
 import { coerceFieldValue } from './field-values.ts';
+import { validationErrors } from './formula/validation-rules.ts';
 import { normalizeId } from './ids.ts';
 import type { Org } from './org.ts';
 import { findField, type FieldDef, type ObjectDef, type StoredRecord } from '../schema/types.ts';
@@ -146,6 +147,24 @@ function duplicateError(
   return undefined;
 }
 
+function ruleErrors(
+  ctx: WriteContext,
+  def: ObjectDef,
+  fields: Record<string, unknown>,
+  previous: Record<string, unknown> | undefined,
+  seed: SeedOptions | undefined,
+): RecordError[] {
+  if (seed?.bypassAccess === true || def.validationRules.length === 0) return [];
+  const user = ctx.org.users.find((u) => u.id === ctx.userId);
+  return validationErrors(def, {
+    fields,
+    previous,
+    userId: ctx.userId,
+    permissions: new Set(user?.permissions ?? []),
+    now: ctx.org.clock.now(),
+  });
+}
+
 function autoNumber(ctx: WriteContext, def: ObjectDef): string {
   return String(ctx.org.store.count(def.name) + 1).padStart(8, '0');
 }
@@ -186,6 +205,8 @@ export function createRecord(
     fields.Name = nameField.createable ? id : autoNumber(ctx, def);
   }
   applyDerivedFields(ctx.org, def.name, fields, undefined, now);
+  const invalid = ruleErrors(ctx, def, fields, undefined, seed);
+  if (invalid.length > 0) return fail(400, ...invalid);
   const duplicate = duplicateError(ctx, def, fields, undefined);
   if (duplicate) return fail(400, duplicate);
   Object.assign(fields, {
@@ -268,6 +289,8 @@ export function updateRecord(
     );
   }
   applyDerivedFields(ctx.org, def.name, fields, previous, now);
+  const invalid = ruleErrors(ctx, def, fields, previous, seed);
+  if (invalid.length > 0) return fail(400, ...invalid);
   const duplicate = duplicateError(ctx, def, fields, found.Id);
   if (duplicate) return fail(400, duplicate);
   Object.assign(fields, {

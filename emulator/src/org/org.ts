@@ -13,6 +13,8 @@ export interface OrgUser {
   lastName: string;
   email: string;
   timeZone: string;
+  /** Custom permissions granted through permission sets (`$Permission.<name>` in validation rules). */
+  permissions: string[];
 }
 
 export interface Org {
@@ -37,10 +39,17 @@ export interface UserSeed {
   lastName: string;
   email?: string;
   timeZone?: string;
+  permissions?: string[];
 }
 
 export const DEFAULT_USERS: UserSeed[] = [
-  { username: 'admin@sia-emulator.example', firstName: 'Ada', lastName: 'Admin', timeZone: 'UTC' },
+  {
+    username: 'admin@sia-emulator.example',
+    firstName: 'Ada',
+    lastName: 'Admin',
+    timeZone: 'UTC',
+    permissions: ['SIA_Sync_Admin'],
+  },
   {
     username: 'integration@sia-emulator.example',
     firstName: 'SIA',
@@ -70,6 +79,7 @@ export function createOrg(options: {
     lastName: u.lastName,
     email: u.email ?? u.username,
     timeZone: u.timeZone ?? 'UTC',
+    permissions: u.permissions ?? [],
   }));
   const org: Org = {
     schema: options.schema,
