@@ -30,6 +30,7 @@ export interface ServiceDeps {
   clock: Clock;
   hooks?: SyncHooks;
   retry?: Partial<RetryPolicy>;
+  outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
   defaultMetrics?: boolean;
 }
 
@@ -63,6 +64,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     reconcileIntervalMs: config.reconcileIntervalMs,
     outboxIntervalMs: config.outboxIntervalMs,
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
+    ...(deps.outboxRetry ? { outboxRetry: deps.outboxRetry } : {}),
   });
   const tasks = new TaskService({
     store,

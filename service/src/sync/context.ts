@@ -33,6 +33,8 @@ export interface SyncContext {
   settings: Map<string, UserSettings>;
   orgSubjectTemplate: string;
   hooks: SyncHooks;
+  /** Backoff of an outbox entry after an intermittent failure (first delay, cap). */
+  outboxRetry: { baseDelayMs: number; maxDelayMs: number };
 }
 
 export function mappingFor(ctx: SyncContext, user: SiaUser): MappingContext {

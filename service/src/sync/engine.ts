@@ -37,6 +37,7 @@ export interface SyncEngineOptions {
   hooks?: SyncHooks;
   reconcileIntervalMs: number;
   outboxIntervalMs: number;
+  outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
   /** Follow change events over CometD (tests of the sweep alone switch it off). */
   streaming?: boolean;
 }
@@ -64,6 +65,7 @@ export class SyncEngine implements SyncControl {
       settings: new Map(),
       orgSubjectTemplate: '{{activity_subject}}',
       hooks: options.hooks ?? {},
+      outboxRetry: options.outboxRetry ?? { baseDelayMs: 1_000, maxDelayMs: 300_000 },
     };
   }
 

@@ -1,0 +1,210 @@
+// DESIGN 4.2 "Switching on": the 24-hour import window, SIA ids stamped on imported tasks without
+// echoing them back, and no push of SIA tasks created before the switch. Against the emulator.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Connection } from 'jsforce';
+import type { RunningService } from '../app.ts';
+import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import {
+  admin,
+  repId,
+  requestLog,
+  salesforceUser,
+  setTaskSync,
+  SiaApi,
+  startTestEmulator,
+  startTestService,
+  waitFor,
+  type Emulator,
+  type TaskJson,
+} from '../../test/harness.ts';
+
+const HOUR = 3_600_000;
+
+for (const factory of testDatabases) {
+  describe(`first sync on ${factory.name}`, () => {
+    let emulator: Emulator;
+    let database: TestDatabase;
+    let service: RunningService;
+    let sf: Connection;
+    let api: SiaApi;
+
+    before(async () => {
+      emulator = await startTestEmulator();
+      database = factory.create();
+      service = await startTestService(emulator, database);
+      sf = await salesforceUser(emulator);
+      api = new SiaApi(service.url);
+    });
+
+    after(async () => {
+      await service.close();
+      await emulator.close();
+      await database.dispose();
+    });
+
+    async function siaTasks(ownerId: string): Promise<TaskJson[]> {
+      const res = await api.call<{ tasks: TaskJson[] }>(
+        'GET',
+        `/api/v1/tasks?ownerId=${ownerId}&view=all&limit=200`,
+      );
+      assert.equal(res.status, 200);
+      return res.body.tasks;
+    }
+
+    it('imports tasks changed 23 h before switching on, not 25 h, stamps them once and never pushes older SIA tasks', async () => {
+      const owner = repId(emulator, 'rep1');
+      assert.equal(
+        (
+          await api.call('PUT', '/api/v1/users/rep1', {
+            email: 'rep1@example.com',
+            salesforceUserId: owner,
+            timeZone: 'Europe/Berlin',
+          })
+        ).status,
+        200,
+      );
+      const before = await api.call<TaskJson>('POST', '/api/v1/tasks', {
+        ownerId: 'rep1',
+        type: 'call',
+        name: 'Made before switching on',
+        dueDate: '2026-12-01',
+      });
+      assert.equal(before.status, 201);
+
+      const t0 = new Date();
+      const ago = (hours: number) => new Date(t0.getTime() - hours * HOUR).toISOString();
+      await admin(emulator, 'POST', '/records', {
+        records: [
+          {
+            type: 'Task',
+            fields: {
+              Subject: 'Inside: 23 h',
+              OwnerId: owner,
+              ActivityDate: '2026-12-02',
+              Status: 'Not Started',
+              Priority: 'High',
+            },
+            createdDate: ago(23),
+          },
+          {
+            type: 'Task',
+            fields: {
+              Subject: 'Inside: closed, 2 h',
+              OwnerId: owner,
+              ActivityDate: '2026-11-20',
+              Status: 'Completed',
+              Priority: 'Low',
+            },
+            createdDate: ago(30),
+            lastModifiedDate: ago(2),
+          },
+          {
+            type: 'Task',
+            fields: {
+              Subject: 'Outside: 25 h',
+              OwnerId: owner,
+              ActivityDate: '2026-12-03',
+              Status: 'Not Started',
+              Priority: 'Normal',
+            },
+            createdDate: ago(25),
+          },
+          {
+            type: 'Task',
+            fields: {
+              Subject: 'Someone else',
+              OwnerId: repId(emulator, 'rep2'),
+              ActivityDate: '2026-12-03',
+              Status: 'Not Started',
+              Priority: 'Normal',
+            },
+            createdDate: ago(1),
+          },
+        ],
+      });
+      await admin(emulator, 'DELETE', '/requests');
+      await setTaskSync(sf, owner, 'SyncCompleteSkipped', t0);
+
+      const imported = await waitFor('the import', async () => {
+        const tasks = await siaTasks('rep1');
+        return tasks.length === 3 ? tasks : undefined;
+      });
+      const byName = new Map(imported.map((t) => [t.name, t]));
+      assert.deepEqual([...byName.keys()].sort(), [
+        'Inside: 23 h',
+        'Inside: closed, 2 h',
+        'Made before switching on',
+      ]);
+      assert.equal(byName.get('Inside: 23 h')?.priority, 'high');
+      assert.equal(byName.get('Inside: 23 h')?.dueDate, '2026-12-02');
+      assert.equal(byName.get('Inside: closed, 2 h')?.status, 'completed');
+
+      // Every imported task carries its SIA id in Salesforce.
+      const stamped = await waitFor('the SIA id stamps', async () => {
+        const rows = await sf.query<{ Subject: string; SIA_Task_Id__c: string | null }>(
+          `SELECT Subject, SIA_Task_Id__c FROM Task WHERE OwnerId = '${owner}'`,
+        );
+        return rows.records.filter((r) => r.SIA_Task_Id__c !== null).length === 2 ? rows.records : undefined;
+      });
+      for (const row of stamped.filter((r) => r.Subject.startsWith('Inside')))
+        assert.equal(row.SIA_Task_Id__c, byName.get(row.Subject)?.id);
+      assert.equal(stamped.find((r) => r.Subject === 'Outside: 25 h')?.SIA_Task_Id__c, null);
+
+      // The task made before T0 is never pushed, even when edited after T0.
+      assert.equal(
+        (await api.call('PATCH', `/api/v1/tasks/${before.body.id}`, { name: 'Edited after switching on' }))
+          .status,
+        200,
+      );
+      const after = await api.call<TaskJson>('POST', '/api/v1/tasks', {
+        ownerId: 'rep1',
+        type: 'email',
+        name: 'Made after switching on',
+        dueDate: '2026-12-05',
+        details: 'send the deck',
+      });
+      const pushed = await waitFor('the new task in Salesforce', async () => {
+        const rows = await sf.query<{
+          Subject: string;
+          ActivityDate: string;
+          Description: string;
+          TaskSubtype: string;
+          SIA_Activity_Type__c: string;
+          OwnerId: string;
+        }>(
+          `SELECT Subject, ActivityDate, Description, TaskSubtype, SIA_Activity_Type__c, OwnerId FROM Task WHERE SIA_Task_Id__c = '${after.body.id}'`,
+        );
+        return rows.records[0];
+      });
+      assert.deepEqual(
+        { ...pushed, attributes: undefined },
+        {
+          attributes: undefined,
+          Subject: 'Made after switching on',
+          ActivityDate: '2026-12-05',
+          Description: 'send the deck',
+          TaskSubtype: 'Email',
+          SIA_Activity_Type__c: 'Email',
+          OwnerId: owner,
+        },
+      );
+      await service.engine.idle();
+      const older = await sf.query(
+        `SELECT Id FROM Task WHERE SIA_Task_Id__c = '${before.body.id}' OR Subject = 'Edited after switching on'`,
+      );
+      assert.equal(older.totalSize, 0, 'a task created before switching on reached Salesforce');
+      assert.equal(
+        (await siaTasks('rep1')).find((t) => t.id === after.body.id)?.salesforceTaskId !== null,
+        true,
+      );
+
+      // Imported tasks were stamped by Id (one collection update), never upserted back.
+      const writes = (await requestLog(emulator)).filter(
+        (r) => r.method !== 'GET' && r.path.includes('/composite/sobjects'),
+      );
+      const upserts = writes.filter((r) => r.path.endsWith('/composite/sobjects/Task/SIA_Task_Id__c'));
+      assert.equal(upserts.length, 1, `expected only the new task's upsert, saw ${JSON.stringify(upserts)}`);
+    });
+  });
+}
