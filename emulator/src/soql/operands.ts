@@ -43,7 +43,7 @@ export function valueKind(field: FieldDef): ValueKind {
 
 /** A literal the field cannot be compared with: the reason, in Salesforce's words, and its error code. */
 export interface OperandProblem {
-  errorCode: 'INVALID_FIELD' | 'MALFORMED_QUERY';
+  errorCode: 'INVALID_FIELD' | 'MALFORMED_QUERY' | 'INVALID_QUERY_FILTER_OPERATOR';
   reason: string;
 }
 
@@ -96,9 +96,10 @@ export function toOperand(
   switch (literalType) {
     case 'STRING': {
       const text = decodeStringLiteral(value, context.like);
-      // Salesforce checks id literals before running the query ("invalid ID field: abc").
-      if (kind === 'id' && !context.like && !isIdShaped(text)) {
-        return { errorCode: 'MALFORMED_QUERY', reason: `invalid ID field: ${text}` };
+      // Salesforce checks id literals before running the query: INVALID_QUERY_FILTER_OPERATOR
+      // "invalid ID field: abc" (what orgs return for e.g. WHERE AccountId = 'Edge Communications').
+      if (kind === 'id' && !isIdShaped(text)) {
+        return { errorCode: 'INVALID_QUERY_FILTER_OPERATOR', reason: `invalid ID field: ${text}` };
       }
       return context.like ? { kind: 'string', text, pattern: likePattern(text) } : { kind: 'string', text };
     }

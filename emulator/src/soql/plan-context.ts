@@ -119,12 +119,14 @@ export class QueryText {
       .sort((a, b) => a - b);
   }
 
-  /** The value after a located field and its operator (`'abc'` in `Subject = 'abc'`). */
-  valueAfter(field: TextToken | undefined): number | undefined {
+  /** The `index`-th value after a located field and its operator (`'b'` in `Status IN ('a', 'b')` for 1). */
+  valueAfter(field: TextToken | undefined, index = 0): number | undefined {
     if (field === undefined) return undefined;
-    return this.words.find(
-      (token) => token.start >= field.end && !OPERATOR_WORDS.has(token.text.toLowerCase()),
-    )?.start;
+    const values = this.words.filter(
+      (token) =>
+        token.start >= field.end && token.text !== ',' && !OPERATOR_WORDS.has(token.text.toLowerCase()),
+    );
+    return values[index]?.start;
   }
 }
 

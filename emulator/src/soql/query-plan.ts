@@ -50,6 +50,9 @@ export interface QueryPlan {
   offset?: number;
 }
 
+/** "The maximum offset is 2,000 rows" (SOQL reference, OFFSET); beyond it NUMBER_OUTSIDE_VALID_RANGE. */
+const MAX_OFFSET = 2000;
+
 function literalList<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -88,6 +91,15 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
   }
   if ('valueQuery' in condition) return planSemiJoin(context, path, token?.start ?? whereAt, condition);
   const operator = condition.operator as ComparisonOperator;
+  if (operator === 'LIKE' && valueKind(path.leaf) === 'id') {
+    // Salesforce: INVALID_QUERY_FILTER_OPERATOR "invalid operator on id field".
+    throw errorAt(
+      'INVALID_QUERY_FILTER_OPERATOR',
+      text.soql,
+      token?.start ?? whereAt,
+      'invalid operator on id field',
+    );
+  }
   const values = literalList(condition.value);
   const types = literalList(condition.literalType);
   const operands: Operand[] = values.map((value, index) => {
@@ -98,7 +110,7 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
       timeZone: options.timeZone,
     });
     if (isOperandProblem(operand)) {
-      throw errorAt(operand.errorCode, text.soql, text.valueAfter(token) ?? whereAt, operand.reason);
+      throw errorAt(operand.errorCode, text.soql, text.valueAfter(token, index) ?? whereAt, operand.reason);
     }
     return operand;
   });
@@ -213,6 +225,9 @@ function planScope(
           whereAt,
         );
   const orderBy = planOrderBy(context, literalList(query.orderBy), fromAt);
+  if ((query.offset ?? 0) > MAX_OFFSET) {
+    throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+  }
   return { object, isCount, columns, where, orderBy, limit: query.limit, offset: query.offset };
 }
 

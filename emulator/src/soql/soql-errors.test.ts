@@ -2,7 +2,8 @@
 // taken from real Salesforce error bodies (INVALID_TYPE / INVALID_FIELD wording, the caret block,
 // "unexpected token: '<EOF>'", "duplicate field selected: Id", "The SOQL FIELDS function must have a
 // LIMIT of at most 200", "field 'X' can not be filtered in a query call") and the Summer '24 release
-// notes (mixed AND/OR, "line 1:15 unexpected token: '$'", "Invalid datetime: ...").
+// notes (mixed AND/OR, "line 1:15 unexpected token: '$'", "Invalid datetime: ..."); "invalid ID field"
+// and "invalid operator on id field" come with INVALID_QUERY_FILTER_OPERATOR as orgs return them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSoql, SoqlError } from './index.ts';
@@ -104,10 +105,10 @@ describe('MALFORMED_QUERY for syntax errors', () => {
     );
   });
 
-  it('an id literal that is not an id', () => {
-    assert.deepEqual(refusal("SELECT Id FROM Task WHERE Id = 'abc'"), {
-      errorCode: 'MALFORMED_QUERY',
-      message: caret("SELECT Id FROM Task WHERE Id = 'abc'", 32, 'invalid ID field: abc'),
+  it('OFFSET beyond 2,000 rows', () => {
+    assert.deepEqual(refusal('SELECT Id FROM Task OFFSET 2001'), {
+      errorCode: 'NUMBER_OUTSIDE_VALID_RANGE',
+      message: 'Maximum SOQL offset allowed is 2000',
     });
   });
 
@@ -125,6 +126,32 @@ describe('MALFORMED_QUERY for syntax errors', () => {
     };
     assert.deepEqual(refusal('SELECT FIELDS(ALL) FROM Task'), expected);
     assert.deepEqual(refusal('SELECT FIELDS(CUSTOM) FROM Task LIMIT 201'), expected);
+  });
+});
+
+describe('INVALID_QUERY_FILTER_OPERATOR for filters an id field cannot take', () => {
+  it('an id literal that is not an id', () => {
+    assert.deepEqual(refusal("SELECT Id FROM Task WHERE Id = 'abc'"), {
+      errorCode: 'INVALID_QUERY_FILTER_OPERATOR',
+      message: caret("SELECT Id FROM Task WHERE Id = 'abc'", 32, 'invalid ID field: abc'),
+    });
+    // The caret goes to the offending value of the list.
+    assert.deepEqual(
+      refusal("SELECT Id FROM Task WHERE WhatId IN ('001000000000AcM', 'Edge Communications')"),
+      {
+        errorCode: 'INVALID_QUERY_FILTER_OPERATOR',
+        message:
+          "\nTask WHERE WhatId IN ('001000000000AcM', 'Edge Communications')\n" +
+          `${' '.repeat(41)}^\nERROR at Row:1:Column:57\ninvalid ID field: Edge Communications`,
+      },
+    );
+  });
+
+  it('LIKE on an id field', () => {
+    assert.deepEqual(refusal("SELECT Id FROM Task WHERE WhoId LIKE '003%'"), {
+      errorCode: 'INVALID_QUERY_FILTER_OPERATOR',
+      message: caret("SELECT Id FROM Task WHERE WhoId LIKE '003%'", 27, 'invalid operator on id field'),
+    });
   });
 });
 

@@ -29,7 +29,12 @@ export interface SoqlResult {
 
 /** A query Salesforce would refuse, with its error code and message style. */
 export class SoqlError extends Error {
-  readonly errorCode: 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR';
+  readonly errorCode:
+    | 'MALFORMED_QUERY'
+    | 'INVALID_FIELD'
+    | 'INVALID_TYPE'
+    | 'INVALID_QUERY_FILTER_OPERATOR'
+    | 'NUMBER_OUTSIDE_VALID_RANGE';
   constructor(errorCode: SoqlError['errorCode'], message: string) {
     super(message);
     this.name = 'SoqlError';
