@@ -181,9 +181,11 @@ declare module 'lightning/navigation' {
     [GenerateUrl](pageReference: PageReference): Promise<string>;
   }
   interface NavigationMixinFunction {
+    // The statics of the base (LightningElement's, which createElement checks) with one construct
+    // signature that adds the navigation members.
     <TBase extends new () => import('lwc').LightningElement>(
       base: TBase,
-    ): new () => InstanceType<TBase> & NavigationMixinMembers;
+    ): { [K in keyof TBase]: TBase[K] } & (new () => InstanceType<TBase> & NavigationMixinMembers);
     readonly Navigate: typeof Navigate;
     readonly GenerateUrl: typeof GenerateUrl;
   }
