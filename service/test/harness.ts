@@ -30,8 +30,7 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: last });
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -180,6 +179,7 @@ export class SiaApi {
   constructor(url: string) {
     this.url = url;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the body shape it expects
   async call<T = unknown>(
     method: string,
     path: string,
