@@ -52,6 +52,7 @@ export interface LiteralContext {
   like: boolean;
   now: Date;
   timeZone: string;
+  firstDayOfWeek?: number;
 }
 
 // Type names as describe spells them in the filter-criterion message. 'dateTime' and 'date' are
@@ -118,7 +119,7 @@ export function toOperand(
     }
     case 'DATE_LITERAL':
     case 'DATE_N_LITERAL': {
-      const range = dateLiteralRange(value, context.now, context.timeZone);
+      const range = dateLiteralRange(value, context.now, context.timeZone, context.firstDayOfWeek);
       return { kind: 'range', range, instants: instantRange(range, context.timeZone) };
     }
     default:

@@ -108,6 +108,7 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
       like: operator === 'LIKE',
       now: options.clock.now(),
       timeZone: options.timeZone,
+      firstDayOfWeek: options.firstDayOfWeek,
     });
     if (isOperandProblem(operand)) {
       throw errorAt(operand.errorCode, text.soql, text.valueAfter(token, index) ?? whereAt, operand.reason);

@@ -123,6 +123,29 @@ describe('date-literal ranges', () => {
     });
   });
 
+  it('name weeks from the locale first day (Sunday by default), and n-unit ranges', () => {
+    const wednesday = new Date('2026-05-06T12:00:00Z');
+    const range = (literal: string, firstDay?: number) =>
+      dateLiteralRange(literal, wednesday, 'UTC', firstDay);
+    assert.deepEqual(range('THIS_WEEK'), { first: '2026-05-03', last: '2026-05-09' });
+    assert.deepEqual(range('THIS_WEEK', 1), { first: '2026-05-04', last: '2026-05-10' });
+    assert.deepEqual(range('LAST_WEEK'), { first: '2026-04-26', last: '2026-05-02' });
+    assert.deepEqual(range('NEXT_WEEK'), { first: '2026-05-10', last: '2026-05-16' });
+    assert.deepEqual(range('LAST_N_WEEKS:2'), { first: '2026-04-19', last: '2026-05-02' });
+    assert.deepEqual(range('NEXT_N_WEEKS:2'), { first: '2026-05-10', last: '2026-05-23' });
+    assert.deepEqual(range('N_WEEKS_AGO:2'), { first: '2026-04-19', last: '2026-04-25' });
+    assert.deepEqual(range('LAST_N_MONTHS:2'), { first: '2026-03-01', last: '2026-04-30' });
+    assert.deepEqual(range('NEXT_N_MONTHS:1'), { first: '2026-06-01', last: '2026-06-30' });
+    assert.deepEqual(range('N_MONTHS_AGO:5'), { first: '2025-12-01', last: '2025-12-31' });
+    assert.deepEqual(range('THIS_QUARTER'), { first: '2026-04-01', last: '2026-06-30' });
+    assert.deepEqual(range('LAST_QUARTER'), { first: '2026-01-01', last: '2026-03-31' });
+    assert.deepEqual(range('NEXT_N_QUARTERS:2'), { first: '2026-07-01', last: '2026-12-31' });
+    assert.deepEqual(range('LAST_N_YEARS:2'), { first: '2024-01-01', last: '2025-12-31' });
+    assert.deepEqual(range('N_YEARS_AGO:1'), { first: '2025-01-01', last: '2025-12-31' });
+    assert.deepEqual(range('THIS_FISCAL_YEAR'), { first: '2026-01-01', last: '2026-12-31' });
+    assert.deepEqual(range('LAST_90_DAYS'), { first: '2026-02-05', last: '2026-05-06' });
+  });
+
   it('compute local midnight across a DST change', () => {
     // Los Angeles moved to PDT on 2026-03-08: midnight that day is still PST (08:00Z), the next PDT (07:00Z).
     assert.equal(new Date(startOfDay('2026-03-08', LOS_ANGELES)).toISOString(), '2026-03-08T08:00:00.000Z');

@@ -11,6 +11,8 @@ export interface SoqlOptions {
   timeZone: string;
   /** e.g. '66.0', for each record's `attributes.url`. */
   apiVersion: string;
+  /** First day of the week in the user's locale for THIS_WEEK and friends: 0 Sunday (en_US, the default) … 6 Saturday. */
+  firstDayOfWeek?: number;
 }
 
 export interface SoqlResult {
