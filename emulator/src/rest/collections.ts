@@ -6,6 +6,7 @@ import { normalizeId } from '../org/ids.ts';
 import { findObject, type ObjectDef } from '../schema/types.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './api-types.ts';
 import { isPlainObject, parseJsonBody } from './json-body.ts';
+import { enqueuedResult, enqueuePlatformEvent } from './platform-events.ts';
 import { selectedFields, toRestRecord } from './rest-records.ts';
 import { requireObject } from './sobject-routes.ts';
 import { saveResult, type SaveResult } from './write-results.ts';
@@ -76,24 +77,34 @@ function missingType(): WriteResult {
 }
 
 /** Runs one write per record; with allOrNone, any failure rolls every write of this call back. */
+/** A record write, or a platform event enqueued through a collection (its result carries OPERATION_ENQUEUED). */
+type CollectionWrite = WriteResult | { ok: true; id: string; created: false; eventUuid: string };
+
+function resultOf(result: CollectionWrite, withCreated: boolean): SaveResult {
+  if (result.ok && 'eventUuid' in result) return enqueuedResult(result.id, result.eventUuid);
+  return saveResult(result, withCreated);
+}
+
 function runAll(
   ctx: ApiContext,
   allOrNone: boolean,
   count: number,
-  write: (index: number) => WriteResult,
+  write: (index: number) => CollectionWrite,
   withCreated: boolean,
 ): ApiResponse {
   const savepoint = ctx.org.store.savepoint();
   const changesBefore = ctx.write.changes.length;
-  const results: WriteResult[] = [];
+  const eventsBefore = ctx.platformEvents.length;
+  const results: CollectionWrite[] = [];
   for (let i = 0; i < count; i++) results.push(write(i));
   const failed = results.some((r) => !r.ok);
   if (allOrNone && failed) {
     ctx.org.store.rollbackTo(savepoint);
     ctx.write.changes.length = changesBefore;
-    return { status: 200, body: results.map((r) => (r.ok ? ROLLED_BACK : saveResult(r, withCreated))) };
+    ctx.platformEvents.length = eventsBefore;
+    return { status: 200, body: results.map((r) => (r.ok ? ROLLED_BACK : resultOf(r, withCreated))) };
   }
-  return { status: 200, body: results.map((r) => saveResult(r, withCreated)) };
+  return { status: 200, body: results.map((r) => resultOf(r, withCreated)) };
 }
 
 function create(ctx: ApiContext, req: ApiRequest): ApiResponse {
@@ -114,6 +125,12 @@ function create(ctx: ApiContext, req: ApiRequest): ApiResponse {
             { statusCode: 'INVALID_FIELD', message: 'Cannot specify Id in an insert call', fields: ['Id'] },
           ],
         };
+      }
+      if (def.kind === 'platformEvent') {
+        const published = enqueuePlatformEvent(ctx, def, withoutMeta(record), req.rawBody);
+        return published.ok
+          ? { ok: true, id: published.id, created: false, eventUuid: published.eventUuid }
+          : { ok: false, status: 400, errors: published.errors };
       }
       return createRecord(ctx.write, def, withoutMeta(record));
     },

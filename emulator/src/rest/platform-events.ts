@@ -8,12 +8,38 @@ import { coerceFieldValue } from '../org/field-values.ts';
 import { findField, type ObjectDef } from '../schema/types.ts';
 import type { ApiContext, ApiResponse } from './api-types.ts';
 
+export type EnqueueResult =
+  { ok: true; id: string; eventUuid: string } | { ok: false; errors: RecordError[] };
+
+/** The REST answer for one published event: 201 with OPERATION_ENQUEUED carrying the EventUuid. */
+export function enqueuedResult(
+  id: string,
+  eventUuid: string,
+): { id: string; success: true; errors: RecordError[] } {
+  return {
+    id,
+    success: true,
+    errors: [{ statusCode: 'OPERATION_ENQUEUED', message: eventUuid, fields: [] }],
+  };
+}
+
 export function publishPlatformEvent(
   ctx: ApiContext,
   def: ObjectDef,
   input: Record<string, unknown>,
   rawBody: string,
 ): ApiResponse {
+  const result = enqueuePlatformEvent(ctx, def, input, rawBody);
+  if (!result.ok) return { status: 400, body: toApiErrors(result.errors) };
+  return { status: 201, body: enqueuedResult(result.id, result.eventUuid) };
+}
+
+export function enqueuePlatformEvent(
+  ctx: ApiContext,
+  def: ObjectDef,
+  input: Record<string, unknown>,
+  rawBody: string,
+): EnqueueResult {
   const payload: Record<string, unknown> = {};
   const errors: RecordError[] = [];
   for (const field of def.fields.values()) if (field.custom) payload[field.name] = null;
@@ -44,7 +70,7 @@ export function publishPlatformEvent(
       recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names),
     );
   }
-  if (errors.length > 0) return { status: 400, body: toApiErrors(errors) };
+  if (errors.length > 0) return { ok: false, errors };
   const eventUuid = randomUUID();
   ctx.platformEvents.push({
     channel: `/event/${def.name}`,
@@ -56,12 +82,5 @@ export function publishPlatformEvent(
     },
   });
   // The returned id is a placeholder, not unique per event: the EventUuid identifies the message.
-  return {
-    status: 201,
-    body: {
-      id: `${def.keyPrefix}xx0000000001AAA`,
-      success: true,
-      errors: [{ statusCode: 'OPERATION_ENQUEUED', message: eventUuid, fields: [] }],
-    },
-  };
+  return { ok: true, id: `${def.keyPrefix}xx0000000001AAA`, eventUuid };
 }
