@@ -1,0 +1,516 @@
+// Writes queued email activities to Salesforce in batches: one query per object finds every Lead
+// and Contact of the batch, one more the contact roles, Leads for unmatched addresses are created
+// in one collection call, and the Tasks are upserted by SIA_Task_Id__c in sObject Collections of
+// up to 200 (allOrNone=false). Opens, clicks and replies then tick their checkbox on the Tasks of
+// the email they concern, again in collections. Each activity's outcome is committed on its own:
+// intermittent failures retry with backoff, others are reported to the admin.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import { categorize, errorCodeOf } from '../salesforce/errors.ts';
+import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
+import type { RecordResult, SalesforceClient, SObjectRecord } from '../salesforce/client.ts';
+import type { SiaUser } from '../sia/model.ts';
+import type { Store } from '../store/store.ts';
+import type { EmailSettingsReader, UserEmailSettings } from './email-settings.ts';
+import type { EmailActivity, EmailKind, EmailStore } from './email-store.ts';
+import { reportEmailError } from './error-report.ts';
+import {
+  PeopleIndex,
+  allowedTypes,
+  contactRoleQueries,
+  leadFromAddress,
+  matchRecipient,
+  personQueries,
+  soqlString,
+  targetsFor,
+  type ContactRole,
+  type PersonType,
+  type Target,
+} from './record-matching.ts';
+import { emailTaskExternalId, emailTaskRecord } from './task-records.ts';
+import type { TaskTypeCheck } from './type-picklist.ts';
+
+export const COLLECTION_SIZE = 200;
+
+/** The tracking checkbox each mark sets on the Task of its email. */
+const MARK_FIELD: Partial<Record<EmailKind, string>> = {
+  open: 'SIA_Email_Viewed__c',
+  click: 'SIA_Email_Clicked__c',
+  replied: 'SIA_Email_Replied__c',
+};
+
+export interface WriterDeps {
+  store: Store;
+  emailStore: EmailStore;
+  salesforce: SalesforceClient;
+  clock: Clock;
+  logger: Logger;
+  settings: EmailSettingsReader;
+  typeCheck: TaskTypeCheck;
+  /** The org's closed Task status for completed activities (standard: Completed). */
+  closedStatus: () => string;
+  batchSize?: number;
+}
+
+interface Owner {
+  user: SiaUser;
+  settings: UserEmailSettings['settings'];
+}
+
+interface Failure {
+  code: string;
+  message: string;
+  fields: string[];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function firstError(result: RecordResult | undefined): Failure {
+  const error = result?.errors[0];
+  return {
+    code: error?.code ?? 'UNKNOWN_EXCEPTION',
+    message: error?.message ?? 'the record failed without an error',
+    fields: error?.fields ?? [],
+  };
+}
+
+export class ActivityWriter {
+  readonly #deps: WriterDeps;
+
+  constructor(deps: WriterDeps) {
+    this.#deps = deps;
+  }
+
+  #now(): string {
+    return this.#deps.clock.now().toISOString();
+  }
+
+  /** Writes one batch of due activities; returns how many reached a final state. */
+  async writeBatch(): Promise<number> {
+    const { emailStore } = this.#deps;
+    const due = await emailStore.due(this.#now(), this.#deps.batchSize ?? COLLECTION_SIZE);
+    if (due.length === 0) return 0;
+    const owners = await this.#owners(due);
+    let finished = 0;
+    const writes: EmailActivity[] = [];
+    const marks: EmailActivity[] = [];
+    for (const activity of due) {
+      const owner = owners.get(activity.ownerId);
+      if (!owner) {
+        await emailStore.finish(
+          activity.id,
+          'failed',
+          `SIA user ${activity.ownerId} no longer exists`,
+          this.#now(),
+        );
+        finished += 1;
+      } else if (owner.mode !== 'api') {
+        await emailStore.finish(
+          activity.id,
+          'skipped',
+          `email logging is now "${owner.mode}", not the API`,
+          this.#now(),
+        );
+        finished += 1;
+      } else if (activity.kind === 'reply' && !owner.settings.logReplies.value) {
+        await emailStore.finish(
+          activity.id,
+          'skipped',
+          'replies are not logged: Log_Replies__c is off',
+          this.#now(),
+        );
+        finished += 1;
+      } else if (activity.kind === 'sent' || activity.kind === 'reply') {
+        writes.push(activity);
+      } else {
+        marks.push(activity);
+      }
+    }
+    if (writes.length > 0) finished += await this.#writeActivities(writes, owners);
+    if (marks.length > 0) finished += await this.#writeMarks(marks, owners);
+    return finished;
+  }
+
+  async #owners(due: EmailActivity[]): Promise<Map<string, Owner & { mode: UserEmailSettings['mode'] }>> {
+    const owners = new Map<string, Owner & { mode: UserEmailSettings['mode'] }>();
+    for (const ownerId of new Set(due.map((a) => a.ownerId))) {
+      const user = await this.#deps.store.getUser(ownerId);
+      if (!user) continue;
+      const { mode, settings } = await this.#deps.settings.forUser(user);
+      owners.set(ownerId, { user, settings, mode });
+    }
+    return owners;
+  }
+
+  async #queryAll<T extends Record<string, unknown>>(queries: string[]): Promise<T[]> {
+    const out: T[] = [];
+    for (const soql of queries) out.push(...(await this.#deps.salesforce.query<T>(soql)));
+    return out;
+  }
+
+  /** Every Lead and Contact the batch's recipients could be logged to: one query per object. */
+  async #findPeople(writes: EmailActivity[], owners: Map<string, Owner>): Promise<PeopleIndex> {
+    const people = new PeopleIndex();
+    for (const type of ['Contact', 'Lead'] as PersonType[]) {
+      const relevant = writes.filter((a) =>
+        allowedTypes(owners.get(a.ownerId)?.settings.logTo.value ?? 'LeadsAndContacts').includes(type),
+      );
+      if (relevant.length === 0) continue;
+      const emails = [...new Set(relevant.map((a) => a.recipient))];
+      const ids = relevant.flatMap((a) =>
+        a.recipientSalesforceId === null ? [] : [a.recipientSalesforceId],
+      );
+      const rows = await this.#queryAll<Record<string, unknown> & { Id: string }>(
+        personQueries(type, emails, ids),
+      );
+      for (const row of rows) {
+        people.add({
+          type,
+          Id: row.Id,
+          Email: typeof row['Email'] === 'string' ? row['Email'] : null,
+          LastModifiedDate: typeof row['LastModifiedDate'] === 'string' ? row['LastModifiedDate'] : '',
+          AccountId: typeof row['AccountId'] === 'string' ? row['AccountId'] : null,
+        });
+      }
+    }
+    return people;
+  }
+
+  async #contactRoles(contactIds: string[]): Promise<ContactRole[]> {
+    if (contactIds.length === 0) return [];
+    const rows = await this.#queryAll<Record<string, unknown>>(contactRoleQueries(contactIds));
+    return rows.flatMap((row) => {
+      const opportunity = row['Opportunity'] as { IsClosed?: unknown } | null | undefined;
+      return typeof row['ContactId'] === 'string' && typeof row['OpportunityId'] === 'string'
+        ? [
+            {
+              ContactId: row['ContactId'],
+              OpportunityId: row['OpportunityId'],
+              isClosed: opportunity?.IsClosed === true,
+            },
+          ]
+        : [];
+    });
+  }
+
+  /**
+   * Settles an activity after a failure: retry when the cause may pass (true: still queued), else
+   * report it to the admin and give up (false).
+   */
+  async #fail(
+    activity: EmailActivity,
+    owner: Owner | undefined,
+    failure: Failure,
+    recordId: string | null,
+    objectApiName: string,
+  ): Promise<boolean> {
+    const category = categorize(failure.code, failure.message);
+    const now = this.#deps.clock.now();
+    const outcome = `${failure.code}: ${failure.message}`;
+    if (category === 'Intermittent' || category === 'Authentication') {
+      const delay = backoffDelay(
+        { ...defaultRetryPolicy, baseDelayMs: 1_000, maxDelayMs: 300_000 },
+        activity.attempts + 1,
+      );
+      await this.#deps.emailStore.retryLater(
+        activity.id,
+        new Date(now.getTime() + delay).toISOString(),
+        outcome,
+        now.toISOString(),
+      );
+      return true;
+    }
+    await this.#deps.emailStore.finish(activity.id, 'failed', outcome, now.toISOString());
+    await reportEmailError(this.#deps, {
+      category,
+      code: failure.code,
+      message: `Email "${activity.subject}" to ${activity.recipient} was not logged: ${failure.message}`,
+      fields: failure.fields,
+      ownerId: activity.ownerId,
+      ownerSalesforceId: owner?.user.salesforceUserId ?? null,
+      recordId,
+      objectApiName,
+    });
+    return false;
+  }
+
+  async #writeActivities(writes: EmailActivity[], owners: Map<string, Owner>): Promise<number> {
+    const { emailStore } = this.#deps;
+    let finished = 0;
+    const typeValues = await this.#deps.typeCheck.available();
+    const people = await this.#findPeople(writes, owners);
+
+    // Match; unmatched addresses whose rule says so get one new Lead each (one collection call).
+    const matched = new Map<number, Target[]>();
+    const leadFor = new Map<string, EmailActivity[]>();
+    const contactIds: string[] = [];
+    const pending: { activity: EmailActivity; personIds: string[] }[] = [];
+    for (const activity of writes) {
+      const owner = owners.get(activity.ownerId) as Owner;
+      const result = matchRecipient(
+        { email: activity.recipient, salesforceId: activity.recipientSalesforceId },
+        people,
+        {
+          logTo: owner.settings.logTo.value,
+          duplicateRule: owner.settings.duplicateRule.value,
+          noMatchRule: owner.settings.noMatchRule.value,
+        },
+      );
+      if (result.kind === 'skip') {
+        await emailStore.finish(activity.id, 'skipped', result.reason, this.#now());
+        finished += 1;
+      } else if (result.kind === 'create-lead') {
+        leadFor.set(activity.recipient, [...(leadFor.get(activity.recipient) ?? []), activity]);
+      } else {
+        pending.push({ activity, personIds: result.people.map((p) => p.Id) });
+        contactIds.push(...result.people.filter((p) => p.type === 'Contact').map((p) => p.Id));
+      }
+    }
+    for (const batch of chunks([...leadFor.entries()], COLLECTION_SIZE)) {
+      const records = batch.map(([email, activities]) => {
+        const owner = owners.get((activities[0] as EmailActivity).ownerId) as Owner;
+        return leadFromAddress(email, owner.user.salesforceUserId);
+      });
+      let results: RecordResult[];
+      try {
+        results = await this.#deps.salesforce.createRecords('Lead', records);
+      } catch (error) {
+        const failure = errorCodeOf(error);
+        for (const [, activities] of batch)
+          for (const activity of activities)
+            if (!(await this.#fail(activity, owners.get(activity.ownerId), failure, null, 'Lead')))
+              finished += 1;
+        continue;
+      }
+      for (const [index, [email, activities]] of batch.entries()) {
+        const result = results[index];
+        if (result?.success && result.id !== null) {
+          people.add({
+            type: 'Lead',
+            Id: result.id,
+            Email: email,
+            LastModifiedDate: this.#now(),
+            AccountId: null,
+          });
+          for (const activity of activities) pending.push({ activity, personIds: [result.id] });
+        } else {
+          for (const activity of activities)
+            if (!(await this.#fail(activity, owners.get(activity.ownerId), firstError(result), null, 'Lead')))
+              finished += 1;
+        }
+      }
+    }
+
+    const wantsRoles = pending.some(
+      ({ activity }) => owners.get(activity.ownerId)?.settings.logToOpportunities.value !== 'None',
+    );
+    const roles = wantsRoles ? await this.#contactRoles(contactIds) : [];
+    for (const { activity, personIds } of pending) {
+      const owner = owners.get(activity.ownerId) as Owner;
+      const targets = personIds.flatMap((id) => {
+        const person = people.byId(id);
+        return person
+          ? targetsFor(person, roles, {
+              logToOpportunities: owner.settings.logToOpportunities.value,
+              logToAccounts: owner.settings.logToAccounts.value,
+            })
+          : [];
+      });
+      matched.set(activity.id, targets);
+    }
+    return (
+      finished +
+      (await this.#upsertTasks(
+        writes.filter((a) => matched.has(a.id)),
+        matched,
+        owners,
+        typeValues,
+      ))
+    );
+  }
+
+  /** External ids of Tasks that already exist: a retried write may have landed before a crash. */
+  async #existing(externalIds: string[]): Promise<Set<string>> {
+    if (externalIds.length === 0) return new Set();
+    const rows: Record<string, unknown>[] = [];
+    for (const chunk of chunks(externalIds, 100)) {
+      rows.push(
+        ...(await this.#deps.salesforce.query(
+          `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN (${chunk.map(soqlString).join(', ')})`,
+        )),
+      );
+    }
+    return new Set(rows.map((r) => r['SIA_Task_Id__c']).filter((v): v is string => typeof v === 'string'));
+  }
+
+  async #upsertTasks(
+    activities: EmailActivity[],
+    targets: Map<number, Target[]>,
+    owners: Map<string, Owner>,
+    typeValues: Awaited<ReturnType<TaskTypeCheck['available']>>,
+  ): Promise<number> {
+    const { emailStore } = this.#deps;
+    const retried = activities.filter((a) => a.attempts > 0);
+    const existing = await this.#existing(
+      retried.flatMap((a) => (targets.get(a.id) ?? []).map((t) => emailTaskExternalId(a, t))),
+    );
+    const entries = activities.flatMap((activity) => {
+      const owner = owners.get(activity.ownerId) as Owner;
+      return (targets.get(activity.id) ?? []).map((target) => {
+        const externalId = emailTaskExternalId(activity, target);
+        const record = emailTaskRecord(activity, target, {
+          owner: owner.user,
+          emailTemplate: owner.settings.emailSubjectTemplate.value,
+          closedStatus: this.#deps.closedStatus(),
+          typeValues,
+          create: !existing.has(externalId),
+        });
+        return { activity, target, externalId, record };
+      });
+    });
+    // Write-ahead: from here on a crash means the Tasks may exist, so the retry checks first.
+    await emailStore.markAttempted(
+      activities.map((a) => a.id),
+      this.#now(),
+    );
+    const outcome = new Map<
+      number,
+      { ok: number; failure?: { failure: Failure; recordId: string | null } }
+    >();
+    for (const batch of chunks(entries, COLLECTION_SIZE)) {
+      let results: RecordResult[] | undefined;
+      let callFailure: Failure | undefined;
+      try {
+        results = await this.#deps.salesforce.upsertTasks(batch.map((e) => e.record));
+      } catch (error) {
+        callFailure = errorCodeOf(error);
+      }
+      for (const [index, entry] of batch.entries()) {
+        const state = outcome.get(entry.activity.id) ?? { ok: 0 };
+        const result = results?.[index];
+        if (result?.success && result.id !== null) {
+          await emailStore.putTask({
+            externalId: entry.externalId,
+            activityId: entry.activity.id,
+            messageId: entry.activity.messageId,
+            recipient: entry.activity.recipient,
+            salesforceId: result.id,
+            whoId: entry.target.whoId,
+            whatId: entry.target.whatId,
+          });
+          state.ok += 1;
+        } else if (!state.failure) {
+          state.failure = { failure: callFailure ?? firstError(result), recordId: entry.target.whoId };
+        }
+        outcome.set(entry.activity.id, state);
+      }
+    }
+    let finished = 0;
+    for (const activity of activities) {
+      const state = outcome.get(activity.id);
+      if (state?.failure) {
+        const queued = await this.#fail(
+          activity,
+          owners.get(activity.ownerId),
+          state.failure.failure,
+          state.failure.recordId,
+          'Task',
+        );
+        if (!queued) finished += 1;
+      } else {
+        const count = state?.ok ?? 0;
+        await emailStore.finish(
+          activity.id,
+          'logged',
+          `logged to ${count} record${count === 1 ? '' : 's'}`,
+          this.#now(),
+        );
+        finished += 1;
+      }
+    }
+    return finished;
+  }
+
+  /** Opens, clicks and replies tick their checkbox on the Tasks their email was logged as. */
+  async #writeMarks(marks: EmailActivity[], owners: Map<string, Owner>): Promise<number> {
+    const { emailStore } = this.#deps;
+    let finished = 0;
+    const updates = new Map<string, SObjectRecord & { Id: string }>();
+    const byActivity = new Map<number, string[]>();
+    for (const mark of marks) {
+      const sent = await emailStore.get(mark.messageId, 'sent', mark.recipient);
+      if (!sent || sent.status === 'skipped' || sent.status === 'failed') {
+        const why = sent
+          ? `the sent email was ${sent.status}`
+          : 'no sent email was reported for this recipient';
+        await emailStore.finish(mark.id, 'skipped', `nothing to mark: ${why}`, this.#now());
+        finished += 1;
+        continue;
+      }
+      if (sent.status === 'queued') {
+        // The email is not in Salesforce yet: try again once it is.
+        const later = new Date(
+          Math.max(Date.parse(sent.nextAttemptAt), this.#deps.clock.now().getTime() + 1_000),
+        );
+        await emailStore.retryLater(
+          mark.id,
+          later.toISOString(),
+          'waiting for the sent email to be logged',
+          this.#now(),
+        );
+        continue;
+      }
+      const ids = (await emailStore.tasksOf(sent.id)).flatMap((t) =>
+        t.salesforceId === null ? [] : [t.salesforceId],
+      );
+      const field = MARK_FIELD[mark.kind] as string;
+      for (const id of ids) updates.set(id, { ...(updates.get(id) ?? { Id: id }), [field]: true });
+      byActivity.set(mark.id, ids);
+    }
+    const results = new Map<string, RecordResult | Failure>();
+    for (const batch of chunks([...updates.values()], COLLECTION_SIZE)) {
+      try {
+        const answer = await this.#deps.salesforce.updateRecords('Task', batch);
+        batch.forEach((record, index) => results.set(record.Id, answer[index] ?? firstError(undefined)));
+      } catch (error) {
+        const failure = errorCodeOf(error);
+        for (const record of batch) results.set(record.Id, failure);
+      }
+    }
+    for (const mark of marks) {
+      const ids = byActivity.get(mark.id);
+      if (ids === undefined) continue;
+      const failed = ids
+        .map((id) => ({ id, result: results.get(id) }))
+        .find(({ result }) => result === undefined || !('success' in result) || !result.success);
+      if (!failed) {
+        await emailStore.finish(
+          mark.id,
+          'logged',
+          `marked ${ids.length} Task${ids.length === 1 ? '' : 's'}`,
+          this.#now(),
+        );
+        finished += 1;
+        continue;
+      }
+      const failure =
+        failed.result && 'success' in failed.result ? firstError(failed.result) : (failed.result as Failure);
+      if (['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND'].includes(failure.code)) {
+        await emailStore.finish(
+          mark.id,
+          'skipped',
+          'the Task of the email was deleted in Salesforce',
+          this.#now(),
+        );
+        finished += 1;
+        continue;
+      }
+      if (!(await this.#fail(mark, owners.get(mark.ownerId), failure, failed.id, 'Task'))) finished += 1;
+    }
+    return finished;
+  }
+}

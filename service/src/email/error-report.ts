@@ -1,0 +1,71 @@
+// Email logging failures an admin must see: recorded in the local store (GET /api/v1/errors) and
+// as SIA_Sync_Error__c (Direction EmailLogging) in Salesforce, where siaSyncHealth lists them. The
+// Salesforce record is best effort: failing to write it never undoes the logging work.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { SalesforceClient } from '../salesforce/client.ts';
+import type { ErrorCategory } from '../sia/model.ts';
+import type { Store } from '../store/store.ts';
+
+const CATEGORY_VALUE: Record<ErrorCategory, string> = {
+  Authentication: 'Authentication',
+  'Access & Validation': 'AccessValidation',
+  Intermittent: 'Intermittent',
+  Other: 'Other',
+};
+
+export interface EmailErrorDeps {
+  store: Store;
+  salesforce: SalesforceClient;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface EmailError {
+  category: ErrorCategory;
+  code: string;
+  message: string;
+  fields?: string[];
+  /** SIA user id and their Salesforce user id, when the error concerns one user's email. */
+  ownerId: string | null;
+  ownerSalesforceId: string | null;
+  /** The Salesforce record the failed write concerned (a Lead, Contact or Task). */
+  recordId: string | null;
+  objectApiName: string;
+}
+
+export async function reportEmailError(deps: EmailErrorDeps, error: EmailError): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.store.recordError({
+    category: error.category,
+    code: error.code,
+    message: error.message,
+    direction: 'outbound',
+    taskId: null,
+    salesforceId: error.recordId,
+    ownerId: error.ownerId,
+    fields: error.fields ?? [],
+    recordedAt: at,
+  });
+  try {
+    const [result] = await deps.salesforce.createRecords('SIA_Sync_Error__c', [
+      {
+        Category__c: CATEGORY_VALUE[error.category],
+        Direction__c: 'EmailLogging',
+        Error_Code__c: error.code.slice(0, 80),
+        Message__c: error.message.slice(0, 32_000),
+        Object_Api_Name__c: error.objectApiName,
+        Record_Id__c: error.recordId,
+        User__c: error.ownerSalesforceId,
+        Occurred_At__c: at,
+      },
+    ]);
+    if (result && !result.success)
+      throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
+  } catch (failure) {
+    deps.logger.warn(
+      { err: failure, code: error.code },
+      'could not record SIA_Sync_Error__c for email logging',
+    );
+  }
+}

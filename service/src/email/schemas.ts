@@ -1,0 +1,59 @@
+// Request shapes of the email activity endpoints. Strict objects: an unknown field is a 400 naming
+// that field, like every other SIA API body.
+import { z } from 'zod';
+import { userId } from '../http/schemas.ts';
+import { EMAIL_KINDS } from './email-store.ts';
+
+/** A Lead (00Q) or Contact (003) id: the people emails are logged to. */
+const personId = z
+  .string()
+  .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id')
+  .refine((id) => id.startsWith('00Q') || id.startsWith('003'), 'must be a Lead (00Q) or Contact (003) id');
+
+const recipient = z.strictObject({
+  email: z.email('must be an email address').max(254, 'must be at most 254 characters'),
+  salesforceId: personId.optional(),
+});
+
+export const MAX_RECIPIENTS = 200;
+
+export const emailActivityBody = z
+  .strictObject({
+    ownerId: userId,
+    kind: z.enum(EMAIL_KINDS, `must be one of ${EMAIL_KINDS.join(', ')}`),
+    messageId: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(998, 'must be at most 998 characters (an RFC 5322 line)'),
+    subject: z.string().max(10_000, 'must be at most 10000 characters'),
+    body: z.string().max(1_000_000, 'must be at most 1000000 characters').optional(),
+    sentAt: z.iso.datetime({
+      offset: true,
+      error: 'must be an ISO 8601 date-time with a zone, like 2026-11-28T09:30:00Z',
+    }),
+    recipients: z
+      .array(recipient)
+      .min(1, 'must name at least one recipient')
+      .max(MAX_RECIPIENTS, `must name at most ${MAX_RECIPIENTS} recipients`),
+    campaign: z
+      .strictObject({
+        name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+        day: z.number('must be a number').int('must be a whole number').min(1, 'must be 1 or more'),
+        step: z.number('must be a number').int('must be a whole number').min(1, 'must be 1 or more'),
+      })
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.recipients.forEach((r, index) => {
+      const address = r.email.toLowerCase();
+      if (seen.has(address))
+        ctx.addIssue({ code: 'custom', path: ['recipients', index, 'email'], message: 'is listed twice' });
+      seen.add(address);
+    });
+  });
+
+export type EmailActivityBody = z.infer<typeof emailActivityBody>;
+
+export const userParams = z.strictObject({ id: userId });
