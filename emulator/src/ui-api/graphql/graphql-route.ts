@@ -1,0 +1,119 @@
+// POST /services/data/vXX.X/graphql with `{ query, variables, operationName }`. Parsed, validated and
+// executed with the reference `graphql` implementation against the org's generated schema. Errors
+// answer 200 with `{ data, errors: [{ message, locations, path, extensions }] }`, each classified as
+// InvalidSyntax, ValidationError, DataFetchingException or OperationNotSupported ("GraphQL API can
+// also return a 200 OK in cases where the request contains an error, such as an invalid object name
+// or field", GraphQL API Developer Guide: Status Codes and Error Responses).
+import {
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { RequestError } from '../../org/errors.ts';
+import type { ApiContext, ApiRequest, ApiResponse } from '../../rest/api-types.ts';
+import { userFormat } from '../field-values.ts';
+import type { GraphqlContext } from './context.ts';
+import { withoutHiddenOptionals } from './optional-fields.ts';
+import { graphqlSchemaFor } from './schema-builder.ts';
+
+type ErrorType = 'InvalidSyntax' | 'ValidationError' | 'DataFetchingException' | 'OperationNotSupported';
+
+interface GraphqlRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName: string | undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseRequest(rawBody: string): GraphqlRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw new RequestError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON.');
+  }
+  if (!isObject(body) || typeof body.query !== 'string')
+    throw new RequestError(400, 'INVALID_INPUT', 'The request body must have a query string.');
+  const variables = body.variables ?? {};
+  if (!isObject(variables)) throw new RequestError(400, 'INVALID_INPUT', 'variables must be an object.');
+  return {
+    query: body.query,
+    variables,
+    operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+  };
+}
+
+/** One error in the response; graphql-java (which Salesforce runs) reports the kind in extensions. */
+function formatError(error: GraphQLError, errorType: ErrorType): Record<string, unknown> {
+  return {
+    message: error.message,
+    locations: error.locations ?? [],
+    path: error.path ?? null,
+    extensions: { ...error.extensions, ErrorType: errorType, classification: errorType },
+  };
+}
+
+function answer(data: unknown, errors: Record<string, unknown>[]): ApiResponse {
+  return { status: 200, body: data === undefined ? { errors } : { data, errors } };
+}
+
+function executionErrorType(error: GraphQLError): ErrorType {
+  return error.path === undefined ? 'OperationNotSupported' : 'DataFetchingException';
+}
+
+function run(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  request: GraphqlRequest,
+  context: GraphqlContext,
+): ExecutionResult {
+  const result = execute({
+    schema,
+    document,
+    variableValues: request.variables,
+    operationName: request.operationName,
+    contextValue: context,
+  });
+  if ('then' in result) throw new Error('GraphQL resolvers are synchronous');
+  return result;
+}
+
+export function graphqlRoute(ctx: ApiContext, req: ApiRequest): ApiResponse {
+  if (req.method !== 'POST')
+    throw new RequestError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${req.method}' not allowed. Allowed are POST`,
+    );
+  const request = parseRequest(req.rawBody);
+  const schema = graphqlSchemaFor(ctx.org.schema);
+  let document: DocumentNode;
+  try {
+    document = parse(request.query);
+  } catch (error) {
+    if (error instanceof GraphQLError) return answer(undefined, [formatError(error, 'InvalidSyntax')]);
+    throw error;
+  }
+  document = withoutHiddenOptionals(schema, document);
+  const invalid = validate(schema, document);
+  if (invalid.length > 0)
+    return answer(
+      undefined,
+      invalid.map((e) => formatError(e, 'ValidationError')),
+    );
+  const context: GraphqlContext = {
+    api: ctx,
+    format: userFormat(ctx.org.store, ctx.session.userId),
+    rawVariables: request.variables,
+  };
+  const result = run(schema, document, request, context);
+  const errors = (result.errors ?? []).map((e) => formatError(e, executionErrorType(e)));
+  return answer(result.data ?? undefined, errors);
+}

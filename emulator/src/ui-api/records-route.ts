@@ -1,0 +1,177 @@
+// /ui-api/records: create (POST), get (GET with fields/optionalFields), update (PATCH) and delete.
+// Writes go through the org's DML (the REST API's validation, validation rules, change events), so a
+// save here is the same save as through /sobjects; its failures answer as UI API save errors.
+import { createRecord, deleteRecord, updateRecord, type WriteResult } from '../org/dml.ts';
+import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
+import { normalizeId } from '../org/ids.ts';
+import type { ApiContext, ApiRequest, ApiResponse } from '../rest/api-types.ts';
+import { findObject, type ObjectDef, type StoredRecord } from '../schema/types.ts';
+import { userFormat } from './field-values.ts';
+import {
+  allFieldsTree,
+  fieldTree,
+  recordRepresentation,
+  type FieldTree,
+  type RenderContext,
+} from './record-representation.ts';
+import { requestErrorBody, saveErrorBody, UiApiError } from './save-errors.ts';
+
+const notFound = (): RequestError => new RequestError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
+
+function renderContext(ctx: ApiContext): RenderContext {
+  return {
+    schema: ctx.org.schema,
+    source: ctx.org.store,
+    format: userFormat(ctx.org.store, ctx.session.userId),
+  };
+}
+
+function listParam(query: URLSearchParams, name: string): string[] {
+  return query
+    .getAll(name)
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+}
+
+function liveRecord(ctx: ApiContext, id: string): StoredRecord {
+  const normalized = normalizeId(id);
+  const record = normalized === undefined ? undefined : ctx.org.store.byId(normalized);
+  if (record === undefined) throw notFound();
+  if (record.isDeleted) throw new RequestError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+  return record;
+}
+
+function objectOf(ctx: ApiContext, record: StoredRecord): ObjectDef {
+  const def = findObject(ctx.org.schema, record.type);
+  if (def === undefined) throw notFound();
+  return def;
+}
+
+function savedRecord(ctx: ApiContext, id: string, status: number): ApiResponse {
+  const record = liveRecord(ctx, id);
+  const tree: FieldTree = allFieldsTree(objectOf(ctx, record));
+  return { status, body: recordRepresentation(renderContext(ctx), record, tree) };
+}
+
+function getRecord(ctx: ApiContext, id: string, query: URLSearchParams): ApiResponse {
+  const record = liveRecord(ctx, id);
+  const def = objectOf(ctx, record);
+  const fields = listParam(query, 'fields');
+  const optionalFields = listParam(query, 'optionalFields');
+  if (fields.length === 0 && optionalFields.length === 0 && query.get('layoutTypes') === null) {
+    throw new RequestError(
+      400,
+      'ILLEGAL_QUERY_PARAMETER_VALUE',
+      'You must specify fields, optionalFields or layoutTypes.',
+    );
+  }
+  // The emulator has no page layouts: layoutTypes=Full/Compact answer with every field.
+  const tree =
+    fields.length === 0 && optionalFields.length === 0
+      ? allFieldsTree(def)
+      : fieldTree(ctx.org.schema, def, fields, optionalFields);
+  return { status: 200, body: recordRepresentation(renderContext(ctx), record, tree) };
+}
+
+interface RecordInput {
+  apiName?: unknown;
+  fields?: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseRecordInput(rawBody: string): RecordInput & { fields: Record<string, unknown> } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    throw new RequestError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON.');
+  }
+  if (!isObject(parsed) || !isObject(parsed.fields)) {
+    throw new RequestError(400, 'INVALID_INPUT', 'The record input must have a fields object.');
+  }
+  return { ...parsed, fields: parsed.fields };
+}
+
+/** Runs a write; DML failures become a UI API save error, request-level errors the same shape. */
+function save(def: ObjectDef, write: () => WriteResult, onSuccess: (id: string) => ApiResponse): ApiResponse {
+  let result: WriteResult;
+  try {
+    result = write();
+  } catch (error) {
+    if (error instanceof RequestError && error.status === 400) {
+      const [first] = error.body;
+      throw new UiApiError(400, requestErrorBody(first?.errorCode ?? 'INVALID_INPUT', error.message));
+    }
+    throw error;
+  }
+  if (result.ok) return onSuccess(result.id);
+  if ('multiple' in result) throw new UiApiError(300, result.multiple);
+  if (result.status === 404) throw notFound();
+  throw new UiApiError(result.status, saveErrorBody(def, result.errors));
+}
+
+function createFromInput(ctx: ApiContext, req: ApiRequest): ApiResponse {
+  const input = parseRecordInput(req.rawBody);
+  if (typeof input.apiName !== 'string' || input.apiName === '')
+    throw new RequestError(400, 'INVALID_INPUT', 'The record input must name its apiName.');
+  const def = findObject(ctx.org.schema, input.apiName);
+  if (def === undefined || def.kind === 'platformEvent' || def.kind === 'changeEvent')
+    throw new RequestError(400, 'INVALID_TYPE', `Object ${input.apiName} is not supported in UI API`);
+  return save(
+    def,
+    () => createRecord(ctx.write, def, input.fields),
+    (id) => savedRecord(ctx, id, 201),
+  );
+}
+
+function updateFromInput(ctx: ApiContext, id: string, req: ApiRequest): ApiResponse {
+  const record = liveRecord(ctx, id);
+  const def = objectOf(ctx, record);
+  const input = parseRecordInput(req.rawBody);
+  const bodyId = input.fields.Id;
+  if (typeof bodyId === 'string' && normalizeId(bodyId) !== record.Id)
+    throw new RequestError(400, 'INVALID_INPUT', 'The record id in the body does not match the URL.');
+  return save(
+    def,
+    () => updateRecord(ctx.write, def, record.Id, input.fields, true),
+    (savedId) => savedRecord(ctx, savedId, 200),
+  );
+}
+
+function deleteById(ctx: ApiContext, id: string): ApiResponse {
+  const record = liveRecord(ctx, id);
+  const def = objectOf(ctx, record);
+  return save(
+    def,
+    () => deleteRecord(ctx.write, def, record.Id, true),
+    () => ({ status: 204 }),
+  );
+}
+
+/** Routes `segments` = the path parts after `ui-api/records`. */
+export function recordsRoute(ctx: ApiContext, segments: string[], req: ApiRequest): ApiResponse {
+  const [id, ...rest] = segments;
+  if (rest.length > 0) throw notFound();
+  if (id === undefined || id === '') {
+    if (req.method === 'POST') return createFromInput(ctx, req);
+    throw notFound();
+  }
+  switch (req.method) {
+    case 'GET':
+      return getRecord(ctx, id, req.query);
+    case 'PATCH':
+      return updateFromInput(ctx, id, req);
+    case 'DELETE':
+      return deleteById(ctx, id);
+    default:
+      throw new RequestError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `HTTP Method '${req.method}' not allowed. Allowed are GET,PATCH,DELETE`,
+      );
+  }
+}
