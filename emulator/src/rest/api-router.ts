@@ -8,6 +8,7 @@ import { limitsResource } from './limits.ts';
 import { queryRoute } from './query-routes.ts';
 import { sobjectRoute } from './sobject-routes.ts';
 import { resources } from './versions.ts';
+import { graphqlApiRoute, uiApiRoute } from '../ui-api/ui-api-route.ts';
 
 function segmentsOf(path: string): string[] {
   return path
@@ -29,6 +30,10 @@ function route(ctx: ApiContext, req: ApiRequest, identityUrl: string): ApiRespon
       return queryRoute(ctx, rest, req, false);
     case 'queryAll':
       return queryRoute(ctx, rest, req, true);
+    case 'ui-api':
+      return uiApiRoute(ctx, rest, req);
+    case 'graphql':
+      return graphqlApiRoute(ctx, rest, req);
     case 'composite':
       if (rest[0] === 'sobjects') return collectionsRoute(ctx, rest.slice(1), req);
       if (rest.length === 0)
