@@ -63,6 +63,10 @@ interface RequestContext {
   batchSize: number;
   /** Set by a handshake that had to mint a browser id. */
   newBrowserId?: string;
+  /** The client closed the connection before the reply (a held connect it gave up on). */
+  hungUp: boolean;
+  /** Ends the hold of this request's connect early, so it stops waiting for nobody. */
+  onHangUp?: () => void;
 }
 
 export function createCometdHandler(options: CometdHandlerOptions): CometdHandler {
@@ -150,7 +154,9 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       !client.connected || client.hasQueued || context.batchSize > 1 || message.advice?.timeout === 0;
     client.connected = true;
     if (!answerNow) {
-      await holdConnect(client);
+      await holdConnect(client, context);
+      // The client hung up while waiting: keep its events queued for its next connect.
+      if (context.hungUp) return [];
       if (!closed && !client.disconnected) {
         // Forgotten while waiting (dropClients): the client must start over.
         if (clients.get(client.clientId) !== client) return [unknownClient(message)];
@@ -166,7 +172,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
   }
 
   /** Waits until an event is queued for the client, the hold time passes, or it is released. */
-  function holdConnect(client: ClientSession): Promise<void> {
+  function holdConnect(client: ClientSession, context: RequestContext): Promise<void> {
     return new Promise<void>((resolve) => {
       const release = (): void => {
         clearTimeout(timer);
@@ -175,6 +181,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       };
       const timer = setTimeout(release, holdMs);
       client.hold(release);
+      context.onHangUp = release;
     });
   }
 
@@ -266,7 +273,13 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
         auth: authenticate(req.headers.authorization, sessions),
         browserCookie: cookieValue(req.headers.cookie, BROWSER_COOKIE),
         batchSize: messages.length,
+        hungUp: false,
       };
+      res.on('close', () => {
+        if (res.writableFinished) return;
+        context.hungUp = true;
+        context.onHangUp?.();
+      });
       const replies: BayeuxReply[] = [];
       // In order: a batch may hold a handshake followed by messages that use its client id.
       for (const message of messages) replies.push(...(await dispatch(message, context)));

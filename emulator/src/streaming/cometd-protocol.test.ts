@@ -1,11 +1,12 @@
 // The CometD endpoint at the Bayeux message level: what a client that is not Faye would see.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { startStreamingServer, type StreamingServer } from './test-harness.ts';
+import { delay, startStreamingServer, type StreamingServer } from './test-harness.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASKS = '/data/TaskChangeEvent';
-const HOLD_MS = 150;
+// Long enough that a connect answered "at once" is never mistaken for one whose hold ended.
+const HOLD_MS = 10_000;
 
 type Reply = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ class RawClient {
 
   async send(
     messages: Reply | Reply[],
-    options: { url?: string; withCookie?: boolean; authorization?: string } = {},
+    options: { url?: string; withCookie?: boolean; authorization?: string; signal?: AbortSignal } = {},
   ): Promise<{ status: number; replies: Reply[]; setCookie: string | null }> {
     const batch = (Array.isArray(messages) ? messages : [messages]).map((message) => ({
       id: String((this.nextId += 1)),
@@ -38,6 +39,7 @@ class RawClient {
       method: 'POST',
       headers,
       body: JSON.stringify(batch),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const setCookie = response.headers.get('set-cookie');
     if (setCookie !== null) this.cookie = setCookie.split(';')[0];
@@ -173,20 +175,26 @@ describe('CometD endpoint, Bayeux messages', () => {
   });
 
   it('holds a connect until an event arrives, and answers empty when the hold ends', async () => {
-    const client = new RawClient(server.url);
-    await client.handshake();
-    await client.subscribe(NOTICE, -1);
-    await client.connect(); // the first connect is answered at once
+    const shortHold = 150;
+    const quick = await startStreamingServer({ connectHoldMs: shortHold });
+    try {
+      const client = new RawClient(quick.url);
+      await client.handshake();
+      await client.subscribe(NOTICE, -1);
+      await client.connect(); // the first connect is answered at once
 
-    const started = Date.now();
-    const empty = await client.connect();
-    assert.ok(Date.now() - started >= HOLD_MS - 10, 'the connect was held');
-    assert.deepEqual(eventsIn(empty.replies), []);
-    assert.equal(only(empty.replies).successful, true);
+      const started = Date.now();
+      const empty = await client.connect();
+      assert.ok(Date.now() - started >= shortHold - 10, 'the connect was held');
+      assert.deepEqual(eventsIn(empty.replies), []);
+      assert.equal(only(empty.replies).successful, true);
 
-    const held = client.connect();
-    setTimeout(() => server.bus.publish(NOTICE, { n: 7 }), 20);
-    assert.deepEqual(eventsIn((await held).replies), [7]);
+      const held = client.connect();
+      setTimeout(() => quick.bus.publish(NOTICE, { n: 7 }), 20);
+      assert.deepEqual(eventsIn((await held).replies), [7]);
+    } finally {
+      await quick.close();
+    }
   });
 
   it('does not hold a connect that shares its batch with other messages', async () => {
@@ -198,7 +206,7 @@ describe('CometD endpoint, Bayeux messages', () => {
       { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
       { channel: '/meta/subscribe', clientId: client.clientId, subscription: NOTICE },
     ]);
-    assert.ok(Date.now() - started < HOLD_MS, 'answered without waiting');
+    assert.ok(Date.now() - started < HOLD_MS / 2, 'answered without waiting');
     assert.deepEqual(
       replies.map((reply) => [reply.channel, reply.successful]),
       [
@@ -218,7 +226,7 @@ describe('CometD endpoint, Bayeux messages', () => {
 
     const heldForgotten = forgotten.connect();
     const heldLeaving = leaving.connect();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await delay(20);
     const { replies } = await leaving.send({ channel: '/meta/disconnect', clientId: leaving.clientId });
     assert.equal(only(replies).successful, true);
     assert.equal(only((await heldLeaving).replies).successful, true);
@@ -227,6 +235,24 @@ describe('CometD endpoint, Bayeux messages', () => {
     const reply = only((await heldForgotten).replies);
     assert.equal(reply.error, '403::Unknown client');
     assert.deepEqual(reply.advice, { reconnect: 'handshake', interval: 0 });
+  });
+
+  it('keeps events for the next connect when the client hangs up on a waiting one', async () => {
+    const client = new RawClient(server.url);
+    await client.handshake();
+    await client.subscribe(NOTICE, -1);
+    await client.connect();
+    const abandoned = new AbortController();
+    const held = client.send(
+      { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
+      { signal: abandoned.signal },
+    );
+    await delay(30);
+    abandoned.abort();
+    await assert.rejects(held, { name: 'AbortError' });
+    await delay(100);
+    server.bus.publish(NOTICE, { n: 1 });
+    assert.deepEqual(eventsIn((await client.connect()).replies), [1]);
   });
 
   it('stops delivering a channel after /meta/unsubscribe', async () => {
@@ -401,6 +427,6 @@ describe('CometD endpoint, Bayeux messages', () => {
     setTimeout(() => void server.handler.close(), 20);
     const started = Date.now();
     assert.equal(only((await held).replies).successful, true);
-    assert.ok(Date.now() - started < HOLD_MS);
+    assert.ok(Date.now() - started < HOLD_MS / 2);
   });
 });
