@@ -8,6 +8,7 @@ import { RequestLog } from './admin/request-log.ts';
 import type { OAuthConfig } from './auth/oauth-token.ts';
 import { SessionStore } from './auth/session-store.ts';
 import { createOrg, DEFAULT_USERS, type OrgUser, type UserSeed } from './org/org.ts';
+import { RecycleBin } from './org/recycle-bin.ts';
 import { ApiUsage } from './rest/api-usage.ts';
 import { QueryCursors } from './rest/query-cursors.ts';
 import { loadSchema } from './schema/load-schema.ts';
@@ -94,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   const state: EmulatorState = {
     org,
+    recycleBin: new RecycleBin(org),
     sessions,
     usage: new ApiUsage({ clock, dailyLimit: options.dailyApiLimit ?? 15_000 }),
     bus,

@@ -61,6 +61,18 @@ describe('getUpdated / getDeleted', () => {
         '15 days before the day of the call',
       );
 
+      const recycleBin = await conn.query<{ Subject: string }>(
+        'SELECT Subject FROM Task WHERE IsDeleted = true',
+        {
+          scanAll: true,
+        },
+      );
+      assert.deepEqual(
+        recycleBin.records.map((r) => r.Subject),
+        ['deleted recently'],
+        'the Recycle Bin keeps deleted records 15 days, then they are purged',
+      );
+
       await assert.rejects(task.updated(ago(31), clock.now().toISOString()), {
         name: 'INVALID_REPLICATION_DATE',
       });

@@ -4,6 +4,7 @@ import type { RequestLog } from '../admin/request-log.ts';
 import type { OAuthConfig } from '../auth/oauth-token.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { Org } from '../org/org.ts';
+import type { RecycleBin } from '../org/recycle-bin.ts';
 import type { SoqlRunner } from '../rest/api-types.ts';
 import type { ApiUsage } from '../rest/api-usage.ts';
 import type { QueryCursors } from '../rest/query-cursors.ts';
@@ -11,6 +12,7 @@ import type { EventBus } from '../streaming/types.ts';
 
 export interface EmulatorState {
   org: Org;
+  recycleBin: RecycleBin;
   sessions: SessionStore;
   usage: ApiUsage;
   bus: EventBus;

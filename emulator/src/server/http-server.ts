@@ -76,6 +76,7 @@ function apiCall(
   method: string,
   rawBody: string,
 ): Reply {
+  state.recycleBin.sweep();
   if (!state.usage.tryCount()) {
     return {
       status: 403,
