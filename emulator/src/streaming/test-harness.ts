@@ -83,7 +83,9 @@ export async function startStreamingServer(
     clock,
     sessions: { validate: (token) => tokens.get(token) },
     isKnownChannel: (channel) => KNOWN_CHANNELS.has(channel),
-    connectHoldMs: options.connectHoldMs ?? 2_000,
+    // Faye gives up on any request after 1.2 × the advised hold; a long hold keeps a slow machine
+    // from turning into retries. Nothing here waits for a hold to run out.
+    connectHoldMs: options.connectHoldMs ?? 10_000,
   });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/cometd/') === true) {
