@@ -69,7 +69,9 @@ async function withStreaming(
   options: Parameters<typeof withEmulator>[0],
   run: (emulator: RunningEmulator, open: (client: StreamingClient) => StreamingClient) => Promise<void>,
 ): Promise<void> {
-  await withEmulator(options, async (emulator) => {
+  // Faye abandons any request after 1.2 × the advised connect hold; a long hold keeps a slow
+  // machine from turning that into retries (disconnecting ends the hold anyway).
+  await withEmulator({ connectHoldMs: 10_000, ...options }, async (emulator) => {
     const clients: StreamingClient[] = [];
     try {
       await run(emulator, (client) => {
