@@ -37,8 +37,7 @@ export function field(name: string, type: FieldType, options: FieldOptions = {})
     idLookup: false,
     ...options,
   };
-  if (isText && def.length === undefined)
-    def.length = type === 'picklist' || type === 'multipicklist' ? 255 : 255;
+  if (isText && def.length === undefined) def.length = 255;
   if (type === 'boolean') {
     def.nillable = false;
     def.defaultedOnCreate = true;

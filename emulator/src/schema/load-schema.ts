@@ -1,5 +1,5 @@
 // Builds the org's Schema: the standard-object catalogue plus everything force-app/ declares.
-import { field, object, readOnly, reference, systemFields } from './field-builders.ts';
+import { object, readOnly, reference, systemFields } from './field-builders.ts';
 import { readPackageMetadata, type CustomObjectMeta } from './metadata-reader.ts';
 import { standardObjects } from './standard-objects.ts';
 import type { ObjectDef, Schema } from './types.ts';
@@ -80,5 +80,3 @@ export function loadSchema(forceAppDir: string | undefined): Schema {
   }
   return { objects, changeDataCaptureEntities };
 }
-
-export { field };

@@ -100,6 +100,10 @@ export interface StoredRecord {
   Id: string;
   /** Object API name with Salesforce's casing. */
   type: string;
+  /**
+   * Every field of the object (null when empty), as the REST API returns them: dates `YYYY-MM-DD`,
+   * datetimes `YYYY-MM-DDTHH:mm:ss.SSS+0000` (UTC), references as 18-character ids.
+   */
   fields: Record<string, unknown>;
   isDeleted: boolean;
   /** ISO timestamp when the record went to the recycle bin. */
