@@ -90,17 +90,23 @@ function asBayeuxRequest(item: unknown): BayeuxRequest | undefined {
 
 /**
  * The replay position a subscribe asks for: `ext.replay = { "<channel>": -1 | -2 | replayId }`.
- * Without one, Salesforce delivers new events only (-1). Undefined when the value is not a number.
+ * Without one, Salesforce delivers new events only (-1). A value that is not a whole number comes
+ * back as `invalid`, as the client sent it, for the error message.
  */
-export function requestedReplayId(message: BayeuxRequest, channel: string): number | undefined {
+export function requestedReplayId(
+  message: BayeuxRequest,
+  channel: string,
+): { replayId: number } | { invalid: string } {
   const replay = message.ext?.replay;
-  if (!isObject(replay) || !(channel in replay)) return -1;
+  if (!isObject(replay) || !(channel in replay)) return { replayId: -1 };
   const value = replay[channel];
   const replayId = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  return typeof replayId === 'number' && Number.isSafeInteger(replayId) ? replayId : undefined;
+  return typeof replayId === 'number' && Number.isSafeInteger(replayId)
+    ? { replayId }
+    : { invalid: String(value) };
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

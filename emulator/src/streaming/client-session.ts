@@ -88,7 +88,7 @@ export class ClientSession {
 }
 
 /** An event as Salesforce delivers it: `{ channel, data: { schema, payload, event: { replayId } } }`. */
-export function eventMessage(event: RetainedEvent): BayeuxReply {
+function eventMessage(event: RetainedEvent): BayeuxReply {
   return {
     channel: event.channel,
     data: {

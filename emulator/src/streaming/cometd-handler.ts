@@ -197,8 +197,9 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
     if (!channel.startsWith('/')) return refuse(ERRORS.channelNoSlash);
     if (!isKnownChannel(channel)) return refuse(ERRORS.unknownChannel(channel));
 
-    const replayId = requestedReplayId(message, channel);
-    if (replayId === undefined) return refuse(ERRORS.invalidReplayId(String(replayOf(message, channel))));
+    const requested = requestedReplayId(message, channel);
+    if ('invalid' in requested) return refuse(ERRORS.invalidReplayId(requested.invalid));
+    const { replayId } = requested;
     const retained = bus.since(channel, -2);
     const newest = retained.at(-1)?.replayId;
     let cursor: number;
@@ -333,13 +334,6 @@ function checkVersion(url: string): string | undefined {
   if (!/^\d+\.0$/.test(version) || Number(version) < MIN_VERSION)
     return ERRORS.versionUnsupported(EXAMPLE_VERSION);
   return undefined;
-}
-
-function replayOf(message: BayeuxRequest, channel: string): unknown {
-  const replay = message.ext?.replay;
-  return typeof replay === 'object' && replay !== null
-    ? (replay as Record<string, unknown>)[channel]
-    : undefined;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
