@@ -1,0 +1,133 @@
+// The preview server (node:http): the built pages, SLDS assets, and two proxies that add the
+// credentials the browser must not hold: /services/* and /cometd/* go to the org emulator as the
+// demo user, /api/* goes to the sync service with its API token.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { proxy, type ProxyTarget } from './proxy.ts';
+import type { SalesforceSession } from './salesforce-session.ts';
+import { sendFile } from './static-files.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const DIST_DIR = join(ROOT, 'preview', 'dist');
+const STATIC_DIR = join(ROOT, 'preview', 'static');
+const SLDS_ASSETS = join(ROOT, 'node_modules', '@salesforce-ux', 'design-system', 'assets');
+
+/** What the SIA page needs to know about its user and the people it can attach tasks to. */
+export interface SiaPageConfig {
+  ownerId: string;
+  ownerName: string;
+  timeZone: string;
+  people: { salesforceId: string; name: string; kind: string }[];
+}
+
+export interface PreviewServerOptions {
+  port: number;
+  host?: string;
+  emulatorUrl: string;
+  salesforce: SalesforceSession;
+  apiVersion: string;
+  serviceUrl: string;
+  siaApiToken: string;
+  sia: SiaPageConfig;
+  /** The preview route the Salesforce pane opens on, e.g. `#/r/Contact/003...`. */
+  salesforceStart: string;
+}
+
+export interface RunningPreviewServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+  res.end(body);
+}
+
+function script(variable: string, value: unknown): string {
+  // `<` escaped so no value can close the script element early.
+  return `globalThis.${variable} = ${JSON.stringify(value).replace(/</g, '\\u003c')};\n`;
+}
+
+export async function startPreviewServer(options: PreviewServerOptions): Promise<RunningPreviewServer> {
+  const facts = await options.salesforce.userFacts();
+  const session = { ...facts, apiVersion: options.apiVersion };
+  const emulator: ProxyTarget = {
+    origin: options.emulatorUrl,
+    token: () => options.salesforce.token(),
+    renew: () => options.salesforce.renew(),
+  };
+  const service: ProxyTarget = {
+    origin: options.serviceUrl,
+    token: () => Promise.resolve(options.siaApiToken),
+  };
+  const page = (name: string): string => readFileSync(join(STATIC_DIR, name), 'utf8');
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://preview').pathname;
+    if (path.startsWith('/services/') || path.startsWith('/cometd/')) {
+      await proxy(emulator, req, res);
+    } else if (path.startsWith('/api/')) {
+      await proxy(service, req, res);
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'text/plain', 'Method not allowed\n');
+    } else {
+      serveGet(path, res);
+    }
+  }
+
+  function serveGet(path: string, res: ServerResponse): void {
+    const html = 'text/html; charset=utf-8';
+    const pages: Record<string, () => string> = {
+      '/': () => page('index.html').replace('{{salesforceStart}}', options.salesforceStart),
+      '/salesforce/': () => page('salesforce.html'),
+      '/sia/': () => page('sia.html'),
+    };
+    const scripts: Record<string, () => string> = {
+      '/preview/session.js': () => script('__SIA_PREVIEW_SESSION__', session),
+      '/sia/session.js': () => script('__SIA_PAGE_CONFIG__', options.sia),
+    };
+    const pageBody = pages[path];
+    const scriptBody = scripts[path];
+    if (pageBody !== undefined) send(res, 200, html, pageBody());
+    else if (scriptBody !== undefined) send(res, 200, 'text/javascript', scriptBody());
+    else if (path.startsWith('/dist/') && sendFile(res, DIST_DIR, path.slice('/dist/'.length))) return;
+    else if (path.startsWith('/assets/') && sendFile(res, SLDS_ASSETS, path.slice('/assets/'.length))) return;
+    else send(res, 404, 'text/plain', `Not found: ${path}\n`);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        send(
+          res,
+          502,
+          'text/plain',
+          `Preview server: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+      else res.destroy();
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port, host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => {
+          resolveClose();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
