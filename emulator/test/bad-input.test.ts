@@ -172,7 +172,10 @@ describe('bad input', () => {
         body: JSON.stringify({ allOrNone: false, records }),
       });
       assert.equal(tooMany.status, 400);
-      assert.equal(firstError(tooMany).errorCode, 'EXCEEDED_ID_LIMIT');
+      assert.deepEqual(firstError(tooMany), {
+        message: 'record limit reached. cannot submit more than 200 records into this call',
+        errorCode: 'EXCEEDED_ID_LIMIT',
+      });
 
       const subrequests = Array.from({ length: 26 }, (_, i) => ({
         method: 'POST',

@@ -25,11 +25,12 @@ const ROLLED_BACK: SaveResult = {
   ],
 };
 
-function tooMany(count: number): RequestError {
+// Salesforce's wording, as clients report it (e.g. sorenkrabbe/Chrome-Salesforce-inspector#134).
+function tooMany(): RequestError {
   return new RequestError(
     400,
     'EXCEEDED_ID_LIMIT',
-    `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call (${count} submitted)`,
+    `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`,
   );
 }
 
@@ -43,7 +44,7 @@ function collectionBody(raw: string): CollectionBody {
   if (!isPlainObject(body) || !Array.isArray(body.records)) {
     throw new RequestError(400, 'INVALID_FIELD', 'Records must be an array of sObjects');
   }
-  if (body.records.length > COLLECTION_LIMIT) throw tooMany(body.records.length);
+  if (body.records.length > COLLECTION_LIMIT) throw tooMany();
   const records = body.records.map((r) => {
     if (!isPlainObject(r))
       throw new RequestError(
@@ -226,7 +227,7 @@ function idList(raw: string | null | unknown[]): string[] {
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-  if (ids.length > COLLECTION_LIMIT) throw tooMany(ids.length);
+  if (ids.length > COLLECTION_LIMIT) throw tooMany();
   return ids;
 }
 
