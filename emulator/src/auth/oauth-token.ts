@@ -105,7 +105,8 @@ async function jwtBearer(ctx: TokenRequestContext, assertion: string | null): Pr
   if (!aud.some((a) => typeof a === 'string' && audiences.includes(a.replace(/\/$/, '')))) {
     return oauthError('invalid_grant', 'audience is invalid');
   }
-  // The assertion must not have expired (Salesforce allows a few minutes of clock skew at most).
+  // An expired assertion gets invalid_grant "expired authorization code" (as clients report it, e.g.
+  // simple-salesforce/simple-salesforce#491, newrelic/newrelic-salesforce-exporter#31).
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= ctx.now.getTime()) {
     return oauthError('invalid_grant', 'expired authorization code');
   }
