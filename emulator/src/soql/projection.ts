@@ -21,7 +21,8 @@ function attributes(record: StoredRecord, apiVersion: string): { type: string; u
   return { type: record.type, url: `/services/data/v${apiVersion}/sobjects/${record.type}/${record.Id}` };
 }
 
-function outputValue(field: FieldDef, value: unknown): unknown {
+/** A stored value as the REST API writes it (dates YYYY-MM-DD, datetimes with +0000). */
+export function outputValue(field: FieldDef, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (field.type === 'datetime') {
     const time = datetimeValue(value);

@@ -11,9 +11,11 @@ import type {
   Subquery,
 } from '@jetstreamapp/soql-parser-js';
 import { findObject, type ObjectDef } from '../schema/types.ts';
+import { isAggregateQuery, planAggregate, type AggregatePlan } from './aggregates.ts';
 import { findChildRelationship, type ChildRelationship } from './child-relationships.ts';
 import type { FieldPath } from './field-paths.ts';
-import { isOperandProblem, toOperand, valueKind, type Operand, type ValueKind } from './operands.ts';
+import { isOperandProblem, toOperand, valueKind, type Operand } from './operands.ts';
+import type { SortTerm } from './ordering.ts';
 import { QueryText, resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
 import { errorAt } from './query-text.ts';
 import { isCountOnly, planColumns } from './select-list.ts';
@@ -33,15 +35,14 @@ export type Column =
   /** `(SELECT ... FROM Tasks)`: the parent's children through `relationship`, selected by `plan`. */
   | { kind: 'children'; relationship: ChildRelationship; plan: QueryPlan };
 
-export interface OrderTerm {
+export interface OrderTerm extends SortTerm {
   path: FieldPath;
-  kind: ValueKind;
-  descending: boolean;
-  nullsFirst: boolean;
 }
 
 export interface QueryPlan {
   object: ObjectDef;
+  /** Set for aggregate queries (COUNT(Id), MAX(...), GROUP BY): rows become AggregateResult records. */
+  aggregate?: AggregatePlan;
   isCount: boolean;
   columns: Column[];
   where?: PlanNode;
@@ -193,7 +194,6 @@ function planScope(
   options: SoqlOptions,
   extraPrefixes: string[] = [],
 ): QueryPlan {
-  if (query.groupBy !== undefined || query.having !== undefined) unsupported('GROUP BY and HAVING');
   if (query.usingScope !== undefined) unsupported('USING SCOPE');
   if (query.withDataCategory !== undefined) unsupported('WITH DATA CATEGORY');
   const alias = query.sObjectAlias === undefined ? [] : [query.sObjectAlias];
@@ -205,13 +205,15 @@ function planScope(
     prefixes: [object.name, ...alias, ...extraPrefixes],
   };
   const fields = query.fields ?? [];
-  const isCount = isCountOnly(fields);
+  const aggregate = isAggregateQuery(fields, query.groupBy) ? planAggregate(context, query) : undefined;
+  const isCount = aggregate === undefined && isCountOnly(fields);
   const subqueries = text.subqueries(scope, scope);
-  const columns = isCount
-    ? []
-    : planColumns(context, fields, query.limit, (subquery, index) =>
-        planChildren(context, subquery, subqueries[index] ?? scope),
-      );
+  const columns =
+    isCount || aggregate !== undefined
+      ? []
+      : planColumns(context, fields, query.limit, (subquery, index) =>
+          planChildren(context, subquery, subqueries[index] ?? scope),
+        );
   const fromAt = text.keyword('FROM', scope) ?? scope;
   const whereAt = text.keyword('WHERE', scope, fromAt) ?? fromAt;
   const operators = [...text.keywords('AND', scope, whereAt), ...text.keywords('OR', scope, whereAt)]
@@ -225,10 +227,11 @@ function planScope(
           buildWhereTree(query.where, text.soql, (ordinal) => operators[ordinal]),
           whereAt,
         );
-  const orderBy = planOrderBy(context, literalList(query.orderBy), fromAt);
+  const orderBy = aggregate === undefined ? planOrderBy(context, literalList(query.orderBy), fromAt) : [];
   if ((query.offset ?? 0) > MAX_OFFSET) {
     throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   }
+  if (aggregate !== undefined) return { object, aggregate, isCount: false, columns, where, orderBy };
   return { object, isCount, columns, where, orderBy, limit: query.limit, offset: query.offset };
 }
 
