@@ -327,9 +327,16 @@ function authenticate(header: string | undefined, sessions: SessionValidator): A
   return user === undefined ? { failure: ERRORS.authenticationInvalid } : { user, token };
 }
 
+/**
+ * The CometD JavaScript and Java clients append the message type to the URL by default
+ * (`/cometd/66.0/handshake`, `/cometd/66.0/connect`); the version is the segment after /cometd/.
+ */
+const COMETD_PATH =
+  /^\/cometd(?:\/([^/]*))?(?:\/(?:meta\/)?(?:handshake|connect|subscribe|unsubscribe|disconnect))?\/?$/;
+
 function checkVersion(url: string): string | undefined {
   const path = url.split('?')[0] ?? '';
-  const version = /^\/cometd\/?([^/]*)\/?$/.exec(path)?.[1] ?? '';
+  const version = COMETD_PATH.exec(path)?.[1] ?? '';
   if (version === '') return ERRORS.versionMissing(EXAMPLE_VERSION);
   if (!/^\d+\.0$/.test(version) || Number(version) < MIN_VERSION)
     return ERRORS.versionUnsupported(EXAMPLE_VERSION);

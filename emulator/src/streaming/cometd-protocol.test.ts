@@ -407,6 +407,15 @@ describe('CometD endpoint, Bayeux messages', () => {
     );
   });
 
+  it('accepts the message type appended to the URL, as CometD clients send it', async () => {
+    const client = new RawClient(server.url);
+    const { replies } = await client.send(
+      { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] },
+      { url: `${server.url}/cometd/66.0/handshake` },
+    );
+    assert.equal(only(replies).successful, true);
+  });
+
   it('answers HTTP errors for what is not a Bayeux request', async () => {
     const endpoint = `${server.url}/cometd/66.0`;
     const headers = { Authorization: 'OAuth token-1', 'Content-Type': 'application/json' };
