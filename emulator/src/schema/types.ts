@@ -50,6 +50,8 @@ export interface FieldDef {
   referenceTo: string[];
   /** Name used in SOQL relationship paths (`Who`, `Owner`); only for reference fields. */
   relationshipName?: string;
+  /** Child relationship name on the referenced object for parent-to-child subqueries (`Tasks`, `SIA_Sync_Settings__r`). */
+  childRelationshipName?: string;
   picklistValues?: PicklistValue[];
   restrictedPicklist: boolean;
   calculated: boolean;
