@@ -1,8 +1,8 @@
 // Child relationships for parent-to-child subqueries (`SELECT Id, (SELECT Id FROM Tasks) FROM Lead`).
-// Standard ones carry Salesforce's fixed names; a custom lookup's child relationship is the
-// <relationshipName> of its metadata plus __r, which the schema keeps as the field's relationshipName.
+// FieldDef.childRelationshipName names them when the schema knows it; otherwise standard lookups carry
+// Salesforce's fixed names and a custom lookup the name Setup proposes for it: the child object's
+// plural label with underscores, plus __r (its metadata <relationshipName> + __r).
 import type { FieldDef, ObjectDef, Schema } from '../schema/types.ts';
-import { parentRelationshipName } from './field-paths.ts';
 
 /** Standard child relationship names, by child object and reference field (Object Reference). */
 const STANDARD_CHILD_RELATIONSHIPS: Record<string, Record<string, string>> = {
@@ -23,11 +23,10 @@ export interface ChildRelationship {
 }
 
 function childRelationshipName(child: ObjectDef, field: FieldDef): string | undefined {
+  if (field.childRelationshipName !== undefined) return field.childRelationshipName;
   const standard = STANDARD_CHILD_RELATIONSHIPS[child.name.toLowerCase()]?.[field.name.toLowerCase()];
   if (standard !== undefined) return standard;
-  // For a custom lookup the parent path is Field__r; a different relationshipName is the child name.
-  const parentName = parentRelationshipName(field);
-  return field.custom && field.relationshipName !== parentName ? field.relationshipName : undefined;
+  return field.custom ? `${child.labelPlural.trim().replace(/\W+/g, '_')}__r` : undefined;
 }
 
 export function findChildRelationship(

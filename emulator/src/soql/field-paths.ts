@@ -1,7 +1,7 @@
 // Resolving field paths (`Subject`, `Who.Name`, `Owner.Profile.Name`) against the schema, and reading
-// them from stored records. Parent relationships are named by FieldDef.relationshipName (`Who` for
-// WhoId); a polymorphic reference (WhoId → Contact or Lead) resolves through the object of the record
-// it actually points at.
+// them from stored records. Standard parent relationships are named by FieldDef.relationshipName (`Who`
+// for WhoId), custom ones by the field name (`User__r` for User__c); a polymorphic reference (WhoId →
+// Contact or Lead) resolves through the object of the record it actually points at.
 import {
   findField,
   findObject,

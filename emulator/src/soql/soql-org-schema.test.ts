@@ -85,6 +85,26 @@ describe('SOQL on the org schema', () => {
     });
   });
 
+  it('reads a custom lookup child relationship by its metadata relationshipName with __r', () => {
+    const result = runSoql(
+      'SELECT Username, (SELECT Scope_Key__c FROM SIA_Sync_Settings__r) FROM User',
+      options(records),
+    );
+    assert.deepEqual(result.records[0]?.SIA_Sync_Settings__r, {
+      totalSize: 1,
+      done: true,
+      records: [
+        {
+          attributes: {
+            type: 'SIA_Sync_Setting__c',
+            url: `/services/data/v68.0/sobjects/SIA_Sync_Setting__c/${setting}`,
+          },
+          Scope_Key__c: 'USER',
+        },
+      ],
+    });
+  });
+
   it('plans every standard object the product touches', () => {
     for (const name of [
       'Organization',

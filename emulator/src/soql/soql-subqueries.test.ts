@@ -1,8 +1,9 @@
 // Parent-to-child subqueries, semi-joins, FIELDS() and object-name / alias prefixes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { field, object, reference, systemFields } from '../schema/field-builders.ts';
 import { runSoql, SoqlError } from './index.ts';
-import { fixtureOptions, ids } from './test-fixture.ts';
+import { buildSource, fixtureOptions, ids, makeId } from './test-fixture.ts';
 import type { SoqlOptions } from './types.ts';
 
 function run(soql: string, overrides: Partial<SoqlOptions> = {}) {
@@ -59,6 +60,51 @@ describe('SOQL child subqueries', () => {
           attributes: { type: 'Task', url: url('Task', ids.emailLee) },
           Subject: 'email Lee',
           Owner: { attributes: { type: 'User', url: url('User', ids.bob) }, Name: 'Bob Builder' },
+        },
+      ],
+    });
+  });
+
+  it('use a custom lookup child relationship name from the schema', () => {
+    const options = fixtureOptions();
+    const visit = object(
+      { name: 'Visit__c', label: 'Visit', labelPlural: 'Visits', keyPrefix: 'a01', kind: 'custom' },
+      [
+        ...systemFields({ owner: false }),
+        field('Note__c', 'string'),
+        {
+          ...reference('Contact__c', ['Contact'], 'Contact__r'),
+          custom: true,
+          childRelationshipName: 'Site_Visits__r',
+        },
+      ],
+    );
+    options.schema.objects.set('visit__c', visit);
+    const visitId = makeId('a01000000000V01');
+    const source = buildSource([
+      ...options.source.records('Contact'),
+      {
+        Id: visitId,
+        type: 'Visit__c',
+        isDeleted: false,
+        fields: { Note__c: 'on site', Contact__c: ids.carla },
+      },
+    ]);
+    const [contact] = runSoql(
+      'SELECT Name, (SELECT Note__c, Contact__r.Name FROM Site_Visits__r) FROM Contact',
+      {
+        ...options,
+        source,
+      },
+    ).records;
+    assert.deepEqual(contact?.Site_Visits__r, {
+      totalSize: 1,
+      done: true,
+      records: [
+        {
+          attributes: { type: 'Visit__c', url: url('Visit__c', visitId) },
+          Note__c: 'on site',
+          Contact__r: { attributes: { type: 'Contact', url: url('Contact', ids.carla) }, Name: 'Carla Diaz' },
         },
       ],
     });
