@@ -149,7 +149,7 @@ function childRelationships(def: ObjectDef, schema: Schema): Record<string, unkn
         field: field.name,
         junctionIdListNames: [],
         junctionReferenceTo: [],
-        relationshipName: null,
+        relationshipName: field.childRelationshipName ?? null,
         restrictedDelete: false,
       });
     }

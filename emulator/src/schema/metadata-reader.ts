@@ -153,8 +153,10 @@ export function fieldFromMetadata(node: XmlNode, isEventField: boolean): FieldDe
     const referenceTo = (node.referenceTo as string[] | undefined) ?? [];
     // A lookup's parent relationship is the field name with __r; the metadata's <relationshipName>
     // names the child relationship on the parent object.
+    const childRelationship = text(node, 'relationshipName');
     return reference(name, referenceTo, name.replace(/__c$/, '__r'), {
       ...common,
+      ...(childRelationship === undefined ? {} : { childRelationshipName: `${childRelationship}__r` }),
       nillable: metaType === 'MasterDetail' ? false : !required,
       updateable: !isEventField && (metaType === 'Lookup' || flag(node, 'reparentableMasterDetail')),
     });

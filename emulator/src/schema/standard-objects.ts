@@ -366,6 +366,25 @@ function emailMessage(): ObjectDef {
   );
 }
 
+/** Child relationship names of standard lookups (Object Reference), by child object and field. */
+const CHILD_RELATIONSHIPS: Record<string, Record<string, string>> = {
+  Task: { WhoId: 'Tasks', WhatId: 'Tasks' },
+  Event: { WhoId: 'Events', WhatId: 'Events' },
+  Contact: { AccountId: 'Contacts' },
+  Opportunity: { AccountId: 'Opportunities' },
+  OpportunityContactRole: { OpportunityId: 'OpportunityContactRoles', ContactId: 'OpportunityContactRoles' },
+  Account: { ParentId: 'ChildAccounts' },
+  EmailMessage: { ActivityId: 'EmailMessages' },
+};
+
+function withChildRelationships(def: ObjectDef): ObjectDef {
+  for (const [fieldName, childName] of Object.entries(CHILD_RELATIONSHIPS[def.name] ?? {})) {
+    const field = def.fields.get(fieldName.toLowerCase());
+    if (field) field.childRelationshipName = childName;
+  }
+  return def;
+}
+
 /** A fresh copy of the standard-object catalogue (callers add custom Activity fields to Task and Event). */
 export function standardObjects(): ObjectDef[] {
   return [
@@ -381,5 +400,5 @@ export function standardObjects(): ObjectDef[] {
     taskStatus(),
     taskPriority(),
     emailMessage(),
-  ];
+  ].map(withChildRelationships);
 }
