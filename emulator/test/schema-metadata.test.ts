@@ -97,6 +97,11 @@ describe('schema from force-app metadata', () => {
         'Owner_User__r',
         'the parent relationship is the field name with __r',
       );
+      assert.equal(
+        lookup.childRelationshipName,
+        'Widgets__r',
+        "the metadata's relationshipName names the child side",
+      );
       assert.deepEqual(
         [findField(widget, 'Weight__c')?.precision, findField(widget, 'Weight__c')?.scale],
         [5, 2],
