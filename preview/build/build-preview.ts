@@ -89,6 +89,8 @@ export async function buildPreview(): Promise<BuildResult> {
       lwc({
         rootDir: join(ROOT, 'preview', 'src'),
         enableDynamicComponents: true,
+        // lightning-combobox attaches ElementInternals; base components run on synthetic shadow.
+        enableSyntheticElementInternals: true,
         modules: [
           ...platformModules(),
           ...forceAppModules(),

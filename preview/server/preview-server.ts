@@ -91,6 +91,10 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     };
     const pageBody = pages[path];
     const scriptBody = scripts[path];
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (pageBody !== undefined) send(res, 200, html, pageBody());
     else if (scriptBody !== undefined) send(res, 200, 'text/javascript', scriptBody());
     else if (path.startsWith('/dist/') && sendFile(res, DIST_DIR, path.slice('/dist/'.length))) return;
