@@ -58,7 +58,8 @@ export function parentRelationshipName(field: FieldDef): string | undefined {
   return field.relationshipName;
 }
 
-function relationshipField(object: ObjectDef, name: string): FieldDef | undefined {
+/** The reference field whose parent relationship is called `name` on `object`. */
+export function relationshipField(object: ObjectDef, name: string): FieldDef | undefined {
   const wanted = name.toLowerCase();
   for (const field of object.fields.values()) {
     if (parentRelationshipName(field)?.toLowerCase() === wanted) return field;
@@ -66,7 +67,8 @@ function relationshipField(object: ObjectDef, name: string): FieldDef | undefine
   return undefined;
 }
 
-function targetObjects(schema: Schema, field: FieldDef): ObjectDef[] {
+/** The objects a reference field can point at. */
+export function targetObjects(schema: Schema, field: FieldDef): ObjectDef[] {
   return field.referenceTo.flatMap((name) => findObject(schema, name) ?? []);
 }
 

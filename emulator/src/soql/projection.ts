@@ -73,6 +73,17 @@ export function projectRecord(record: StoredRecord, columns: Column[], run: Quer
       place(shaped, record, column.path, 0, context);
       continue;
     }
+    if (column.kind === 'typeof') {
+      const parent = parentRecord(source, record, column.hop);
+      let nested: RestRecord | null = null;
+      if (parent !== undefined) {
+        nested = { attributes: attributes(parent, apiVersion) };
+        for (const path of column.branches.get(parent.type.toLowerCase()) ?? [])
+          place(nested, parent, path, 0, context);
+      }
+      shaped[column.hop.relationshipName] = nested;
+      continue;
+    }
     const children = run.children(column, record);
     shaped[column.relationship.name] =
       children.length === 0

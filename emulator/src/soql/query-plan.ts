@@ -19,6 +19,7 @@ import type { SortTerm } from './ordering.ts';
 import { QueryText, resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
 import { errorAt } from './query-text.ts';
 import { isCountOnly, planColumns } from './select-list.ts';
+import type { TypeOfColumn } from './typeof-column.ts';
 import { SoqlError, type SoqlOptions } from './types.ts';
 import type { ComparisonOperator, Filter } from './where-eval.ts';
 import { buildWhereTree, type WhereNode } from './where-tree.ts';
@@ -33,7 +34,8 @@ export type PlanNode =
 export type Column =
   | { kind: 'field'; path: FieldPath }
   /** `(SELECT ... FROM Tasks)`: the parent's children through `relationship`, selected by `plan`. */
-  | { kind: 'children'; relationship: ChildRelationship; plan: QueryPlan };
+  | { kind: 'children'; relationship: ChildRelationship; plan: QueryPlan }
+  | TypeOfColumn;
 
 export interface OrderTerm extends SortTerm {
   path: FieldPath;

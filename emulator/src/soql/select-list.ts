@@ -4,6 +4,7 @@ import type { FieldType as SelectItem, Subquery } from '@jetstreamapp/soql-parse
 import { resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
 import type { Column } from './query-plan.ts';
 import { errorAt } from './query-text.ts';
+import { planTypeOf } from './typeof-column.ts';
 import { SoqlError } from './types.ts';
 
 /** `SELECT COUNT() FROM ...`: the count alone, no rows. */
@@ -67,7 +68,7 @@ function selectedPaths(
       return unsupported(`${item.rawValue ?? item.functionName} in the field list`);
     }
     default:
-      return unsupported('TYPEOF');
+      return unsupported(`${item.type} here`);
   }
 }
 
@@ -86,6 +87,10 @@ export function planColumns(
   const chosen = new Set<string>();
   let subqueries = 0;
   for (const item of fields) {
+    if (item.type === 'FieldTypeof') {
+      columns.push(planTypeOf(context, item));
+      continue;
+    }
     if (item.type === 'FieldSubquery') {
       columns.push(planChild(item.subquery, subqueries));
       subqueries += 1;

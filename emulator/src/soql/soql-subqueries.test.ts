@@ -202,3 +202,33 @@ describe('SOQL FIELDS() and prefixes', () => {
     ]);
   });
 });
+
+describe('SOQL TYPEOF', () => {
+  it('selects fields by the type of the referenced record, ELSE for the others, null when empty', () => {
+    const result = run(
+      "SELECT Subject, TYPEOF Who WHEN Contact THEN Name, Email ELSE Name END FROM Task WHERE Subject IN ('Call Carla', 'email Lee', 'Late call') ORDER BY Subject",
+    );
+    assert.deepEqual(
+      result.records.map((record) => record.Who),
+      [
+        {
+          attributes: { type: 'Contact', url: url('Contact', ids.carla) },
+          Name: 'Carla Diaz',
+          Email: 'carla@acme.test',
+        },
+        { attributes: { type: 'Lead', url: url('Lead', ids.lee) }, Name: 'Lee Lead' },
+        null,
+      ],
+    );
+  });
+
+  it('refuses a field the WHEN object lacks', () => {
+    assert.throws(
+      () => run('SELECT TYPEOF Who WHEN Lead THEN Email END FROM Task'),
+      (error: unknown) =>
+        error instanceof SoqlError &&
+        error.errorCode === 'INVALID_FIELD' &&
+        error.message.includes("No such column 'Email' on entity 'Lead'"),
+    );
+  });
+});
