@@ -12,6 +12,7 @@ import { RecycleBin } from './org/recycle-bin.ts';
 import { ApiUsage } from './rest/api-usage.ts';
 import { QueryCursors } from './rest/query-cursors.ts';
 import { loadSchema } from './schema/load-schema.ts';
+import { readCustomPermissions } from './schema/metadata-reader.ts';
 import { systemClock, type Clock } from './schema/types.ts';
 import { isKnownChannel } from './server/change-events.ts';
 import type { EmulatorState } from './server/emulator-state.ts';
@@ -41,6 +42,7 @@ export interface EmulatorOptions {
   jwtAudiences?: string[];
   /** The package source the custom schema is read from; defaults to the repository's force-app/. */
   forceAppDir?: string;
+  /** Seeded users; the first is the administrator (all of the package's custom permissions unless given). */
   users?: UserSeed[];
   /** Username of the client-credentials "Run As" user; defaults to the integration user. */
   runAsUsername?: string;
@@ -72,10 +74,18 @@ async function jwtKey(options: EmulatorOptions): Promise<CryptoKey | undefined> 
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const clock = options.clock ?? systemClock;
-  const schema = loadSchema(options.forceAppDir ?? resolve(import.meta.dirname, '..', '..', 'force-app'));
+  const forceAppDir = options.forceAppDir ?? resolve(import.meta.dirname, '..', '..', 'force-app');
+  const schema = loadSchema(forceAppDir);
+  const customPermissions = readCustomPermissions(forceAppDir);
   const snapshot = options.dataFile === undefined ? undefined : loadSnapshot(options.dataFile);
   const users = options.users ?? DEFAULT_USERS;
-  const org = createOrg({ schema, clock, users, ...(snapshot === undefined ? {} : { snapshot }) });
+  const org = createOrg({
+    schema,
+    clock,
+    users,
+    customPermissions,
+    ...(snapshot === undefined ? {} : { snapshot }),
+  });
   const writer = options.dataFile === undefined ? undefined : new SnapshotWriter(org, options.dataFile);
   const oauth: OAuthConfig = {
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,

@@ -84,4 +84,29 @@ describe('validation rules from metadata', () => {
       assert.equal(rows.totalSize, 2, 'only the valid rows were saved');
     });
   });
+
+  it("gives the first user (the org's administrator) the package's custom permissions unless told otherwise", async () => {
+    const users = [
+      { username: 'boss@example.com', firstName: 'B', lastName: 'Oss' },
+      { username: 'worker@example.com', firstName: 'W', lastName: 'Orker' },
+      {
+        username: 'auditor@example.com',
+        firstName: 'A',
+        lastName: 'Uditor',
+        permissions: ['SIA_Sync_Admin'],
+      },
+    ];
+    await withEmulator({ users, runAsUsername: 'worker@example.com' }, async (emulator) => {
+      assert.deepEqual(
+        emulator.users.map((u) => u.permissions),
+        [['SIA_Sync_Admin'], [], ['SIA_Sync_Admin']],
+      );
+      const boss = await connectAs(emulator, 'boss@example.com');
+      assert.equal((await boss.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG' })).success, true);
+      const worker = await connect(emulator);
+      await assert.rejects(
+        worker.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG', Log_Replies__c: true }),
+      );
+    });
+  });
 });

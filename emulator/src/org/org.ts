@@ -39,17 +39,12 @@ export interface UserSeed {
   lastName: string;
   email?: string;
   timeZone?: string;
+  /** Custom permissions; when absent, the first user (the org's administrator) holds every one the package defines. */
   permissions?: string[];
 }
 
 export const DEFAULT_USERS: UserSeed[] = [
-  {
-    username: 'admin@sia-emulator.example',
-    firstName: 'Ada',
-    lastName: 'Admin',
-    timeZone: 'UTC',
-    permissions: ['SIA_Sync_Admin'],
-  },
+  { username: 'admin@sia-emulator.example', firstName: 'Ada', lastName: 'Admin', timeZone: 'UTC' },
   {
     username: 'integration@sia-emulator.example',
     firstName: 'SIA',
@@ -68,18 +63,20 @@ export function createOrg(options: {
   schema: Schema;
   clock: Clock;
   users?: UserSeed[];
+  /** Custom permissions the package defines: the default grants of the administrator. */
+  customPermissions?: string[];
   snapshot?: OrgSnapshot;
 }): Org {
   const ids = baselineIds();
   const orgId = ids.next('00D');
-  const users = (options.users ?? DEFAULT_USERS).map((u) => ({
+  const users = (options.users ?? DEFAULT_USERS).map((u, index) => ({
     id: ids.next('005'),
     username: u.username,
     firstName: u.firstName,
     lastName: u.lastName,
     email: u.email ?? u.username,
     timeZone: u.timeZone ?? 'UTC',
-    permissions: u.permissions ?? [],
+    permissions: u.permissions ?? (index === 0 ? (options.customPermissions ?? []) : []),
   }));
   const org: Org = {
     schema: options.schema,

@@ -303,3 +303,11 @@ export function readPackageMetadata(forceAppDir: string): PackageMetadata {
   }
   return result;
 }
+
+/** Custom permissions the package defines (customPermissions/<Name>.customPermission-meta.xml). */
+export function readCustomPermissions(forceAppDir: string): string[] {
+  return listFiles(
+    join(forceAppDir, 'main', 'default', 'customPermissions'),
+    '.customPermission-meta.xml',
+  ).map((path) => path.replace(/^.*\//, '').replace(/\.customPermission-meta\.xml$/, ''));
+}
