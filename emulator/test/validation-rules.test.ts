@@ -106,6 +106,7 @@ describe('validation rules from metadata', () => {
       const worker = await connect(emulator);
       await assert.rejects(
         worker.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG', Log_Replies__c: true }),
+        { name: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' },
       );
     });
   });
