@@ -400,19 +400,30 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
           if (field.filterable && operatorType !== undefined) fields[field.name] = { type: operatorType };
         }
         for (const field of def.fields.values()) {
+          const relationship = field.relationshipName;
+          if (field.type !== 'reference' || relationship === undefined || relationship in fields) continue;
           const target = singleTarget(field);
-          if (
-            target !== undefined &&
-            field.relationshipName !== undefined &&
-            !(field.relationshipName in fields)
-          )
-            fields[field.relationshipName] = { type: filterType(target) };
+          if (target !== undefined) fields[relationship] = { type: filterType(target) };
+          else if (field.referenceTo.length > 1) {
+            const polymorphic = polymorphicFilterType(def, field);
+            if (polymorphic !== undefined) fields[relationship] = { type: polymorphic };
+          }
         }
         return fields;
       },
     });
     filterTypes.set(def.name, type);
     return type;
+  };
+
+  /** A polymorphic parent is filtered per type: `What: { Account: { Name: { eq: "x" } } }`. */
+  const polymorphicFilterType = (def: ObjectDef, field: FieldDef): GraphQLInputObjectType | undefined => {
+    const targets = relationshipTargets(schema, field).filter((target) => served.has(target.name));
+    if (targets.length === 0) return undefined;
+    return new GraphQLInputObjectType({
+      name: `${def.name}_${field.relationshipName ?? field.name}_Filter`,
+      fields: () => Object.fromEntries(targets.map((target) => [target.name, { type: filterType(target) }])),
+    });
   };
 
   const singleTarget = (field: FieldDef): ObjectDef | undefined => {

@@ -87,6 +87,24 @@ function joined(conditions: string[], operator: 'AND' | 'OR'): string | undefine
   return conditions.map((c) => `(${c})`).join(` ${operator} `);
 }
 
+/**
+ * A polymorphic parent filter (`What: { Account: {...}, Opportunity: {...} }`): the reference points at
+ * a record of one of the named types that matches its filter, as a semi-join per type.
+ */
+function polymorphicCondition(schema: Schema, referencePath: string, filter: unknown): string | undefined {
+  if (!isInput(filter)) return undefined;
+  const parts: string[] = [];
+  for (const [typeName, typeFilter] of Object.entries(filter)) {
+    const target = findObject(schema, typeName);
+    if (target === undefined || typeFilter === null || typeFilter === undefined) continue;
+    const inner = whereCondition(schema, target, typeFilter);
+    parts.push(
+      `${referencePath} IN (SELECT Id FROM ${target.name}${inner === undefined ? '' : ` WHERE ${inner}`})`,
+    );
+  }
+  return joined(parts, 'OR');
+}
+
 /** The SOQL condition of a filter on `def` (paths prefixed with `prefix`, e.g. `Owner.`), or undefined. */
 export function whereCondition(
   schema: Schema,
@@ -117,9 +135,15 @@ export function whereCondition(
       continue;
     }
     const relation = relationshipField(def, key);
-    const [target] = relation?.referenceTo ?? [];
+    if (relation?.relationshipName === undefined) continue;
+    if (relation.referenceTo.length > 1) {
+      const polymorphic = polymorphicCondition(schema, `${prefix}${relation.name}`, value);
+      if (polymorphic !== undefined) conditions.push(polymorphic);
+      continue;
+    }
+    const [target] = relation.referenceTo;
     const parent = target === undefined ? undefined : findObject(schema, target);
-    if (relation?.relationshipName !== undefined && parent !== undefined) {
+    if (parent !== undefined) {
       const inner = whereCondition(schema, parent, value, `${prefix}${relation.relationshipName}.`);
       if (inner !== undefined) conditions.push(inner);
     }
