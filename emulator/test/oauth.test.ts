@@ -156,6 +156,15 @@ describe('OAuth', () => {
         (await raw(emulator, 'GET', dataPath('/limits'), { token: again.body.access_token ?? '' })).status,
         200,
       );
+      const revoke = await fetch(`${emulator.url}/services/oauth2/revoke`, {
+        method: 'POST',
+        body: new URLSearchParams({ token: again.body.access_token ?? '' }),
+      });
+      assert.equal(revoke.status, 200);
+      assert.equal(
+        (await raw(emulator, 'GET', dataPath('/limits'), { token: again.body.access_token ?? '' })).status,
+        401,
+      );
       const bad = await token(emulator, { ...grant, refresh_token: 'nope' });
       assert.deepEqual(bad.body, {
         error: 'invalid_grant',

@@ -42,6 +42,11 @@ export class SessionStore implements SessionValidator {
     this.sessions.delete(accessToken);
   }
 
+  /** Revokes an access token or a refresh token; false when the store never issued it. */
+  revokeToken(token: string): boolean {
+    return this.sessions.delete(token) || this.refreshTokens.delete(token);
+  }
+
   revokeAll(): void {
     this.sessions.clear();
   }

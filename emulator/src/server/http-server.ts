@@ -153,6 +153,15 @@ async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): P
     );
     return { status: result.status, body: result.body };
   }
+  if (path === '/services/oauth2/revoke') {
+    // Revokes an access or refresh token (jsforce's logout); unknown tokens get invalid_token.
+    const params = new URLSearchParams(url.search);
+    for (const [key, value] of new URLSearchParams(rawBody)) params.set(key, value);
+    const revoked = state.sessions.revokeToken(params.get('token') ?? '');
+    return revoked
+      ? { status: 200 }
+      : { status: 400, body: { error: 'invalid_token', error_description: 'invalid token' } };
+  }
   if (path === '/services/data' || path === '/services/data/') return { status: 200, body: versionsList() };
   const token = bearerToken(headers);
   const session = token === undefined ? undefined : state.sessions.validate(token);
