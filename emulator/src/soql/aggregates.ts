@@ -16,6 +16,7 @@ import { readPath, type FieldPath } from './field-paths.ts';
 import { isOperandProblem, toOperand, valueKind, type ValueKind } from './operands.ts';
 import { compareValues, sortRows, type SortTerm } from './ordering.ts';
 import { resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
+import { isCountOnly } from './select-list.ts';
 import { outputValue } from './projection.ts';
 import { errorAt } from './query-text.ts';
 import type { SoqlOptions } from './types.ts';
@@ -60,15 +61,7 @@ export function isAggregateQuery(fields: SelectItem[], groupBy: unknown): boolea
   const aggregated = fields.some(
     (item) => item.type === 'FieldFunctionExpression' && isAggregateFunction(item.functionName),
   );
-  return groupBy !== undefined || (aggregated && !(fields.length === 1 && isBareCount(fields[0])));
-}
-
-function isBareCount(item: SelectItem | undefined): boolean {
-  return (
-    item?.type === 'FieldFunctionExpression' &&
-    item.functionName.toUpperCase() === 'COUNT' &&
-    item.parameters.length === 0
-  );
+  return groupBy !== undefined || (aggregated && !isCountOnly(fields));
 }
 
 /** A field describing an aggregate's result (COUNT is an int, SUM and AVG doubles, MIN/MAX the field's type). */

@@ -44,7 +44,9 @@ export class QueryRun {
         const parentId = readField(child, column.relationship.field);
         if (typeof parentId !== 'string') continue;
         const key = idKey(parentId);
-        index.set(key, [...(index.get(key) ?? []), child]);
+        const siblings = index.get(key);
+        if (siblings === undefined) index.set(key, [child]);
+        else siblings.push(child);
       }
       this.childIndexes.set(column, index);
     }
