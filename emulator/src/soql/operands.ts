@@ -97,6 +97,8 @@ export function toOperand(
   switch (literalType) {
     case 'STRING': {
       const text = decodeStringLiteral(value, context.like);
+      // Salesforce stores an empty text value as null, so `Subject = ''` finds the rows without one.
+      if (text === '' && kind === 'string' && !context.like) return { kind: 'null' };
       // Salesforce checks id literals before running the query: INVALID_QUERY_FILTER_OPERATOR
       // "invalid ID field: abc" (what orgs return for e.g. WHERE AccountId = 'Edge Communications').
       if (kind === 'id' && !isIdShaped(text)) {

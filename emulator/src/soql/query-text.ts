@@ -50,12 +50,6 @@ export function scanTokens(query: string): TextToken[] {
   return tokens;
 }
 
-/** Word tokens equal to `word` (case-insensitive), in query order. */
-export function findWords(query: string, word: string): TextToken[] {
-  const wanted = word.toLowerCase();
-  return scanTokens(query).filter((token) => token.kind === 'word' && token.text.toLowerCase() === wanted);
-}
-
 /**
  * Where Salesforce points for an unexpected token: just past the token before it. Real bodies show
  * it: "SELECT Id, FROM Account" → Column:11 (after the comma), "SELECT Id FROM Account WHERE" →

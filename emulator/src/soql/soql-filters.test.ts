@@ -102,6 +102,8 @@ describe('SOQL literals', () => {
       'Late call',
     ]);
     assert.deepEqual(subjects('WhoId = null'), ['50% off_sale', 'Late call']);
+    assert.deepEqual(subjects("Tags__c = ''"), ['50% off_sale', "O'Brien \\ follow-up", 'Late call']);
+    assert.deepEqual(subjects("Tags__c != ''"), ['Call Carla', 'email Lee']);
   });
 
   it('booleans, in any case', () => {
