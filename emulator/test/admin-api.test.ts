@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { admin, clientCredentialsToken, connect, dataPath, raw, withEmulator } from './helpers.ts';
+import { admin, clientCredentialsToken, connect, dataPath, raw, userToken, withEmulator } from './helpers.ts';
 
 describe('admin API', () => {
   it('is guarded by the client secret', async () => {
@@ -145,5 +145,34 @@ describe('admin API', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('mints refresh tokens for users seeded as records', async () => {
+    await withEmulator({}, async (emulator) => {
+      const seeded = await admin(emulator, 'POST', 'records', {
+        records: [
+          {
+            type: 'User',
+            fields: {
+              Username: 'new.rep@example.com',
+              LastName: 'Rep',
+              FirstName: 'New',
+              Email: 'new.rep@example.com',
+              Alias: 'nrep',
+            },
+          },
+        ],
+      });
+      assert.equal(seeded.status, 201, JSON.stringify(seeded.body));
+      const token = await userToken(emulator, 'new.rep@example.com');
+      const info = await raw(emulator, 'GET', '/services/oauth2/userinfo', { token });
+      assert.equal(
+        (info.body as { preferred_username: string; name: string }).preferred_username,
+        'new.rep@example.com',
+      );
+      assert.equal((info.body as { name: string }).name, 'New Rep');
+      const unknown = await admin(emulator, 'POST', 'refresh-tokens', { username: 'nobody@example.com' });
+      assert.equal(unknown.status, 400);
+    });
   });
 });

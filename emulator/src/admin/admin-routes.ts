@@ -123,13 +123,15 @@ export function handleAdmin(
     case 'POST /__emulator/refresh-tokens': {
       const parsed = refreshSchema.safeParse(body);
       if (!parsed.success) return invalid(parsed.error);
-      const user = state.org.users.find(
-        (u) => u.username.toLowerCase() === parsed.data.username.toLowerCase(),
+      // Any User record counts, including users seeded through POST /__emulator/records.
+      const wanted = parsed.data.username.toLowerCase();
+      const user = [...state.org.store.records('User')].find(
+        (u) => typeof u.fields.Username === 'string' && u.fields.Username.toLowerCase() === wanted,
       );
       const token =
         user === undefined
           ? undefined
-          : mintRefreshToken({ org: state.org, sessions: state.sessions, config: state.oauth }, user.id);
+          : mintRefreshToken({ org: state.org, sessions: state.sessions, config: state.oauth }, user.Id);
       return token === undefined
         ? invalid(`unknown user ${parsed.data.username}`)
         : { status: 201, body: { refresh_token: token } };

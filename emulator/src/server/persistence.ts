@@ -22,7 +22,7 @@ export class SnapshotWriter {
   private readonly path: string;
   private readonly delayMs: number;
 
-  constructor(org: Org, path: string, delayMs = 250) {
+  constructor(org: Org, path: string, delayMs = 1000) {
     this.org = org;
     this.path = path;
     this.delayMs = delayMs;
