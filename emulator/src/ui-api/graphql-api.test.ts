@@ -235,7 +235,10 @@ describe('GraphQL API', () => {
         { from: 'next week' },
       );
       assert.equal(wrongVariable.status, 200);
-      assert.match(wrongVariable.body.errors[0]?.message ?? '', /\$from/);
+      const [variableError] = wrongVariable.body.errors;
+      assert.ok(variableError);
+      assert.match(variableError.message, /\$from/);
+      assert.equal(variableError.extensions.ErrorType, 'ValidationError');
 
       const syntax = await session.graphql<GraphqlBody>('{ uiapi { query { Task(first: ) } }');
       assert.equal(syntax.body.errors[0]?.extensions.ErrorType, 'InvalidSyntax');
@@ -244,7 +247,11 @@ describe('GraphQL API', () => {
       const mutation = await session.graphql<GraphqlBody>(
         'mutation m { uiapi { query { Task { totalCount } } } }',
       );
-      assert.ok(mutation.body.errors.length > 0);
+      assert.equal(mutation.body.errors[0]?.extensions.ErrorType, 'OperationNotSupported');
+      const twoOperations = await session.graphql<GraphqlBody>(
+        'query a { uiapi { query { Task { totalCount } } } } query b { uiapi { query { Task { totalCount } } } }',
+      );
+      assert.equal(twoOperations.body.errors[0]?.extensions.ErrorType, 'OperationNotSupported');
     });
   });
 

@@ -152,8 +152,38 @@ function deleteById(ctx: ApiContext, id: string): ApiResponse {
   );
 }
 
+function ofObject(def: ObjectDef, names: string[]): string[] {
+  const prefix = `${def.name.toLowerCase()}.`;
+  return names.filter((name) => name.toLowerCase().startsWith(prefix));
+}
+
+/**
+ * GET /ui-api/records/batch/{id1,id2,...}: one result per id, in order, each `{ result, statusCode }`
+ * with the record or its error array; `fields` apply to the records of the object they name (UI API
+ * Developer Guide: Get a Batch of Records, Batch Results).
+ */
+function getBatch(ctx: ApiContext, idList: string, query: URLSearchParams): ApiResponse {
+  const ids = idList.split(',').filter((id) => id !== '');
+  const fields = listParam(query, 'fields');
+  const optionalFields = listParam(query, 'optionalFields');
+  const results = ids.map((id) => {
+    try {
+      const record = liveRecord(ctx, id);
+      const def = objectOf(ctx, record);
+      const tree = fieldTree(ctx.org.schema, def, ofObject(def, fields), ofObject(def, optionalFields));
+      return { result: recordRepresentation(renderContext(ctx), record, tree), statusCode: 200 };
+    } catch (error) {
+      if (error instanceof RequestError) return { result: error.body, statusCode: error.status };
+      throw error;
+    }
+  });
+  return { status: 200, body: { results } };
+}
+
 /** Routes `segments` = the path parts after `ui-api/records`. */
 export function recordsRoute(ctx: ApiContext, segments: string[], req: ApiRequest): ApiResponse {
+  if (segments[0] === 'batch' && segments.length === 2 && req.method === 'GET')
+    return getBatch(ctx, segments[1] ?? '', req.query);
   const [id, ...rest] = segments;
   if (rest.length > 0) throw notFound();
   if (id === undefined || id === '') {

@@ -181,6 +181,68 @@ describe('UI API records', () => {
     });
   });
 
+  it('enforces the package validation rules on UI API saves, as general or field errors', async () => {
+    await withUiApi(
+      async ({ call }) => {
+        const orgRow = await call<SaveError>('POST', '/ui-api/records', {
+          apiName: 'SIA_Sync_Setting__c',
+          fields: { Scope_Key__c: 'ORG' },
+        });
+        assert.equal(orgRow.status, 400);
+        assert.deepEqual(
+          orgRow.body.output.errors.map((e) => [e.errorCode, e.message, e.field]),
+          [
+            [
+              'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+              'Only SIA Sync admins can change the org-wide settings.',
+              null,
+            ],
+          ],
+        );
+      },
+      { username: REP },
+    );
+    await withUiApi(async ({ call }) => {
+      const budget = await call<SaveError>('POST', '/ui-api/records', {
+        apiName: 'SIA_Sync_Setting__c',
+        fields: { Scope_Key__c: 'ORG', Api_Budget_Percent__c: 150 },
+      });
+      assert.equal(budget.status, 400);
+      // The rule's errorDisplayField puts its message under that field.
+      assert.deepEqual(reduceFieldErrors({ body: budget.body }), [
+        { field: 'Api_Budget_Percent__c', message: 'The API budget must be between 1 and 100 percent.' },
+      ]);
+      const created = await call<RecordRep>('POST', '/ui-api/records', {
+        apiName: 'SIA_Sync_Setting__c',
+        fields: { Scope_Key__c: 'ORG', Api_Budget_Percent__c: 50, Task_Sync_Mode__c: 'SyncCompleteSkipped' },
+      });
+      assert.equal(created.status, 201);
+      assert.deepEqual(created.body.fields.Task_Sync_Mode__c, {
+        displayValue: 'Sync; skipped SIA tasks become Completed in Salesforce',
+        value: 'SyncCompleteSkipped',
+      });
+    });
+  });
+
+  it('gets a batch of records of several objects, with an error result for a missing one', async () => {
+    await withUiApi(async ({ call, insert }) => {
+      const taskId = await insert('Task', { Subject: 'Batch me' });
+      const contactId = await insert('Contact', { LastName: 'Batch' });
+      const reply = await call<{ results: { result: unknown; statusCode: number }[] }>(
+        'GET',
+        `/ui-api/records/batch/${taskId},00Q000000000000AAA,${contactId}?fields=Task.Subject&optionalFields=Contact.LastName`,
+      );
+      assert.equal(reply.status, 200);
+      assert.deepEqual(
+        reply.body.results.map((r) => r.statusCode),
+        [200, 404, 200],
+      );
+      const [task, , contact] = reply.body.results.map((r) => r.result as RecordRep);
+      assert.deepEqual(task?.fields, { Subject: { displayValue: null, value: 'Batch me' } });
+      assert.deepEqual(contact?.fields, { LastName: { displayValue: null, value: 'Batch' } });
+    });
+  });
+
   it('writes through the same DML as REST: a change event with the request client as changeOrigin', async () => {
     await withUiApi(async ({ call, emulator, userId }) => {
       const reply = await call<RecordRep>(

@@ -64,8 +64,14 @@ function answer(data: unknown, errors: Record<string, unknown>[]): ApiResponse {
   return { status: 200, body: data === undefined ? { errors } : { data, errors } };
 }
 
+/**
+ * Errors raised while resolving a field carry its path (DataFetchingException); before execution,
+ * variables that do not fit their declared types are a ValidationError, and an operation that cannot
+ * be chosen or run (no such name, a mutation) is OperationNotSupported.
+ */
 function executionErrorType(error: GraphQLError): ErrorType {
-  return error.path === undefined ? 'OperationNotSupported' : 'DataFetchingException';
+  if (error.path !== undefined) return 'DataFetchingException';
+  return error.message.startsWith('Variable "$') ? 'ValidationError' : 'OperationNotSupported';
 }
 
 function run(
