@@ -2,6 +2,7 @@
 // ORDER BY, OFFSET and LIMIT; child subqueries read their rows through a per-query index of the
 // child records by parent id.
 import type { StoredRecord } from '../schema/types.ts';
+import { applyDateFunction } from './date-functions.ts';
 import { readField, readPath } from './field-paths.ts';
 import { sortRows } from './ordering.ts';
 import type { Column, PlanNode, QueryPlan } from './query-plan.ts';
@@ -66,8 +67,10 @@ export class QueryRun {
         const found = typeof value === 'string' && this.idsOf(node.plan).has(idKey(value));
         return node.negate ? !found : found;
       }
-      default:
-        return matches(node.filter, readPath(this.options.schema, this.options.source, record, node.path));
+      default: {
+        const value = readPath(this.options.schema, this.options.source, record, node.path);
+        return matches(node.filter, node.dateFunction ? applyDateFunction(node.dateFunction, value) : value);
+      }
     }
   }
 

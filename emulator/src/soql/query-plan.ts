@@ -18,6 +18,7 @@ import { isOperandProblem, toOperand, valueKind, type Operand } from './operands
 import type { SortTerm } from './ordering.ts';
 import { QueryText, resolveOrFail, unsupported, type PlanContext } from './plan-context.ts';
 import { errorAt } from './query-text.ts';
+import { planDateFunction, type DateFunction } from './date-functions.ts';
 import { isCountOnly, planColumns } from './select-list.ts';
 import type { TypeOfColumn } from './typeof-column.ts';
 import { SoqlError, type SoqlOptions } from './types.ts';
@@ -27,7 +28,8 @@ import { buildWhereTree, type WhereNode } from './where-tree.ts';
 export type PlanNode =
   | { kind: 'and' | 'or'; children: PlanNode[] }
   | { kind: 'not'; child: PlanNode }
-  | { kind: 'filter'; path: FieldPath; filter: Filter }
+  /** `dateFunction` is set for `CALENDAR_YEAR(CreatedDate) = 2026` and the like. */
+  | { kind: 'filter'; path: FieldPath; filter: Filter; dateFunction?: DateFunction }
   /** `WhoId IN (SELECT Id FROM Contact ...)`: the subquery's single id column. */
   | { kind: 'semi-join'; path: FieldPath; negate: boolean; plan: QueryPlan };
 
@@ -85,8 +87,9 @@ function planSemiJoin(
 }
 
 function planComparison(context: PlanContext, condition: ConditionWithValueQuery, whereAt: number): PlanNode {
-  if (!('field' in condition)) unsupported('functions in WHERE');
   const { text, options } = context;
+  if ('fn' in condition) return planFunctionComparison(context, condition, whereAt);
+  if (!('field' in condition)) unsupported('this WHERE condition');
   const { path, token } = resolveOrFail(context, condition.field, whereAt);
   if (!path.leaf.filterable) {
     const reason = `field '${path.leaf.name}' can not be filtered in a query call`;
@@ -119,6 +122,32 @@ function planComparison(context: PlanContext, condition: ConditionWithValueQuery
     return operand;
   });
   return { kind: 'filter', path, filter: { operator, operands, kind: valueKind(path.leaf) } };
+}
+
+/** `CALENDAR_YEAR(CreatedDate) = 2026`: the literal is typed by what the date function returns. */
+function planFunctionComparison(
+  context: PlanContext,
+  condition: Extract<ConditionWithValueQuery, { fn: unknown }>,
+  whereAt: number,
+): PlanNode {
+  const { text, options } = context;
+  const dateFunction = planDateFunction(context, condition.fn, whereAt);
+  const operator = condition.operator as ComparisonOperator;
+  const values = literalList(condition.value);
+  const types = literalList(condition.literalType);
+  const operands: Operand[] = values.map((value, index) => {
+    const operand = toOperand(value, types[index] ?? types[0] ?? 'INTEGER', {
+      field: dateFunction.result,
+      like: false,
+      now: options.clock.now(),
+      timeZone: options.timeZone,
+      firstDayOfWeek: options.firstDayOfWeek,
+    });
+    if (isOperandProblem(operand)) throw errorAt(operand.errorCode, text.soql, whereAt, operand.reason);
+    return operand;
+  });
+  const filter = { operator, operands, kind: valueKind(dateFunction.result) };
+  return { kind: 'filter', path: dateFunction.path, filter, dateFunction };
 }
 
 function planWhere(context: PlanContext, node: WhereNode, whereAt: number): PlanNode {

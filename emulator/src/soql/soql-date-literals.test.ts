@@ -154,3 +154,36 @@ describe('date-literal ranges', () => {
     assert.equal(addDays('2026-02-28', 1), '2026-03-01');
   });
 });
+
+describe('date functions in WHERE', () => {
+  it('read datetimes in UTC', () => {
+    assert.equal(subjects('CALENDAR_YEAR(CreatedDate) = 2026', TOKYO).length, 5);
+    assert.deepEqual(subjects('DAY_IN_MONTH(CreatedDate) = 5', TOKYO), ['Late call', "O'Brien \\ follow-up"]);
+    assert.deepEqual(subjects('HOUR_IN_DAY(CreatedDate) = 10', TOKYO), ['Late call']);
+    assert.deepEqual(subjects('DAY_ONLY(CompletedDateTime) = 2026-05-07', TOKYO), ['Late call']);
+    assert.deepEqual(subjects('CALENDAR_MONTH(CreatedDate) IN (4, 5)', 'UTC').length, 5);
+  });
+
+  it('read datetimes in the user zone inside convertTimezone()', () => {
+    assert.deepEqual(subjects('DAY_ONLY(convertTimezone(CompletedDateTime)) = 2026-05-07', TOKYO), [
+      'email Lee',
+      'Late call',
+    ]);
+    assert.deepEqual(subjects('DAY_ONLY(convertTimezone(CompletedDateTime)) = 2026-05-06', LOS_ANGELES), [
+      '50% off_sale',
+      'email Lee',
+      'Late call',
+    ]);
+    assert.deepEqual(subjects('HOUR_IN_DAY(convertTimezone(CompletedDateTime)) = 6', TOKYO), ['email Lee']);
+  });
+
+  it('apply to date fields', () => {
+    // 2026-05-06 is a Wednesday: DAY_IN_WEEK counts 1 = Sunday.
+    assert.deepEqual(subjects('DAY_IN_WEEK(ActivityDate) = 4', 'UTC'), ['Call Carla']);
+    assert.deepEqual(subjects('CALENDAR_QUARTER(ActivityDate) = 2', 'UTC').length, 4);
+    // Days 1-7 of the year are week 1: the 5th and 6th of May (days 125, 126) are in week 18, the 7th in 19.
+    assert.deepEqual(subjects('WEEK_IN_YEAR(ActivityDate) = 18', 'UTC'), ['Call Carla', 'Late call']);
+    assert.deepEqual(subjects('WEEK_IN_MONTH(ActivityDate) = 2', 'UTC'), ["O'Brien \\ follow-up"]);
+    assert.deepEqual(subjects('DAY_IN_YEAR(ActivityDate) = 125', 'UTC'), ['Late call']);
+  });
+});
