@@ -193,4 +193,35 @@ describe('jsforce against the emulator', () => {
       );
     });
   });
+
+  it("deletes a contact's tasks and an account's contacts with them, as the platform cascades", async () => {
+    await withEmulator({}, async (emulator) => {
+      const conn = await connect(emulator);
+      const account = await conn.sobject('Account').create({ Name: 'Acme' });
+      const contact = await conn.sobject('Contact').create({ LastName: 'Lovelace', AccountId: account.id });
+      const lead = await conn.sobject('Lead').create({ LastName: 'Byron', Company: 'Analytical' });
+      const tasks = await conn.sobject('Task').create(
+        [
+          { Subject: 'call the contact', WhoId: contact.id },
+          { Subject: 'call the lead', WhoId: lead.id },
+          { Subject: 'about the account', WhatId: account.id },
+        ],
+        { allOrNone: true },
+      );
+      await conn.sobject('Account').destroy(account.id ?? '');
+      const gone = await conn.query<{ Id: string; IsDeleted: boolean }>(
+        'SELECT Id, IsDeleted FROM Task ORDER BY Subject',
+        { scanAll: true },
+      );
+      assert.deepEqual(
+        gone.records.map((r) => [r.Id, r.IsDeleted]),
+        [
+          [tasks[2]?.id, true],
+          [tasks[0]?.id, true],
+          [tasks[1]?.id, false],
+        ],
+      );
+      await assert.rejects(conn.sobject('Contact').retrieve(contact.id ?? ''), { name: 'ENTITY_IS_DELETED' });
+    });
+  });
 });

@@ -2,6 +2,7 @@
 // system fields, unique values, the recycle bin, and one change record per committed write (for
 // change data capture).
 import { formatDateTime } from './datetime.ts';
+import { cascadedChildren } from './cascade-delete.ts';
 import { applyDerivedFields } from './derived-fields.ts';
 import { NOT_FOUND_MESSAGE, RequestError, recordError, type RecordError } from './errors.ts';
 import { coerceFieldValue } from './field-values.ts';
@@ -336,6 +337,11 @@ export function deleteRecord(
     );
   }
   const now = deletedAt ?? nowString(ctx);
+  moveToRecycleBin(ctx, found, now);
+  return { ok: true, id: found.Id, created: false };
+}
+
+function moveToRecycleBin(ctx: WriteContext, found: StoredRecord, now: string): void {
   ctx.org.store.put({
     ...found,
     isDeleted: true,
@@ -357,7 +363,7 @@ export function deleteRecord(
     nulledFields: [],
     commitTimestamp: ctx.org.clock.now().getTime(),
   });
-  return { ok: true, id: found.Id, created: false };
+  for (const child of cascadedChildren(ctx.org, found)) moveToRecycleBin(ctx, child, now);
 }
 
 /** Upsert by an external-id field: create when nothing matches, update one match, report several. */
