@@ -32,19 +32,29 @@ export function outputValue(field: FieldDef, value: unknown): unknown {
   return value;
 }
 
+/** toLabel(): the label of a picklist value (each value of a multi-select), the value itself otherwise. */
+function picklistLabel(field: FieldDef, value: unknown): unknown {
+  if (typeof value !== 'string' || field.picklistValues === undefined) return value;
+  const labelOf = (item: string): string =>
+    field.picklistValues?.find((option) => option.value === item)?.label ?? item;
+  return field.type === 'multipicklist' ? value.split(';').map(labelOf).join(';') : labelOf(value);
+}
+
 function place(
   target: RestRecord,
   record: StoredRecord,
   path: FieldPath,
   hop: number,
   context: ProjectionContext,
+  label = false,
 ): void {
   const step = path.hops[hop];
   if (step === undefined) {
     // Through a polymorphic reference the leaf is looked up on the parent's own object (Who → Lead).
     const field = hop === 0 ? path.leaf : leafOn(context.schema, record, path);
+    const value = field === undefined ? null : outputValue(field, readField(record, field));
     target[field?.name ?? path.leaf.name] =
-      field === undefined ? null : outputValue(field, readField(record, field));
+      label && field !== undefined ? picklistLabel(field, value) : value;
     return;
   }
   const existing = target[step.relationshipName];
@@ -61,7 +71,7 @@ function place(
     nested = { attributes: attributes(parent, context.apiVersion) };
     target[step.relationshipName] = nested;
   }
-  place(nested, parent, path, hop + 1, context);
+  place(nested, parent, path, hop + 1, context, label);
 }
 
 export function projectRecord(record: StoredRecord, columns: Column[], run: QueryRun): RestRecord {
@@ -70,7 +80,7 @@ export function projectRecord(record: StoredRecord, columns: Column[], run: Quer
   const shaped: RestRecord = { attributes: attributes(record, apiVersion) };
   for (const column of columns) {
     if (column.kind === 'field') {
-      place(shaped, record, column.path, 0, context);
+      place(shaped, record, column.path, 0, context, column.label);
       continue;
     }
     if (column.kind === 'typeof') {

@@ -34,7 +34,8 @@ export type PlanNode =
   | { kind: 'semi-join'; path: FieldPath; negate: boolean; plan: QueryPlan };
 
 export type Column =
-  | { kind: 'field'; path: FieldPath }
+  /** `label` for toLabel(): the picklist label instead of the value. */
+  | { kind: 'field'; path: FieldPath; label?: boolean }
   /** `(SELECT ... FROM Tasks)`: the parent's children through `relationship`, selected by `plan`. */
   | { kind: 'children'; relationship: ChildRelationship; plan: QueryPlan }
   | TypeOfColumn;

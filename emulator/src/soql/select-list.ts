@@ -34,12 +34,14 @@ function expandFields(context: PlanContext, selector: string, limit: number | un
     .map((field) => field.name);
 }
 
-/** Each select item as [written in the query, path to resolve]. */
-function selectedPaths(
-  context: PlanContext,
-  item: SelectItem,
-  limit: number | undefined,
-): [string, string][] {
+/** A selected field: as written in the query, the path to resolve, and whether toLabel() wraps it. */
+interface Selected {
+  written: string;
+  resolveAs: string;
+  label?: boolean;
+}
+
+function selectedPaths(context: PlanContext, item: SelectItem, limit: number | undefined): Selected[] {
   switch (item.type) {
     case 'Field':
       if ('alias' in item && typeof item.alias === 'string' && item.alias !== '') {
@@ -53,17 +55,28 @@ function selectedPaths(
         );
       }
       return [
-        ['rawValue' in item && typeof item.rawValue === 'string' ? item.rawValue : item.field, item.field],
+        {
+          written: 'rawValue' in item && typeof item.rawValue === 'string' ? item.rawValue : item.field,
+          resolveAs: item.field,
+        },
       ];
     case 'FieldRelationship': {
       // The parser has already dropped a FROM alias (`t.Who.Name`) from `relationships`.
       const path = [...item.relationships, item.field].join('.');
-      return [[item.rawValue ?? path, path]];
+      return [{ written: item.rawValue ?? path, resolveAs: path }];
     }
     case 'FieldFunctionExpression': {
       const [selector] = item.parameters;
       if (item.functionName.toUpperCase() === 'FIELDS' && typeof selector === 'string') {
-        return expandFields(context, selector, limit).map((name) => [name, name]);
+        return expandFields(context, selector, limit).map((name) => ({ written: name, resolveAs: name }));
+      }
+      // toLabel(Status): the picklist value's label, under the field's name.
+      if (
+        item.functionName.toLowerCase() === 'tolabel' &&
+        typeof selector === 'string' &&
+        item.parameters.length === 1
+      ) {
+        return [{ written: selector, resolveAs: selector, label: true }];
       }
       return unsupported(`${item.rawValue ?? item.functionName} in the field list`);
     }
@@ -96,7 +109,7 @@ export function planColumns(
       subqueries += 1;
       continue;
     }
-    for (const [written, resolveAs] of selectedPaths(context, item, limit)) {
+    for (const { written, resolveAs, label } of selectedPaths(context, item, limit)) {
       const { path } = resolveOrFail(context, written, selectAt, resolveAs);
       const key = [...path.hops.map((hop) => hop.relationshipName), path.leaf.name].join('.').toLowerCase();
       if (chosen.has(key)) {
@@ -104,7 +117,7 @@ export function planColumns(
         throw new SoqlError('INVALID_FIELD', `duplicate field selected: ${path.leaf.name}`);
       }
       chosen.add(key);
-      columns.push({ kind: 'field', path });
+      columns.push(label === true ? { kind: 'field', path, label } : { kind: 'field', path });
     }
   }
   return columns;

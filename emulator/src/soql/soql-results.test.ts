@@ -112,6 +112,26 @@ describe('SOQL result records', () => {
     assert.equal(record.ActivityDate, '2026-05-06');
   });
 
+  it('toLabel() returns the picklist label under the field name', () => {
+    const options = fixtureOptions();
+    const status = options.schema.objects.get('task')?.fields.get('status');
+    assert.ok(status?.picklistValues);
+    status.picklistValues = status.picklistValues.map((option) =>
+      option.value === 'Not Started' ? { ...option, label: 'Open' } : option,
+    );
+    const result = runSoql(
+      `SELECT toLabel(Status), Subject FROM Task WHERE Id = '${ids.callCarla}'`,
+      options,
+    );
+    assert.deepEqual(result.records, [
+      {
+        attributes: { type: 'Task', url: url('Task', ids.callCarla) },
+        Status: 'Open',
+        Subject: 'Call Carla',
+      },
+    ]);
+  });
+
   it('builds attributes.url from the API version', () => {
     const [record] = run(`SELECT Id FROM Task WHERE Id = '${ids.sale}'`, { apiVersion: '59.0' }).records;
     assert.deepEqual(record?.attributes, {
