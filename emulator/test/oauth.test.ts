@@ -2,7 +2,11 @@
 // Salesforce's error bodies, userinfo, and 401 INVALID_SESSION_ID once a token expires.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { Connection } from 'jsforce';
 import type { RunningEmulator } from '../src/index.ts';
 import { admin, API_VERSION, dataPath, raw, TestClock, withEmulator } from './helpers.ts';
@@ -171,5 +175,51 @@ describe('OAuth', () => {
         error_description: 'expired access/refresh token',
       });
     });
+  });
+
+  it('verifies JWT assertions against an X.509 certificate, as uploaded to a connected app', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sia-jwt-cert-'));
+    try {
+      const keyFile = join(dir, 'server.key');
+      const certFile = join(dir, 'server.crt');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          keyFile,
+          '-out',
+          certFile,
+          '-days',
+          '2',
+          '-subj',
+          '/CN=sia-sync',
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const privateKey = await importPKCS8(readFileSync(keyFile, 'utf8'), 'RS256');
+      await withEmulator({ jwtCertificate: readFileSync(certFile, 'utf8') }, async (emulator) => {
+        const assertion = await new SignJWT({})
+          .setProtectedHeader({ alg: 'RS256' })
+          .setIssuer(emulator.clientId)
+          .setSubject('integration@sia-emulator.example')
+          .setAudience(emulator.url)
+          .setExpirationTime('3m')
+          .sign(privateKey);
+        const granted = await token(emulator, {
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion,
+        });
+        assert.equal(granted.status, 200, JSON.stringify(granted.body));
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
