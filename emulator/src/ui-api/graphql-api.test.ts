@@ -148,6 +148,24 @@ describe('GraphQL API', () => {
     });
   });
 
+  it("evaluates date literals in the running user's time zone", async () => {
+    // 02:00 UTC on the 21st is still the 20th in New York, the rep's zone.
+    const options = { username: REP, now: '2026-11-21T02:00:00.000Z' };
+    await withUiApi(async (session) => {
+      await session.insert('Task', { Subject: 'due 20th', ActivityDate: '2026-11-20' });
+      await session.insert('Task', { Subject: 'due 21st', ActivityDate: '2026-11-21' });
+      const today = await taskQuery(session, 'where: { ActivityDate: { eq: { literal: TODAY } } }');
+      assert.deepEqual(subjects(today), ['due 20th']);
+      const created = await taskQuery(
+        session,
+        'where: { CreatedDate: { eq: { literal: TODAY } } }, orderBy: { Subject: { order: ASC } }',
+      );
+      assert.deepEqual(subjects(created), ['due 20th', 'due 21st']);
+      const yesterday = await taskQuery(session, 'where: { CreatedDate: { eq: { literal: YESTERDAY } } }');
+      assert.deepEqual(subjects(yesterday), []);
+    }, options);
+  });
+
   it('orders by several fields in the order written, including through variables and parents', async () => {
     await withUiApi(async (session) => {
       await seed(session);
