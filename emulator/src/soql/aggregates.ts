@@ -5,6 +5,7 @@
 import type {
   ConditionWithValueQuery,
   FieldFunctionExpression,
+  GroupByClause,
   FieldType as SelectItem,
   FunctionExp,
   HavingClause,
@@ -12,6 +13,7 @@ import type {
 } from '@jetstreamapp/soql-parser-js';
 import { field } from '../schema/field-builders.ts';
 import type { FieldDef, StoredRecord } from '../schema/types.ts';
+import { applyDateFunction, planDateFunction, type DateFunction } from './date-functions.ts';
 import { readPath, type FieldPath } from './field-paths.ts';
 import { isOperandProblem, toOperand, valueKind, type ValueKind } from './operands.ts';
 import { compareValues, sortRows, type SortTerm } from './ordering.ts';
@@ -43,8 +45,14 @@ type HavingNode =
   | { kind: 'not'; child: HavingNode }
   | { kind: 'filter'; source: ValueSource; filter: Filter };
 
+/** A GROUP BY key: a field, or a date function of one (`CALENDAR_YEAR(CreatedDate)`). */
+interface GroupKey {
+  path: FieldPath;
+  dateFunction?: DateFunction;
+}
+
 export interface AggregatePlan {
-  groupBy: FieldPath[];
+  groupBy: GroupKey[];
   columns: { output: string; source: ValueSource }[];
   having?: HavingNode;
   orderBy: (SortTerm & { source: ValueSource })[];
@@ -85,72 +93,89 @@ function planExpression(context: PlanContext, fn: FunctionExp | FieldFunctionExp
   } satisfies AggregateExpression;
 }
 
-function sameExpression(a: AggregateExpression, b: AggregateExpression): boolean {
-  return a.fn === b.fn && a.path?.written.toLowerCase() === b.path?.written.toLowerCase();
-}
-
 function pathKey(path: FieldPath): string {
   return [...path.hops.map((hop) => hop.relationshipName), path.leaf.name].join('.').toLowerCase();
 }
 
-function groupSource(context: PlanContext, groupBy: FieldPath[], path: FieldPath, at: number): ValueSource {
-  const index = groupBy.findIndex((grouped) => pathKey(grouped) === pathKey(path));
+function groupKey(key: GroupKey): string {
+  const { dateFunction } = key;
+  return dateFunction === undefined
+    ? pathKey(key.path)
+    : `${dateFunction.name}(${dateFunction.timeZone}:${pathKey(key.path)})`;
+}
+
+/** What the planning of one aggregate query shares: its GROUP BY keys and the aggregates seen so far. */
+interface Grouping {
+  context: PlanContext;
+  groupBy: GroupKey[];
+  expressions: AggregateExpression[];
+}
+
+function groupSource(grouping: Grouping, key: GroupKey, at: number): ValueSource {
+  const index = grouping.groupBy.findIndex((grouped) => groupKey(grouped) === groupKey(key));
   if (index < 0) {
-    throw errorAt(
-      'MALFORMED_QUERY',
-      context.text.soql,
-      at,
-      `Field must be grouped or aggregated: ${path.leaf.name}`,
-    );
+    const reason = `Field must be grouped or aggregated: ${key.path.leaf.name}`;
+    throw errorAt('MALFORMED_QUERY', grouping.context.text.soql, at, reason);
   }
   return { kind: 'group', index };
 }
 
-function planHaving(
-  context: PlanContext,
-  node: WhereNode,
-  groupBy: FieldPath[],
-  expressions: AggregateExpression[],
-  havingAt: number,
-): HavingNode {
+/** The value a field or function names in SELECT, HAVING or ORDER BY, and the field typing it. */
+function resolveSource(
+  grouping: Grouping,
+  target: { fn: FunctionExp } | { field: string },
+  at: number,
+): { source: ValueSource; field: FieldDef } {
+  const { context } = grouping;
+  if ('field' in target) {
+    const { path, token } = resolveOrFail(context, target.field, at);
+    return { source: groupSource(grouping, { path }, token?.start ?? at), field: path.leaf };
+  }
+  if (!isAggregateFunction(target.fn.functionName)) {
+    const dateFunction = planDateFunction(context, target.fn, at);
+    return {
+      source: groupSource(grouping, { path: dateFunction.path, dateFunction }, at),
+      field: dateFunction.result,
+    };
+  }
+  const planned = planExpression(context, target.fn, at);
+  const known = grouping.expressions.find(
+    (expression) =>
+      expression.fn === planned.fn &&
+      expression.path?.written.toLowerCase() === planned.path?.written.toLowerCase(),
+  );
+  const expression = known ?? planned;
+  if (known === undefined) grouping.expressions.push(expression);
+  return { source: { kind: 'aggregate', expression }, field: expression.result };
+}
+
+function planHaving(grouping: Grouping, node: WhereNode, havingAt: number): HavingNode {
   switch (node.kind) {
     case 'and':
     case 'or':
       return {
         kind: node.kind,
-        children: node.children.map((child) => planHaving(context, child, groupBy, expressions, havingAt)),
+        children: node.children.map((child) => planHaving(grouping, child, havingAt)),
       };
     case 'not':
-      return { kind: 'not', child: planHaving(context, node.child, groupBy, expressions, havingAt) };
+      return { kind: 'not', child: planHaving(grouping, node.child, havingAt) };
     default:
-      return planHavingCondition(context, node.comparison, groupBy, expressions, havingAt);
+      return planHavingCondition(grouping, node.comparison, havingAt);
   }
 }
 
 function planHavingCondition(
-  context: PlanContext,
+  grouping: Grouping,
   condition: ConditionWithValueQuery,
-  groupBy: FieldPath[],
-  expressions: AggregateExpression[],
   havingAt: number,
 ): HavingNode {
-  let source: ValueSource;
-  let field: FieldDef;
-  if ('fn' in condition) {
-    const planned = planExpression(context, condition.fn, havingAt);
-    const expression = expressions.find((known) => sameExpression(known, planned)) ?? planned;
-    source = { kind: 'aggregate', expression };
-    field = expression.result;
-  } else if ('field' in condition && !('valueQuery' in condition)) {
-    const { path, token } = resolveOrFail(context, condition.field, havingAt);
-    source = groupSource(context, groupBy, path, token?.start ?? havingAt);
-    field = path.leaf;
-  } else {
+  if ('valueQuery' in condition || !('fn' in condition || 'field' in condition)) {
     return unsupported('this HAVING condition');
   }
+  const { source, field } = resolveSource(grouping, condition, havingAt);
   const values = Array.isArray(condition.value) ? condition.value : [condition.value];
   const types = Array.isArray(condition.literalType) ? condition.literalType : [condition.literalType];
-  const { options } = context;
+  const { options, text } = grouping.context;
   const operands = values.map((value, index) => {
     const operand = toOperand(value, types[index] ?? types[0] ?? 'STRING', {
       field,
@@ -159,23 +184,26 @@ function planHavingCondition(
       timeZone: options.timeZone,
       firstDayOfWeek: options.firstDayOfWeek,
     });
-    if (isOperandProblem(operand))
-      throw errorAt(operand.errorCode, context.text.soql, havingAt, operand.reason);
+    if (isOperandProblem(operand)) throw errorAt(operand.errorCode, text.soql, havingAt, operand.reason);
     return operand;
   });
-  const filter: Filter = {
-    operator: condition.operator,
-    operands,
-    kind: valueKind(field),
+  return {
+    kind: 'filter',
+    source,
+    filter: { operator: condition.operator, operands, kind: valueKind(field) },
   };
-  return { kind: 'filter', source, filter };
+}
+
+function listOf<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 export function planAggregate(
   context: PlanContext,
   query: {
     fields?: SelectItem[];
-    groupBy?: unknown;
+    groupBy?: GroupByClause | GroupByClause[];
     having?: HavingClause;
     orderBy?: OrderByClause | OrderByClause[];
     limit?: number;
@@ -185,28 +213,25 @@ export function planAggregate(
   const { text, scope } = context;
   const fromAt = text.keyword('FROM', scope) ?? scope;
   const groupAt = text.keyword('GROUP', scope, fromAt) ?? fromAt;
-  const clauses =
-    query.groupBy === undefined ? [] : Array.isArray(query.groupBy) ? query.groupBy : [query.groupBy];
-  const groupBy = (clauses as { field?: string }[]).map((clause) =>
-    clause.field === undefined
-      ? unsupported('GROUP BY functions, ROLLUP and CUBE')
-      : resolveOrFail(context, clause.field, groupAt).path,
-  );
-  const expressions: AggregateExpression[] = [];
+  const groupBy = listOf(query.groupBy).map((clause): GroupKey => {
+    if ('field' in clause) return { path: resolveOrFail(context, clause.field, groupAt).path };
+    if (clause.fn.functionName === 'ROLLUP' || clause.fn.functionName === 'CUBE')
+      unsupported('ROLLUP and CUBE');
+    const dateFunction = planDateFunction(context, clause.fn, groupAt);
+    return { path: dateFunction.path, dateFunction };
+  });
+  const grouping: Grouping = { context, groupBy, expressions: [] };
   const columns: AggregatePlan['columns'] = [];
   let unnamed = 0;
   for (const item of query.fields ?? []) {
     if (item.type === 'FieldFunctionExpression') {
-      const expression = planExpression(context, item, scope);
-      expressions.push(expression);
-      columns.push({ output: item.alias ?? `expr${unnamed++}`, source: { kind: 'aggregate', expression } });
+      // Aggregates and date functions without an alias are named expr0, expr1, ... in SELECT order.
+      const { source } = resolveSource(grouping, { fn: item }, scope);
+      columns.push({ output: item.alias ?? `expr${unnamed++}`, source });
     } else if (item.type === 'Field' || item.type === 'FieldRelationship') {
       const written = item.type === 'Field' ? item.field : [...item.relationships, item.field].join('.');
-      const { path, token } = resolveOrFail(context, written, scope);
-      columns.push({
-        output: path.leaf.name,
-        source: groupSource(context, groupBy, path, token?.start ?? scope),
-      });
+      const { source, field } = resolveSource(grouping, { field: written }, scope);
+      columns.push({ output: field.name, source });
     } else {
       unsupported('subqueries in aggregate queries');
     }
@@ -216,35 +241,16 @@ export function planAggregate(
     query.having === undefined
       ? undefined
       : planHaving(
-          context,
+          grouping,
           buildWhereTree(query.having, text.soql, () => undefined),
-          groupBy,
-          expressions,
           havingAt,
         );
   const orderAt = text.keyword('ORDER', scope, fromAt) ?? fromAt;
-  const orderClauses =
-    query.orderBy === undefined ? [] : Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy];
-  const orderBy = orderClauses.map((clause) => {
-    let source: ValueSource;
-    let kind: ValueKind;
-    if ('fn' in clause) {
-      const planned = planExpression(context, clause.fn, orderAt);
-      const expression = expressions.find((known) => sameExpression(known, planned)) ?? planned;
-      source = { kind: 'aggregate', expression };
-      kind = valueKind(expression.result);
-    } else {
-      const { path, token } = resolveOrFail(context, clause.field, orderAt);
-      source = groupSource(context, groupBy, path, token?.start ?? orderAt);
-      kind = valueKind(path.leaf);
-    }
+  const orderBy = listOf(query.orderBy).map((clause) => {
+    const { source, field } = resolveSource(grouping, clause, orderAt);
     const descending = clause.order === 'DESC';
-    return {
-      source,
-      kind,
-      descending,
-      nullsFirst: clause.nulls === undefined ? !descending : clause.nulls === 'FIRST',
-    };
+    const nullsFirst = clause.nulls === undefined ? !descending : clause.nulls === 'FIRST';
+    return { source, kind: valueKind(field), descending, nullsFirst };
   });
   return { groupBy, columns, having, orderBy, limit: query.limit, offset: query.offset };
 }
@@ -317,7 +323,10 @@ export function aggregateRows(
 ): Record<string, unknown>[] {
   const groups = new Map<string, Group>();
   for (const record of rows) {
-    const values = plan.groupBy.map((path) => readPath(options.schema, options.source, record, path));
+    const values = plan.groupBy.map((key) => {
+      const value = readPath(options.schema, options.source, record, key.path);
+      return key.dateFunction === undefined ? value : applyDateFunction(key.dateFunction, value);
+    });
     const key = JSON.stringify(values);
     const group: Group = groups.get(key) ?? { values, records: [], computed: new Map() };
     group.records.push(record);
@@ -343,7 +352,10 @@ export function aggregateRows(
     for (const column of plan.columns) {
       const value = valueOf(column.source, group, options);
       const grouped = column.source.kind === 'group' ? plan.groupBy[column.source.index] : undefined;
-      shaped[column.output] = grouped === undefined ? value : outputValue(grouped.leaf, value);
+      shaped[column.output] =
+        grouped === undefined || grouped.dateFunction !== undefined
+          ? value
+          : outputValue(grouped.path.leaf, value);
     }
     return shaped;
   });

@@ -37,7 +37,7 @@ export interface DateFunction {
 
 export function planDateFunction(context: PlanContext, fn: FunctionExp, after: number): DateFunction {
   const name = (fn.functionName ?? '').toUpperCase();
-  if (!DATE_FUNCTIONS.has(name)) unsupported(`${fn.rawValue ?? name} in WHERE`);
+  if (!DATE_FUNCTIONS.has(name)) unsupported(fn.rawValue ?? name);
   const [argument] = fn.parameters ?? [];
   let timeZone = 'UTC';
   let fieldName = argument;
@@ -45,7 +45,7 @@ export function planDateFunction(context: PlanContext, fn: FunctionExp, after: n
     timeZone = context.options.timeZone;
     fieldName = argument.parameters?.[0];
   }
-  if (typeof fieldName !== 'string') return unsupported(`${fn.rawValue ?? name} in WHERE`);
+  if (typeof fieldName !== 'string') return unsupported(fn.rawValue ?? name);
   const { path } = resolveOrFail(context, fieldName, after);
   if (path.leaf.type !== 'date' && path.leaf.type !== 'datetime') {
     unsupported(`${name} on the ${path.leaf.type} field ${path.leaf.name}`);

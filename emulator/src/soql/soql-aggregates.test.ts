@@ -83,6 +83,22 @@ describe('SOQL GROUP BY', () => {
     );
   });
 
+  it('groups by date functions, named expr0.. in SELECT order unless aliased', () => {
+    assert.deepEqual(
+      records('SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) FROM Task GROUP BY CALENDAR_YEAR(CreatedDate)'),
+      [{ attributes: AGGREGATE, expr0: 2026, expr1: 5 }],
+    );
+    assert.deepEqual(
+      records(
+        'SELECT DAY_ONLY(CreatedDate) day, COUNT(Id) FROM Task GROUP BY DAY_ONLY(CreatedDate) ORDER BY DAY_ONLY(CreatedDate) DESC LIMIT 2',
+      ),
+      [
+        { attributes: AGGREGATE, day: '2026-05-05', expr0: 2 },
+        { attributes: AGGREGATE, day: '2026-05-03', expr0: 1 },
+      ],
+    );
+  });
+
   it('refuses a selected field that is neither grouped nor aggregated', () => {
     assert.throws(
       () => records('SELECT Subject, COUNT(Id) FROM Task GROUP BY Status'),
