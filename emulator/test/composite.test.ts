@@ -132,4 +132,38 @@ describe('composite', () => {
       assert.equal((await conn.query('SELECT COUNT() FROM Task')).totalSize, 1);
     });
   });
+
+  it('runs composite/batch subrequests independently, each counted, halting on error when asked', async () => {
+    await withEmulator({}, async (emulator) => {
+      const conn = await connect(emulator);
+      await admin(emulator, 'DELETE', 'requests');
+      const response = await conn.requestPost<{
+        hasErrors: boolean;
+        results: { statusCode: number; result: unknown }[];
+      }>('/composite/batch', {
+        haltOnError: true,
+        batchRequests: [
+          { method: 'POST', url: `v${API_VERSION}/sobjects/Task`, richInput: { Subject: 'one' } },
+          {
+            method: 'POST',
+            url: `v${API_VERSION}/sobjects/Task`,
+            richInput: { Subject: 'two', Status: 'Nope' },
+          },
+          { method: 'POST', url: `v${API_VERSION}/sobjects/Task`, richInput: { Subject: 'three' } },
+        ],
+      });
+      assert.equal(response.hasErrors, true);
+      assert.deepEqual(
+        response.results.map((r) => r.statusCode),
+        [201, 400, 412],
+      );
+      assert.equal((await conn.query('SELECT COUNT() FROM Task')).totalSize, 1, 'no rollback in a batch');
+      const limits = (await admin(emulator, 'GET', 'limits')).body as { used: number };
+      assert.equal(
+        limits.used,
+        1 + 3 + 1,
+        'token-free: the batch counts once per subrequest, plus the query',
+      );
+    });
+  });
 });

@@ -3,6 +3,7 @@
 import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './api-types.ts';
 import { collectionsRoute } from './collections.ts';
+import { compositeBatchRoute } from './composite-batch.ts';
 import { compositeRoute } from './composite.ts';
 import { limitsResource } from './limits.ts';
 import { queryRoute } from './query-routes.ts';
@@ -36,6 +37,9 @@ function route(ctx: ApiContext, req: ApiRequest, identityUrl: string): ApiRespon
       return graphqlApiRoute(ctx, rest, req);
     case 'composite':
       if (rest[0] === 'sobjects') return collectionsRoute(ctx, rest.slice(1), req);
+      if (rest[0] === 'batch' && rest.length === 1) {
+        return compositeBatchRoute(ctx, req, (subCtx, subReq) => executeApi(subCtx, subReq, identityUrl));
+      }
       if (rest.length === 0)
         return compositeRoute(ctx, req, (subCtx, subReq) => executeApi(subCtx, subReq, identityUrl));
       break;
