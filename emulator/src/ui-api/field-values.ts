@@ -79,16 +79,16 @@ function formatDateTimeValue(value: string, format: UserFormat): string {
   }).format(at);
 }
 
-/** The displayValue of a field: picklist labels, locale-formatted numbers and dates; null for text and ids. */
+/**
+ * The displayValue of a field: picklist labels, locale-formatted numbers and dates; null for text
+ * (comboboxes such as Task.Subject included), booleans and ids.
+ */
 export function displayValue(field: FieldDef, stored: unknown, format: UserFormat): string | null {
   if (stored === null || stored === undefined) return null;
   const text = typeof stored === 'string' ? stored : JSON.stringify(stored);
   switch (field.type) {
     case 'picklist':
-    case 'combobox': {
-      const entry = field.picklistValues?.find((p) => p.value === stored);
-      return entry?.label ?? (field.type === 'picklist' ? text : null);
-    }
+      return field.picklistValues?.find((p) => p.value === stored)?.label ?? text;
     case 'multipicklist':
       return text
         .split(';')

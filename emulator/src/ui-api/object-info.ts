@@ -198,6 +198,25 @@ function objectDirectory(ctx: ApiContext): Record<string, unknown> {
   return { objects };
 }
 
+/**
+ * GET /ui-api/object-info/batch/{Task,Contact}: one `{ result, statusCode }` per object, in order, an
+ * unknown object answering its error array (UI API Developer Guide: Batch Results).
+ */
+function objectInfoBatch(ctx: ApiContext, names: string): Record<string, unknown> {
+  const results = names
+    .split(',')
+    .filter((name) => name !== '')
+    .map((name) => {
+      try {
+        return { result: objectInfo(ctx.org.schema, uiApiObject(ctx.org.schema, name)), statusCode: 200 };
+      } catch (error) {
+        if (error instanceof RequestError) return { result: error.body, statusCode: error.status };
+        throw error;
+      }
+    });
+  return { results };
+}
+
 /** Routes `segments` = the path parts after `ui-api/object-info`. */
 export function objectInfoRoute(ctx: ApiContext, segments: string[], req: ApiRequest): ApiResponse {
   if (req.method !== 'GET') {
@@ -209,6 +228,8 @@ export function objectInfoRoute(ctx: ApiContext, segments: string[], req: ApiReq
   }
   const [objectName, resource, recordTypeId, fieldName, ...rest] = segments;
   if (objectName === undefined || objectName === '') return { status: 200, body: objectDirectory(ctx) };
+  if (objectName === 'batch' && resource !== undefined && recordTypeId === undefined)
+    return { status: 200, body: objectInfoBatch(ctx, resource) };
   const def = uiApiObject(ctx.org.schema, objectName);
   if (resource === undefined) return { status: 200, body: objectInfo(ctx.org.schema, def) };
   if (resource !== 'picklist-values' || recordTypeId === undefined || rest.length > 0) throw notFound();

@@ -82,6 +82,18 @@ describe('UI API object info', () => {
       );
       assert.equal(directory.body.objects.Task?.url, `/services/data/v${VERSION}/ui-api/object-info/Task`);
       assert.equal((await call('GET', '/ui-api/object-info/No_Such__c')).status, 404);
+      const batch = await call<{ results: { result: { apiName?: string }; statusCode: number }[] }>(
+        'GET',
+        '/ui-api/object-info/batch/Task,No_Such__c,SIA_Sync_Error__c',
+      );
+      assert.deepEqual(
+        batch.body.results.map((r) => [r.statusCode, r.result.apiName]),
+        [
+          [200, 'Task'],
+          [404, undefined],
+          [200, 'SIA_Sync_Error__c'],
+        ],
+      );
     });
   });
 
