@@ -21,6 +21,31 @@ export interface Filter {
   kind: ValueKind;
 }
 
+const idSets = new WeakMap<Filter, Set<string>>();
+
+/** The 15-character keys of an id filter's literals, built once (WHERE Id IN (...200 ids...)). */
+function idSet(filter: Filter): Set<string> {
+  let keys = idSets.get(filter);
+  if (keys === undefined) {
+    keys = new Set(
+      filter.operands.flatMap((operand) => (operand.kind === 'string' ? [idKey(operand.text)] : [])),
+    );
+    idSets.set(filter, keys);
+  }
+  return keys;
+}
+
+function equalsAny(value: Comparable, filter: Filter): boolean {
+  if (
+    filter.kind === 'id' &&
+    typeof value === 'string' &&
+    filter.operands.every((operand) => operand.kind === 'string')
+  ) {
+    return idSet(filter).has(idKey(value));
+  }
+  return filter.operands.some((operand) => equals(value, operand, filter));
+}
+
 /** A record value in the comparable form of its field's kind; null when empty. */
 type Comparable = string | number | boolean | null;
 
@@ -113,11 +138,11 @@ export function matches(filter: Filter, recordValue: unknown): boolean {
   switch (filter.operator) {
     case '=':
     case 'IN':
-      return operands.some((operand) => equals(value, operand, filter));
+      return equalsAny(value, filter);
     case '!=':
     case '<>':
     case 'NOT IN':
-      return !operands.some((operand) => equals(value, operand, filter));
+      return !equalsAny(value, filter);
     case 'LIKE':
       return (
         typeof value === 'string' &&
