@@ -225,6 +225,42 @@ describe('GraphQL API', () => {
     });
   });
 
+  it('reads child relationships as connections with their own filter, order and paging', async () => {
+    await withUiApi(async (session) => {
+      await seed(session);
+      const rep = session.userId(REP);
+      await session.insert('SIA_Sync_Setting__c', { Scope_Key__c: rep, User__c: rep });
+      const reply = await session.graphql<{
+        data: { uiapi: { query: Record<string, { edges: { node: Record<string, unknown> }[] }> } };
+        errors: GraphqlError[];
+      }>(
+        `{ uiapi { query {
+          Contact { edges { node {
+            Name { value }
+            Tasks(where: { IsClosed: { eq: false } }, orderBy: { Subject: { order: DESC } }, first: 1) {
+              totalCount edges { node { Subject { value } } } pageInfo { hasNextPage }
+            }
+          } } }
+          User(where: { Username: { like: "rep@%" } }) { edges { node {
+            SIA_Sync_Settings__r { totalCount edges { node { Scope_Key__c { value } } } }
+          } } }
+        } } }`,
+      );
+      assert.deepEqual(reply.body.errors, []);
+      const [contact] = reply.body.data.uiapi.query.Contact?.edges ?? [];
+      assert.deepEqual(contact?.node.Tasks, {
+        totalCount: 1,
+        edges: [{ node: { Subject: { value: 'charlie' } } }],
+        pageInfo: { hasNextPage: false },
+      });
+      const [user] = reply.body.data.uiapi.query.User?.edges ?? [];
+      assert.deepEqual(user?.node.SIA_Sync_Settings__r, {
+        totalCount: 1,
+        edges: [{ node: { Scope_Key__c: { value: rep } } }],
+      });
+    });
+  });
+
   it('reports unknown objects and fields as ValidationError, bad text as InvalidSyntax', async () => {
     await withUiApi(async (session) => {
       const unknownObject = await session.graphql<GraphqlBody>(

@@ -102,7 +102,7 @@ function childRelationships(schema: Schema, def: ObjectDef): Record<string, unkn
         fieldName: field.name,
         junctionIdListNames: [],
         junctionReferenceTo: [],
-        relationshipName: null,
+        relationshipName: field.childRelationshipName ?? null,
       });
     }
   }

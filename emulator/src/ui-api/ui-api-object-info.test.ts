@@ -31,7 +31,7 @@ interface ObjectInfo {
       updateable: boolean;
     }
   >;
-  childRelationships: { childObjectApiName: string; fieldName: string }[];
+  childRelationships: { childObjectApiName: string; fieldName: string; relationshipName: string | null }[];
 }
 
 describe('UI API object info', () => {
@@ -73,7 +73,7 @@ describe('UI API object info', () => {
       const contact = await call<ObjectInfo>('GET', '/ui-api/object-info/Contact');
       assert.ok(
         contact.body.childRelationships.some(
-          (c) => c.childObjectApiName === 'Task' && c.fieldName === 'WhoId',
+          (c) => c.childObjectApiName === 'Task' && c.fieldName === 'WhoId' && c.relationshipName === 'Tasks',
         ),
       );
       const directory = await call<{ objects: Record<string, { url: string }> }>(

@@ -52,17 +52,20 @@ function userTimeZone(context: GraphqlContext): string {
   return context.format.timeZone;
 }
 
+/** `scope` narrows the rows before the filter: a child relationship's link to its parent record. */
 export function resolveConnection(
   def: ObjectDef,
   args: ConnectionArgs,
   context: GraphqlContext,
   info: GraphQLResolveInfo,
+  scope?: string,
 ): Connection {
   const first = args.first ?? DEFAULT_PAGE;
   if (first < 0 || first > MAX_PAGE)
     throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}, not ${first}`);
   const { api } = context;
-  const where = whereCondition(api.org.schema, def, args.where);
+  const filter = whereCondition(api.org.schema, def, args.where);
+  const where = scope === undefined ? filter : filter === undefined ? scope : `(${scope}) AND (${filter})`;
   const terms = orderByTerms(api.org.schema, def, orderByAsWritten(info, context.rawVariables));
   // Id breaks ties so that cursors stay stable from one page to the next.
   if (!terms.some((term) => /^Id(\s|$)/.test(term))) terms.push('Id ASC');

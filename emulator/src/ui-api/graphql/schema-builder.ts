@@ -17,6 +17,7 @@ import {
   GraphQLSchema,
   GraphQLString,
   specifiedDirectives,
+  type GraphQLFieldConfigArgumentMap,
   type GraphQLFieldConfigMap,
   type GraphQLInputFieldConfigMap,
   type GraphQLOutputType,
@@ -31,6 +32,7 @@ import {
 import { apiValue, displayValue, recordName, weakEtag } from '../field-values.ts';
 import type { GraphqlContext } from './context.ts';
 import { resolveConnection, type ConnectionArgs } from './connection.ts';
+import { soqlString } from './where-to-soql.ts';
 import { scalars } from './scalars.ts';
 import { sharedTypes, valueKind, type FieldValue } from './field-types.ts';
 
@@ -159,8 +161,30 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
         },
       };
     }
+    // Child relationships (Contact.Tasks, User.SIA_Sync_Settings__r) are connections of their own.
+    for (const child of objects) {
+      for (const field of child.fields.values()) {
+        const name = field.childRelationshipName;
+        if (field.type !== 'reference' || name === undefined || name in fields) continue;
+        if (!field.referenceTo.includes(def.name)) continue;
+        fields[name] = {
+          type: connectionType(child),
+          args: connectionArgs(child),
+          resolve: (record, args: ConnectionArgs, context, info) =>
+            resolveConnection(child, args, context, info, `${field.name} = ${soqlString(record.Id)}`),
+        };
+      }
+    }
     return fields;
   };
+
+  const connectionArgs = (def: ObjectDef): GraphQLFieldConfigArgumentMap => ({
+    first: { type: GraphQLInt },
+    after: { type: GraphQLString },
+    where: { type: filterType(def) },
+    orderBy: { type: orderByType(def) },
+    upperBound: { type: GraphQLInt },
+  });
 
   const filterType = (def: ObjectDef): GraphQLInputObjectType => {
     const existing = filterTypes.get(def.name);
@@ -265,13 +289,7 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
           def.name,
           {
             type: connectionType(def),
-            args: {
-              first: { type: GraphQLInt },
-              after: { type: GraphQLString },
-              where: { type: filterType(def) },
-              orderBy: { type: orderByType(def) },
-              upperBound: { type: GraphQLInt },
-            },
+            args: connectionArgs(def),
             resolve: (_source: unknown, args: ConnectionArgs, context: GraphqlContext, info) =>
               resolveConnection(def, args, context, info),
           },
