@@ -15,7 +15,14 @@ export function toRestRecord(
   const out: Record<string, unknown> = {
     attributes: { type: def.name, url: recordUrl(version, def.name, record.Id) },
   };
-  const fields = fieldNames ?? [...def.fields.values()].map((f) => f.name);
+  // With `fields=`, the record still carries its Id after the requested fields (REST API Developer
+  // Guide, "Get Field Values from a Standard Object Record" example).
+  const fields =
+    fieldNames === undefined
+      ? [...def.fields.values()].map((f) => f.name)
+      : fieldNames.includes('Id')
+        ? fieldNames
+        : [...fieldNames, 'Id'];
   for (const name of fields)
     out[name] = record.fields[name] ?? (name === 'IsDeleted' ? record.isDeleted : null);
   return out;
