@@ -169,8 +169,9 @@ function planOrderBy(context: PlanContext, clauses: OrderByClause[], fromAt: num
     if (!('field' in clause)) unsupported('functions in ORDER BY');
     const { path, token } = resolveOrFail(context, clause.field, orderAt);
     if (!path.leaf.sortable) {
+      // Orgs answer this one with MALFORMED_QUERY, unlike the INVALID_FIELD of a filter on the same field.
       const reason = `field '${path.leaf.name}' can not be sorted in a query call`;
-      throw errorAt('INVALID_FIELD', context.text.soql, token?.start ?? orderAt, reason);
+      throw errorAt('MALFORMED_QUERY', context.text.soql, token?.start ?? orderAt, reason);
     }
     const descending = clause.order === 'DESC';
     // Salesforce's default: ascending puts nulls first, descending puts them last.
@@ -203,7 +204,8 @@ function planChildren(context: PlanContext, subquery: Subquery, scope: number) {
   if (relationship === undefined) {
     const fromAt = text.keyword('FROM', scope) ?? scope;
     const at = text.locate(subquery.relationshipName, scope, fromAt)?.start ?? fromAt;
-    // Wording from real error bodies; the code is INVALID_TYPE, like an unknown FROM object.
+    // Wording from real error bodies; the code (INVALID_TYPE, as for an unknown FROM object) is not
+    // confirmed by a captured body.
     throw errorAt(
       'INVALID_TYPE',
       text.soql,

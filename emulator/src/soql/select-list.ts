@@ -51,7 +51,7 @@ function selectedPaths(context: PlanContext, item: SelectItem, limit: number | u
           'MALFORMED_QUERY',
           context.text.soql,
           at,
-          'Only aggregate expressions use field aliasing',
+          'only aggregate expressions use field aliasing',
         );
       }
       return [

@@ -115,7 +115,7 @@ describe('MALFORMED_QUERY for syntax errors', () => {
   it('an alias on a plain field', () => {
     assert.deepEqual(refusal('SELECT Subject s FROM Task'), {
       errorCode: 'MALFORMED_QUERY',
-      message: caret('SELECT Subject s FROM Task', 8, 'Only aggregate expressions use field aliasing'),
+      message: caret('SELECT Subject s FROM Task', 8, 'only aggregate expressions use field aliasing'),
     });
   });
 
@@ -238,7 +238,7 @@ describe('INVALID_FIELD for unknown fields and relationships', () => {
     }
   });
 
-  it('filtering or sorting on a long text area', () => {
+  it('filtering (INVALID_FIELD) or sorting (MALFORMED_QUERY) on a long text area', () => {
     assert.deepEqual(refusal("SELECT Id FROM Task WHERE Description = 'x'"), {
       errorCode: 'INVALID_FIELD',
       message: caret(
@@ -248,7 +248,7 @@ describe('INVALID_FIELD for unknown fields and relationships', () => {
       ),
     });
     assert.deepEqual(refusal('SELECT Id FROM Task ORDER BY Description'), {
-      errorCode: 'INVALID_FIELD',
+      errorCode: 'MALFORMED_QUERY',
       message: caret(
         'SELECT Id FROM Task ORDER BY Description',
         30,
