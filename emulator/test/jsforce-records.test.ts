@@ -37,6 +37,9 @@ describe('jsforce against the emulator', () => {
       assert.equal(task.ActivityDate, '2026-12-01', 'ActivityDate is a date, no time zone');
       assert.equal(task.CompletedDateTime, null);
 
+      const some = await conn.sobject('Task').retrieve(created.id, { fields: ['Subject'] });
+      assert.deepEqual(Object.keys(some), ['attributes', 'Subject', 'Id'], 'fields= keeps the Id');
+
       await conn.sobject('Task').update({ Id: created.id, Status: 'Completed' });
       const done = (await conn.sobject('Task').retrieve(created.id)) as unknown as TaskRow;
       assert.equal(done.IsClosed, true);
