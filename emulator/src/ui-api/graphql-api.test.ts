@@ -261,6 +261,26 @@ describe('GraphQL API', () => {
     });
   });
 
+  it('leaves out an @optional object the org lacks and sees UI API writes and deletes at once', async () => {
+    await withUiApi(async (session) => {
+      const created = await session.call<{ id: string }>('POST', '/ui-api/records', {
+        apiName: 'Task',
+        fields: { Subject: 'written via UI API' },
+      });
+      const query = `{ uiapi { query {
+        Missing__c @optional { edges { node { Id } } }
+        Task { totalCount edges { node { Id Subject { value } } } }
+      } } }`;
+      const before = await session.graphql<GraphqlBody>(query);
+      assert.deepEqual(before.body.errors, []);
+      assert.deepEqual(Object.keys(before.body.data?.uiapi.query ?? {}), ['Task']);
+      assert.deepEqual(subjects(before.body), ['written via UI API']);
+      assert.equal((await session.call('DELETE', `/ui-api/records/${created.body.id}`)).status, 204);
+      const after = await session.graphql<GraphqlBody>(query);
+      assert.equal(after.body.data?.uiapi.query.Task?.totalCount, 0);
+    });
+  });
+
   it('reports unknown objects and fields as ValidationError, bad text as InvalidSyntax', async () => {
     await withUiApi(async (session) => {
       const unknownObject = await session.graphql<GraphqlBody>(
