@@ -3,6 +3,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { ServiceConfig } from './config.ts';
+import { EmailLogging } from './email/email-logging.ts';
+import { registerEmailRoutes } from './email/routes.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer, type SiaServer } from './http/server.ts';
 import { SalesforceClient } from './salesforce/client.ts';
@@ -19,6 +21,7 @@ export interface RunningService {
   store: Store;
   engine: SyncEngine;
   salesforce: SalesforceClient;
+  email: EmailLogging;
   metrics: Metrics;
   /** Graceful stop: no new requests, the in-flight batch finishes, subscriptions and database close. */
   close(): Promise<void>;
@@ -85,10 +88,20 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     metrics,
     apiToken: config.apiToken,
   });
+  const email = new EmailLogging({
+    store,
+    salesforce,
+    clock,
+    logger: logger.child({ component: 'email' }),
+    closedStatus: () => engine.ctx.statuses.defaultClosed,
+  });
+  registerEmailRoutes(server, email);
   try {
     await engine.start();
+    email.start();
     await server.listen({ port: config.port, host: config.host });
   } catch (error) {
+    await email.stop();
     await engine.stop();
     await server.close();
     await database.close();
@@ -103,10 +116,12 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     store,
     engine,
     salesforce,
+    email,
     metrics,
     close() {
       closing ??= (async () => {
         await server.close();
+        await email.stop();
         await engine.stop();
         await database.close();
       })();
