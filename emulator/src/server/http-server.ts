@@ -51,7 +51,11 @@ function bearerToken(headers: Record<string, string | undefined>): string | unde
 function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
   let payload: string | undefined;
-  if (reply.body !== undefined && reply.status !== 204) {
+  if (typeof reply.body === 'string') {
+    // Plain-text answers, such as userinfo's `Bad_OAuth_Token`.
+    payload = reply.body;
+    headers['Content-Type'] = 'text/plain;charset=UTF-8';
+  } else if (reply.body !== undefined && reply.status !== 204) {
     payload = JSON.stringify(reply.body);
     headers['Content-Type'] = 'application/json;charset=UTF-8';
   }
