@@ -70,6 +70,8 @@ describe('OAuth', () => {
         error_description: 'grant type not supported',
       });
 
+      const anonymous = await raw(emulator, 'GET', '/services/oauth2/userinfo', { token: 'nope' });
+      assert.deepEqual([anonymous.status, anonymous.body], [403, 'Bad_OAuth_Token']);
       const info = await raw(emulator, 'GET', '/services/oauth2/userinfo', {
         token: ok.body.access_token ?? '',
       });
