@@ -109,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     sessions,
     usage: new ApiUsage({ clock, dailyLimit: options.dailyApiLimit ?? 15_000 }),
     bus,
-    cursors: new QueryCursors(),
+    cursors: new QueryCursors(clock),
     requestLog: new RequestLog(),
     faults: new FaultInjector(),
     oauth,

@@ -2,7 +2,7 @@
 // Sforce-Query-Options batch sizes, bad locators and SOQL errors as Salesforce reports them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { admin, clientCredentialsToken, connect, dataPath, raw, withEmulator } from './helpers.ts';
+import { admin, clientCredentialsToken, connect, dataPath, raw, TestClock, withEmulator } from './helpers.ts';
 
 const TOTAL = 5_001;
 
@@ -67,6 +67,27 @@ describe('query and queryAll paging', () => {
       );
       const next = await raw(emulator, 'GET', body.nextRecordsUrl, { token });
       assert.equal((next.body as { records: unknown[] }).records.length, 500);
+    });
+  });
+
+  it('expires a query locator after 15 idle minutes', async () => {
+    const clock = new TestClock();
+    await withEmulator({ clock }, async (emulator) => {
+      await admin(emulator, 'POST', 'records', {
+        records: Array.from({ length: 250 }, (_, i) => ({ type: 'Task', fields: { Subject: `t${i}` } })),
+      });
+      const token = await clientCredentialsToken(emulator);
+      const headers = { 'Sforce-Query-Options': 'batchSize=200' };
+      const first = await raw(emulator, 'GET', dataPath('/query?q=SELECT+Id+FROM+Task'), { token, headers });
+      const next = (first.body as { nextRecordsUrl: string }).nextRecordsUrl;
+      clock.advance(14 * 60_000);
+      assert.equal((await raw(emulator, 'GET', next, { token })).status, 200, 'still open after 14 minutes');
+      clock.advance(16 * 60_000);
+      const expired = await raw(emulator, 'GET', next, { token });
+      assert.equal(expired.status, 400);
+      assert.deepEqual(expired.body, [
+        { message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' },
+      ]);
     });
   });
 
