@@ -290,14 +290,20 @@ describe('GraphQL API', () => {
       assert.equal(unknownObject.body.data, undefined);
       const [objectError] = unknownObject.body.errors;
       assert.equal(objectError?.extensions.ErrorType, 'ValidationError');
-      assert.match(objectError.message, /No_Such__c/);
+      assert.equal(
+        objectError.message,
+        "Validation error (FieldUndefined@[uiapi/query/No_Such__c]) : Field 'No_Such__c' in type 'RecordQuery' is undefined",
+      );
       assert.deepEqual(objectError.locations, [{ line: 1, column: 19 }]);
 
       const unknownField = await session.graphql<GraphqlBody>(
         '{ uiapi { query { Task { edges { node { Nope { value } } } } } } }',
       );
-      assert.match(unknownField.body.errors[0]?.message ?? '', /Nope.*Task/);
-      assert.equal(unknownField.body.errors[0]?.extensions.classification, 'ValidationError');
+      assert.equal(
+        unknownField.body.errors[0]?.message,
+        "Validation error (FieldUndefined@[uiapi/query/Task/edges/node/Nope]) : Field 'Nope' in type 'Task' is undefined",
+      );
+      assert.equal(unknownField.body.errors[0].extensions.classification, 'ValidationError');
 
       const unknownFilter = await session.graphql<GraphqlBody>(
         '{ uiapi { query { Task(where: { Nope: { eq: 1 } }) { totalCount } } } }',
@@ -316,6 +322,7 @@ describe('GraphQL API', () => {
 
       const syntax = await session.graphql<GraphqlBody>('{ uiapi { query { Task(first: ) } }');
       assert.equal(syntax.body.errors[0]?.extensions.ErrorType, 'InvalidSyntax');
+      assert.equal(syntax.body.errors[0].message, "Invalid Syntax : offending token ')' at line 1 column 31");
       assert.ok(syntax.body.errors[0].locations[0]);
 
       const mutation = await session.graphql<GraphqlBody>(

@@ -18,6 +18,7 @@ import type { ApiContext, ApiRequest, ApiResponse } from '../../rest/api-types.t
 import { userFormat } from '../field-values.ts';
 import type { GraphqlContext } from './context.ts';
 import { withoutHiddenOptionals } from './optional-fields.ts';
+import { platformSyntaxMessage, platformValidationMessage } from './platform-messages.ts';
 import { graphqlSchemaFor } from './schema-builder.ts';
 
 type ErrorType = 'InvalidSyntax' | 'ValidationError' | 'DataFetchingException' | 'OperationNotSupported';
@@ -51,9 +52,13 @@ function parseRequest(rawBody: string): GraphqlRequest {
 }
 
 /** One error in the response; graphql-java (which Salesforce runs) reports the kind in extensions. */
-function formatError(error: GraphQLError, errorType: ErrorType): Record<string, unknown> {
+function formatError(
+  error: GraphQLError,
+  errorType: ErrorType,
+  message: string = error.message,
+): Record<string, unknown> {
   return {
-    message: error.message,
+    message,
     locations: error.locations ?? [],
     path: error.path ?? null,
     extensions: { ...error.extensions, ErrorType: errorType, classification: errorType },
@@ -104,7 +109,10 @@ export function graphqlRoute(ctx: ApiContext, req: ApiRequest): ApiResponse {
   try {
     document = parse(request.query);
   } catch (error) {
-    if (error instanceof GraphQLError) return answer(undefined, [formatError(error, 'InvalidSyntax')]);
+    if (error instanceof GraphQLError) {
+      const message = platformSyntaxMessage(error, request.query);
+      return answer(undefined, [formatError(error, 'InvalidSyntax', message)]);
+    }
     throw error;
   }
   document = withoutHiddenOptionals(schema, document);
@@ -112,7 +120,7 @@ export function graphqlRoute(ctx: ApiContext, req: ApiRequest): ApiResponse {
   if (invalid.length > 0)
     return answer(
       undefined,
-      invalid.map((e) => formatError(e, 'ValidationError')),
+      invalid.map((e) => formatError(e, 'ValidationError', platformValidationMessage(e, document))),
     );
   const context: GraphqlContext = {
     api: ctx,
