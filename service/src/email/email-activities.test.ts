@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDatabases } from '../../test/databases.ts';
+import type { EmailTables } from './email-store.ts';
 import { EmailTestKit } from './email-test-kit.ts';
 
 type Json = Record<string, unknown>;
@@ -493,6 +494,97 @@ for (const factory of testDatabases) {
       assert.equal(queried('SIA_Sync_Setting__c'), 1, 'settings read once for the burst');
       assert.equal(calls.length, 4, JSON.stringify(calls.map((c) => `${c.method} ${c.path}`)));
       assert.equal((await kit.tasks(`WhoId IN (${people.map((id) => `'${id}'`).join(', ')})`)).length, 60);
+    });
+
+    it('a retry after a crash between the Salesforce write and the local commit updates the same Task', async () => {
+      await kit.setSettings(API_MODE);
+      const [contactId] = await kit.seed([
+        { type: 'Contact', fields: { LastName: 'Shannon', Email: 'claude@bits.example' } },
+      ]);
+      const messageId = `<crash.${factory.name}@sia.example>`;
+      await send(email({ messageId, recipients: [{ email: 'claude@bits.example' }] }));
+      const logged = await kit.logging.emailStore.get(messageId, 'sent', 'claude@bits.example');
+      assert.ok(logged);
+      assert.equal(logged.attempts, 1, 'the attempt is written ahead of the Salesforce call');
+      const [task] = await kit.tasks(`WhoId = '${contactId}'`);
+      // The commit after the upsert never happened: the row is still queued and knows nothing of the Task.
+      const db = kit.open.db.$extendTables<EmailTables>();
+      await db
+        .updateTable('email_activities')
+        .set({ status: 'queued', outcome: null })
+        .where('id', '=', logged.id)
+        .execute();
+      await db.deleteFrom('email_activity_tasks').where('activity_id', '=', logged.id).execute();
+      await kit.logging.drain();
+      const tasks = await kit.tasks(`WhoId = '${contactId}'`);
+      assert.equal(tasks.length, 1, 'the retry logged the email twice');
+      assert.equal(tasks[0]?.['Id'], task?.['Id']);
+      assert.equal(tasks[0]?.['TaskSubtype'], 'Email');
+      assert.equal(
+        (await kit.logging.emailStore.get(messageId, 'sent', 'claude@bits.example'))?.status,
+        'logged',
+      );
+      assert.deepEqual(
+        (await kit.logging.emailStore.tasksOf(logged.id)).map((t) => t.salesforceId),
+        [task?.['Id']],
+      );
+    });
+
+    it('retries intermittent failures later and reports the others to the admin', async () => {
+      await kit.setSettings(API_MODE);
+      const [contactId] = await kit.seed([
+        { type: 'Contact', fields: { LastName: 'Turing', Email: 'alan@enigma.example' } },
+      ]);
+      const upsertPath = '/services/data/v66.0/composite/sobjects/Task/SIA_Task_Id__c';
+      await kit.fault({
+        method: 'PATCH',
+        path: upsertPath,
+        times: 20,
+        action: 'status',
+        status: 503,
+        errorCode: 'SERVER_UNAVAILABLE',
+      });
+      const busy = `<busy.${factory.name}@sia.example>`;
+      await send(email({ messageId: busy, recipients: [{ email: 'alan@enigma.example' }] }));
+      const waiting = await kit.logging.emailStore.get(busy, 'sent', 'alan@enigma.example');
+      assert.equal(waiting?.status, 'queued');
+      assert.match(waiting.outcome ?? '', /SERVER_UNAVAILABLE/);
+      assert.equal((await kit.tasks(`WhoId = '${contactId}'`)).length, 0);
+      await kit.clearFaults();
+      kit.clock.advance(600_000);
+      await kit.logging.drain();
+      assert.equal((await kit.logging.emailStore.get(busy, 'sent', 'alan@enigma.example'))?.status, 'logged');
+      assert.equal((await kit.tasks(`WhoId = '${contactId}'`)).length, 1);
+
+      await kit.fault({
+        method: 'PATCH',
+        path: upsertPath,
+        times: 1,
+        action: 'status',
+        status: 400,
+        errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'Tasks need a call result',
+      });
+      const refused = `<refused.${factory.name}@sia.example>`;
+      await send(
+        email({
+          messageId: refused,
+          subject: 'Computable numbers',
+          recipients: [{ email: 'alan@enigma.example' }],
+        }),
+      );
+      await kit.clearFaults();
+      const failed = await kit.logging.emailStore.get(refused, 'sent', 'alan@enigma.example');
+      assert.equal(failed?.status, 'failed');
+      const errors = await kit.admin.query<Json>(
+        "SELECT Category__c, Direction__c, Error_Code__c, Message__c, Record_Id__c FROM SIA_Sync_Error__c WHERE Error_Code__c = 'FIELD_CUSTOM_VALIDATION_EXCEPTION'",
+      );
+      assert.equal(errors.records.length, 1);
+      const reported = errors.records[0] as Json;
+      assert.equal(reported['Category__c'], 'AccessValidation');
+      assert.equal(reported['Direction__c'], 'EmailLogging');
+      assert.match(String(reported['Message__c']), /Computable numbers.*alan@enigma\.example.*call result/);
+      assert.equal(reported['Record_Id__c'], contactId);
     });
 
     it('without Reply in the Task Type picklist logs replies without Type and tells the admin once', async () => {

@@ -243,6 +243,23 @@ export class EmailTestKit {
     return requests.filter((r) => r.path.startsWith('/services/data/') && r.counted);
   }
 
+  /** Arms an emulator fault (status, delay, drop...) for the next matching requests. */
+  async fault(spec: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${this.emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'x-emulator-secret': this.emulator.clientSecret, 'content-type': 'application/json' },
+      body: JSON.stringify(spec),
+    });
+    if (response.status !== 201) throw new Error(`fault: ${response.status} ${await response.text()}`);
+  }
+
+  async clearFaults(): Promise<void> {
+    await fetch(`${this.emulator.url}/__emulator/faults`, {
+      method: 'DELETE',
+      headers: { 'x-emulator-secret': this.emulator.clientSecret },
+    });
+  }
+
   async clearRequests(): Promise<void> {
     await fetch(`${this.emulator.url}/__emulator/requests`, {
       method: 'DELETE',

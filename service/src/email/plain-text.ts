@@ -34,7 +34,7 @@ function decodeEntities(text: string): string {
   });
 }
 
-const BLOCK_END = /<\/(p|div|h[1-6]|li|tr|table|blockquote|pre|section|article|header|footer|ul|ol)\s*>/gi;
+const BLOCK_END = /<\/(p|div|h[1-6]|tr|table|blockquote|pre|section|article|header|footer|ul|ol)\s*>/gi;
 
 function looksLikeHtml(body: string): boolean {
   return /<(html|body|div|p|br|span|table|a|b|i|strong|em|ul|ol|li|h[1-6])\b[^>]*>/i.test(body);
