@@ -1,7 +1,8 @@
 // The UI API GraphQL schema of an org, generated from its sObjects the way Salesforce generates it:
 // `query { uiapi { query { <Object>(where, orderBy, first, after, upperBound): <Object>Connection } } }`,
 // each record a type implementing `Record` with one `<Type>Value { value displayValue }` per field,
-// parent relationships as fields (polymorphic ones typed `Record`, read with `... on Type`),
+// parent relationships as fields (polymorphic ones typed `Record`, read with `... on Type`), child
+// relationships as connections,
 // `<Object>_Filter` with and/or/not and per-type operators, `<Object>_OrderBy` with OrderByClause
 // (GraphQL API Developer Guide: Query Record Objects, Field Operators, Order By Schema, Paginate).
 import {
@@ -36,8 +37,6 @@ import { soqlString } from './where-to-soql.ts';
 import { scalars } from './scalars.ts';
 import { sharedTypes, valueKind, type FieldValue } from './field-types.ts';
 
-type RecordSource = StoredRecord;
-
 const nonNull = <T extends GraphQLOutputType>(type: T): GraphQLNonNull<T> => new GraphQLNonNull(type);
 
 /** Objects GraphQL serves: queryable records, not event types. */
@@ -46,8 +45,6 @@ export function graphqlObjects(schema: Schema): ObjectDef[] {
     .filter((def) => (def.kind === 'standard' || def.kind === 'custom') && def.queryable)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
-
-// ---- the schema ---------------------------------------------------------------------------------
 
 /** Where a relationship points: its one queryable target, or several (polymorphic). */
 function relationshipTargets(schema: Schema, field: FieldDef): ObjectDef[] {
@@ -58,13 +55,13 @@ function relationshipTargets(schema: Schema, field: FieldDef): ObjectDef[] {
     );
 }
 
-function fieldValue(field: FieldDef, record: RecordSource, context: GraphqlContext): FieldValue {
+function fieldValue(field: FieldDef, record: StoredRecord, context: GraphqlContext): FieldValue {
   const stored = field.name === 'IsDeleted' ? record.isDeleted : record.fields[field.name];
   const display = displayValue(field, stored, context.format);
   return { value: apiValue(field, stored), displayValue: display, label: display };
 }
 
-function parentRecord(field: FieldDef, record: RecordSource, context: GraphqlContext): RecordSource | null {
+function parentRecord(field: FieldDef, record: StoredRecord, context: GraphqlContext): StoredRecord | null {
   const parentId = record.fields[field.name];
   const parent = typeof parentId === 'string' ? context.api.org.store.byId(parentId) : undefined;
   return parent === undefined || parent.isDeleted ? null : parent;
@@ -101,7 +98,7 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
       LastModifiedDate: { type: valueType(systemField('LastModifiedDate', 'datetime')) },
       SystemModstamp: { type: valueType(systemField('SystemModstamp', 'datetime')) },
     }),
-    resolveType: (record: RecordSource) =>
+    resolveType: (record: StoredRecord) =>
       served.has(findObject(schema, record.type)?.name ?? '')
         ? findObject(schema, record.type)?.name
         : undefined,
@@ -110,7 +107,7 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
   const objectType = (def: ObjectDef): GraphQLObjectType => {
     const existing = objectTypes.get(def.name);
     if (existing !== undefined) return existing;
-    const type = new GraphQLObjectType<RecordSource, GraphqlContext>({
+    const type = new GraphQLObjectType<StoredRecord, GraphqlContext>({
       name: def.name,
       interfaces: [recordInterface],
       fields: () => recordFields(def),
@@ -119,10 +116,10 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
     return type;
   };
 
-  const recordFields = (def: ObjectDef): GraphQLFieldConfigMap<RecordSource, GraphqlContext> => {
+  const recordFields = (def: ObjectDef): GraphQLFieldConfigMap<StoredRecord, GraphqlContext> => {
     const defField = (name: string, type: FieldDef['type']): FieldDef =>
       def.fields.get(name.toLowerCase()) ?? systemField(name, type);
-    const fields: GraphQLFieldConfigMap<RecordSource, GraphqlContext> = {
+    const fields: GraphQLFieldConfigMap<StoredRecord, GraphqlContext> = {
       Id: { type: nonNull(GraphQLID), resolve: (record) => record.Id },
       ApiName: { type: nonNull(GraphQLString), resolve: (record) => record.type },
       WeakEtag: { type: nonNull(scalars.Long), resolve: (record) => weakEtag(record) },
