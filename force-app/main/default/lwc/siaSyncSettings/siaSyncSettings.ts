@@ -434,10 +434,12 @@ export default class SiaSyncSettings extends LightningElement {
   get teamOverrideNotice(): string {
     if (this.isOrgScope) return '';
     const override = this.effective.teamLoggingOverride.value;
+    // The team override wins over this row's own API/BCC checkboxes (mergeSettings applies it).
+    const yours = ' Your own choice between the API and BCC does not apply while it is set.';
     if (override === 'ApiOnly')
-      return 'Your admin requires logging email activity through the Salesforce API for the whole team.';
+      return `Your admin requires logging email activity through the Salesforce API for the whole team.${yours}`;
     if (override === 'BccOnly')
-      return 'Your admin requires logging email activity by Email to Salesforce (BCC) for the whole team.';
+      return `Your admin requires logging email activity by Email to Salesforce (BCC) for the whole team.${yours}`;
     return '';
   }
 
@@ -450,6 +452,9 @@ export default class SiaSyncSettings extends LightningElement {
       case 'api':
         return 'Emails are logged to Salesforce through the API.';
       case 'bcc':
+        // The service refuses to log (naming Bcc_Address__c) until the address is filled in.
+        if (this.effective.bccAddress.value === null)
+          return 'Emails are to be logged by BCC, but no Email to Salesforce address is set: enter it under Email to Salesforce (BCC), or your emails are not logged.';
         return 'Emails are logged to Salesforce by BCC to your Email to Salesforce address.';
       default:
         return 'Emails are not logged to Salesforce.';

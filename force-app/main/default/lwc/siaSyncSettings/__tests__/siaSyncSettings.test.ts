@@ -323,6 +323,33 @@ describe('c-sia-sync-settings (My account)', () => {
     expect(root.querySelector('.email-logging-summary')!.textContent).toMatch(/by BCC/);
   });
 
+  it('explains that the team override beats the user’s own choice, and a forced BCC needs an address', async () => {
+    const forced = withOrgRow(settingsOrgAndUser, { Team_Logging_Override__c: 'BccOnly' });
+    const { root } = await mount(forced);
+    expect(root.querySelector('.team-override-notice')!.textContent).toMatch(
+      /Your own choice between the API and BCC does not apply/,
+    );
+    expect(root.querySelector('.email-logging-summary')!.textContent).toMatch(
+      /no Email to Salesforce address is set/,
+    );
+    resetDom();
+
+    const withAddress = JSON.parse(JSON.stringify(forced)) as typeof forced;
+    const userRow = withAddress.uiapi.query.SIA_Sync_Setting__c.edges[1]!.node as Record<string, unknown>;
+    userRow.Bcc_Address__c = { value: 'emailtosalesforce@rep.example' };
+    const mounted = await mount(withAddress);
+    expect(mounted.root.querySelector('.email-logging-summary')!.textContent).toBe(
+      'Emails are logged to Salesforce by BCC to your Email to Salesforce address.',
+    );
+
+    resetDom();
+    const api = await mount(withOrgRow(settingsOrgAndUser, { Team_Logging_Override__c: 'ApiOnly' }));
+    expect(api.root.querySelector('.team-override-notice')!.textContent).toMatch(
+      /through the Salesforce API/,
+    );
+    expect(api.root.querySelector('.email-logging-summary')!.textContent).toMatch(/through the API/);
+  });
+
   it('keeps Log replies disabled until API logging is on', async () => {
     const { root } = await mount();
     expect(control(root, 'Log_Replies__c').disabled).toBe(false);
