@@ -585,6 +585,11 @@ for (const factory of testDatabases) {
       assert.equal(reported['Direction__c'], 'EmailLogging');
       assert.match(String(reported['Message__c']), /Computable numbers.*alan@enigma\.example.*call result/);
       assert.equal(reported['Record_Id__c'], contactId);
+      const events = await kit.emulatorEvents('/event/SIA_Sync_Notice__e');
+      assert.ok(
+        events.some((e) => e['Kind__c'] === 'error' && e['Record_Ids__c'] === contactId),
+        'no SIA_Sync_Notice__e announced the error',
+      );
     });
 
     it('without Reply in the Task Type picklist logs replies without Type and tells the admin once', async () => {

@@ -243,6 +243,17 @@ export class EmailTestKit {
     return requests.filter((r) => r.path.startsWith('/services/data/') && r.counted);
   }
 
+  /** Payloads of the events the org published on a channel (GET /__emulator/events). */
+  async emulatorEvents(channel: string): Promise<Record<string, unknown>[]> {
+    const response = await fetch(`${this.emulator.url}/__emulator/events`, {
+      headers: { 'x-emulator-secret': this.emulator.clientSecret },
+    });
+    const { events } = (await response.json()) as {
+      events: { channel: string; payload: Record<string, unknown> }[];
+    };
+    return events.filter((e) => e.channel === channel).map((e) => e.payload);
+  }
+
   /** Arms an emulator fault (status, delay, drop...) for the next matching requests. */
   async fault(spec: Record<string, unknown>): Promise<void> {
     const response = await fetch(`${this.emulator.url}/__emulator/faults`, {

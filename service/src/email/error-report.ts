@@ -1,6 +1,7 @@
 // Email logging failures an admin must see: recorded in the local store (GET /api/v1/errors) and
-// as SIA_Sync_Error__c (Direction EmailLogging) in Salesforce, where siaSyncHealth lists them. The
-// Salesforce record is best effort: failing to write it never undoes the logging work.
+// as SIA_Sync_Error__c (Direction EmailLogging) in Salesforce, where siaSyncHealth lists them, then
+// announced with SIA_Sync_Notice__e (Kind error). The Salesforce side is best effort: failing to
+// write it never undoes the logging work.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
@@ -62,6 +63,10 @@ export async function reportEmailError(deps: EmailErrorDeps, error: EmailError):
     ]);
     if (result && !result.success)
       throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
+    // Sync health and the record pages refresh on this event.
+    await deps.salesforce.createRecords('SIA_Sync_Notice__e', [
+      { User_Id__c: error.ownerSalesforceId, Kind__c: 'error', Record_Ids__c: error.recordId ?? '' },
+    ]);
   } catch (failure) {
     deps.logger.warn(
       { err: failure, code: error.code },
