@@ -114,4 +114,25 @@ describe('describe and events', () => {
       );
     });
   });
+
+  it('numbers auto-number names in their display format', async () => {
+    await withEmulator({}, async (emulator) => {
+      const conn = await connect(emulator);
+      const first = await conn.sobject('SIA_Sync_Error__c').create({ Message__c: 'one' });
+      const second = await conn.sobject('SIA_Sync_Error__c').create({ Message__c: 'two' });
+      const rows = await conn.query<{ Id: string; Name: string }>(
+        'SELECT Id, Name FROM SIA_Sync_Error__c ORDER BY Name',
+      );
+      assert.deepEqual(
+        rows.records.map((r) => [r.Id, r.Name]),
+        [
+          [first.id, 'SIAE-000001'],
+          [second.id, 'SIAE-000002'],
+        ],
+      );
+      await assert.rejects(conn.sobject('SIA_Sync_Error__c').create({ Name: 'mine' }), {
+        name: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+      });
+    });
+  });
 });

@@ -166,8 +166,17 @@ function ruleErrors(
   });
 }
 
-function autoNumber(ctx: WriteContext, def: ObjectDef): string {
-  return String(ctx.org.store.count(def.name) + 1).padStart(8, '0');
+/** The next auto number in the field's display format (`SIAE-{000000}` → `SIAE-000042`). */
+function autoNumber(ctx: WriteContext, def: ObjectDef, field: FieldDef): string {
+  const format = field.autoNumberFormat ?? '{0}';
+  const digits = /\{(0+)\}/.exec(format)?.[1]?.length ?? 1;
+  let highest = 0;
+  for (const record of ctx.org.store.records(def.name)) {
+    const value = record.fields[field.name];
+    const match = typeof value === 'string' ? /(\d+)\D*$/.exec(value) : null;
+    if (match?.[1] !== undefined) highest = Math.max(highest, Number(match[1]));
+  }
+  return format.replace(/\{0+\}/, String(highest + 1).padStart(digits, '0'));
 }
 
 function nowString(ctx: WriteContext): string {
@@ -201,10 +210,12 @@ export function createRecord(
   if (missing) return fail(400, missing);
   const id = ctx.org.ids.next(def.keyPrefix);
   fields.Id = id;
-  const nameField = def.fields.get('name');
-  if (def.kind === 'custom' && nameField && isBlank(fields.Name)) {
-    fields.Name = nameField.createable ? id : autoNumber(ctx, def);
+  for (const field of def.fields.values()) {
+    if (field.autoNumberFormat !== undefined) fields[field.name] = autoNumber(ctx, def, field);
   }
+  // A text Name left empty takes the record's Id.
+  if (def.kind === 'custom' && def.fields.get('name')?.createable === true && isBlank(fields.Name))
+    fields.Name = id;
   applyDerivedFields(ctx.org, def.name, fields, undefined, now);
   const invalid = ruleErrors(ctx, def, fields, undefined, seed);
   if (invalid.length > 0) return fail(400, ...invalid);

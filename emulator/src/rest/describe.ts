@@ -71,7 +71,7 @@ export function describeField(field: FieldDef): Record<string, unknown> {
   return {
     aggregatable: field.type !== 'textarea',
     aiPredictionField: false,
-    autoNumber: false,
+    autoNumber: field.autoNumberFormat !== undefined,
     byteLength: byteLength(field),
     calculated: field.calculated,
     calculatedFormula: null,

@@ -162,7 +162,13 @@ export function fieldFromMetadata(node: XmlNode, isEventField: boolean): FieldDe
     });
   }
   if (metaType === 'AutoNumber') {
-    return readOnly(name, 'string', { ...common, length: 30, defaultedOnCreate: true, nillable: false });
+    return readOnly(name, 'string', {
+      ...common,
+      length: 30,
+      defaultedOnCreate: true,
+      nillable: false,
+      autoNumberFormat: text(node, 'displayFormat') ?? '{0}',
+    });
   }
   const type = SIMPLE_TYPES[metaType];
   if (type === undefined) throw new Error(`${name}: unsupported field type ${metaType}`);
@@ -239,6 +245,7 @@ function readCustomObject(objectDir: string, name: string): CustomObjectMeta {
             nillable: false,
             defaultedOnCreate: true,
             idLookup: true,
+            autoNumberFormat: text(nameNode, 'displayFormat') ?? '{0}',
           })
         : field('Name', 'string', {
             label,

@@ -52,6 +52,8 @@ export interface FieldDef {
   relationshipName?: string;
   /** Child relationship name on the referenced object for parent-to-child subqueries (`Tasks`, `SIA_Sync_Settings__r`). */
   childRelationshipName?: string;
+  /** Auto-number fields: the display format from metadata, e.g. `SIAE-{000000}`. */
+  autoNumberFormat?: string;
   picklistValues?: PicklistValue[];
   restrictedPicklist: boolean;
   calculated: boolean;
