@@ -26,13 +26,16 @@ const ROLLED_BACK: SaveResult = {
 };
 
 // Salesforce's wording, as clients report it (e.g. sorenkrabbe/Chrome-Salesforce-inspector#134).
-function tooMany(): RequestError {
+function tooMany(limit = COLLECTION_LIMIT): RequestError {
   return new RequestError(
     400,
     'EXCEEDED_ID_LIMIT',
-    `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`,
+    `record limit reached. cannot submit more than ${limit} records into this call`,
   );
 }
+
+/** Retrieve takes up to 2,000 ids (in a POST body; a GET is bounded by the URL length). */
+const RETRIEVE_LIMIT = 2000;
 
 interface CollectionBody {
   allOrNone: boolean;
@@ -220,14 +223,14 @@ function upsert(ctx: ApiContext, req: ApiRequest, def: ObjectDef, fieldName: str
   );
 }
 
-function idList(raw: string | null | unknown[]): string[] {
+function idList(raw: string | null | unknown[], limit = COLLECTION_LIMIT): string[] {
   const ids = Array.isArray(raw)
     ? raw.map(String)
     : (raw ?? '')
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-  if (ids.length > COLLECTION_LIMIT) throw tooMany();
+  if (ids.length > limit) throw tooMany(limit);
   return ids;
 }
 
@@ -259,7 +262,7 @@ function retrieve(ctx: ApiContext, req: ApiRequest, def: ObjectDef): ApiResponse
   }
   const fields = selectedFields(def, fieldsParam);
   if (fields === undefined) throw new RequestError(400, 'MISSING_ARGUMENT', 'fields parameter is required');
-  const ids = idList(idsParam);
+  const ids = idList(idsParam, RETRIEVE_LIMIT);
   const records = ids.map((id) => {
     const normalized = normalizeId(id);
     if (normalized === undefined) throw new RequestError(400, 'MALFORMED_ID', `malformed id ${id}`);
