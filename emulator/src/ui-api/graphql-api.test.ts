@@ -328,7 +328,7 @@ describe('GraphQL API', () => {
       const mutation = await session.graphql<GraphqlBody>(
         'mutation m { uiapi { query { Task { totalCount } } } }',
       );
-      assert.equal(mutation.body.errors[0]?.extensions.ErrorType, 'OperationNotSupported');
+      assert.equal(mutation.body.errors[0]?.extensions.ErrorType, 'ValidationError');
       const twoOperations = await session.graphql<GraphqlBody>(
         'query a { uiapi { query { Task { totalCount } } } } query b { uiapi { query { Task { totalCount } } } }',
       );

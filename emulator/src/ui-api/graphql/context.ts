@@ -7,4 +7,8 @@ export interface GraphqlContext {
   format: UserFormat;
   /** The request's variables as sent: input-object key order matters for orderBy. */
   rawVariables: Record<string, unknown>;
+  /** Ids made by the creates run so far, by response name, for `@{alias}` references. */
+  createdIds: Map<string, string>;
+  /** A mutation's `uiapi(input: { allOrNone })` (default true: one failure undoes every write); unset for queries. */
+  allOrNone: boolean | undefined;
 }

@@ -104,7 +104,7 @@ export function graphqlRoute(ctx: ApiContext, req: ApiRequest): ApiResponse {
       `HTTP Method '${req.method}' not allowed. Allowed are POST`,
     );
   const request = parseRequest(req.rawBody);
-  const schema = graphqlSchemaFor(ctx.org.schema);
+  const schema = graphqlSchemaFor(ctx.org.schema, ctx.version);
   let document: DocumentNode;
   try {
     document = parse(request.query);
@@ -126,8 +126,24 @@ export function graphqlRoute(ctx: ApiContext, req: ApiRequest): ApiResponse {
     api: ctx,
     format: userFormat(ctx.org.store, ctx.session.userId),
     rawVariables: request.variables,
+    createdIds: new Map(),
+    allOrNone: undefined,
   };
+  const savepoint = ctx.org.store.savepoint();
+  const changesBefore = ctx.write.changes.length;
   const result = run(schema, document, request, context);
   const errors = (result.errors ?? []).map((e) => formatError(e, executionErrorType(e)));
+  if (errors.length > 0 && context.allOrNone === true) {
+    // allOrNone: one failed operation rolls every operation of the request back, so none reports a record.
+    ctx.org.store.rollbackTo(savepoint);
+    ctx.write.changes.length = changesBefore;
+    return answer(withoutPayloads(result.data), errors);
+  }
   return answer(result.data ?? undefined, errors);
+}
+
+function withoutPayloads(data: ExecutionResult['data']): unknown {
+  const uiapi = data?.uiapi;
+  if (typeof uiapi !== 'object' || uiapi === null) return data ?? undefined;
+  return { ...data, uiapi: Object.fromEntries(Object.keys(uiapi).map((key) => [key, null])) };
 }

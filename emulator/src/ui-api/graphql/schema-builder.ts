@@ -36,6 +36,7 @@ import { resolveConnection, type ConnectionArgs } from './connection.ts';
 import { soqlString } from './where-to-soql.ts';
 import { scalars } from './scalars.ts';
 import { sharedTypes, valueKind, type FieldValue } from './field-types.ts';
+import { buildMutationType } from './mutations.ts';
 
 const nonNull = <T extends GraphQLOutputType>(type: T): GraphQLNonNull<T> => new GraphQLNonNull(type);
 
@@ -73,7 +74,7 @@ export const optionalDirective = new GraphQLDirective({
   locations: [DirectiveLocation.FIELD, DirectiveLocation.INLINE_FRAGMENT, DirectiveLocation.FRAGMENT_SPREAD],
 });
 
-export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
+export function buildGraphqlSchema(schema: Schema, mutations: MutationSupport = 'ga'): GraphQLSchema {
   const shared = sharedTypes();
   const objects = graphqlObjects(schema);
   const served = new Set(objects.map((def) => def.name));
@@ -301,21 +302,45 @@ export function buildGraphqlSchema(schema: Schema): GraphQLSchema {
     name: 'Query',
     fields: { uiapi: { type: nonNull(uiapi), resolve: () => ({}) } },
   });
+  // Mutations: beta from API 59.0, generally available (updates answering the Record) from 66.0.
+  const mutation =
+    mutations === 'none'
+      ? undefined
+      : buildMutationType({
+          objects,
+          objectType,
+          updateReturnsRecord: mutations === 'ga',
+        });
   return new GraphQLSchema({
     query,
+    ...(mutation === undefined ? {} : { mutation }),
     types: [...objects.map(objectType), ...shared.valueTypes.values()],
     directives: [...specifiedDirectives, optionalDirective],
   });
 }
 
-const built = new WeakMap<Schema, GraphQLSchema>();
+export type MutationSupport = 'none' | 'beta' | 'ga';
 
-/** The org's GraphQL schema, built once per emulator schema. */
-export function graphqlSchemaFor(schema: Schema): GraphQLSchema {
-  let graphqlSchema = built.get(schema);
+export function mutationSupport(version: string): MutationSupport {
+  const number = Number(version);
+  if (number >= 66) return 'ga';
+  return number >= 59 ? 'beta' : 'none';
+}
+
+const built = new WeakMap<Schema, Map<MutationSupport, GraphQLSchema>>();
+
+/** The org's GraphQL schema for an API version, built once per emulator schema. */
+export function graphqlSchemaFor(schema: Schema, version: string): GraphQLSchema {
+  const support = mutationSupport(version);
+  let byVersion = built.get(schema);
+  if (byVersion === undefined) {
+    byVersion = new Map();
+    built.set(schema, byVersion);
+  }
+  let graphqlSchema = byVersion.get(support);
   if (graphqlSchema === undefined) {
-    graphqlSchema = buildGraphqlSchema(schema);
-    built.set(schema, graphqlSchema);
+    graphqlSchema = buildGraphqlSchema(schema, support);
+    byVersion.set(support, graphqlSchema);
   }
   return graphqlSchema;
 }
