@@ -150,6 +150,15 @@ describe('bad input', () => {
         ['ENTITY_IS_DELETED', 'MALFORMED_ID'],
       );
 
+      const put = await raw(emulator, 'PUT', dataPath(`/sobjects/Task/${id}`), { token, body: '{}' });
+      assert.equal(put.status, 405);
+      assert.deepEqual(put.body, [
+        {
+          message: "HTTP Method 'PUT' not allowed. Allowed are HEAD,GET,PATCH,DELETE",
+          errorCode: 'METHOD_NOT_ALLOWED',
+        },
+      ]);
+
       const oldVersion = await raw(emulator, 'GET', '/services/data/v30.0/sobjects', { token });
       assert.equal(oldVersion.status, 404);
       const noToken = await raw(emulator, 'GET', dataPath('/sobjects'));

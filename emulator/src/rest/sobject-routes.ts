@@ -14,12 +14,8 @@ import { singleFailure } from './write-results.ts';
 
 const notFound = (): RequestError => new RequestError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
 
-const methodNotAllowed = (method: string): RequestError =>
-  new RequestError(
-    405,
-    'METHOD_NOT_ALLOWED',
-    `HTTP Method '${method}' not allowed. Allowed are GET,HEAD,POST`,
-  );
+const methodNotAllowed = (method: string, allowed: string): RequestError =>
+  new RequestError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`);
 
 export function requireObject(ctx: ApiContext, name: string): ObjectDef {
   const def = findObject(ctx.org.schema, name);
@@ -111,7 +107,7 @@ function byExternalId(
     const result = deleteRecord(ctx.write, def, match.Id, true);
     return result.ok ? { status: 204 } : singleFailure(result, ctx.version, def.name);
   }
-  throw methodNotAllowed(req.method);
+  throw methodNotAllowed(req.method, 'HEAD,GET,PATCH,DELETE');
 }
 
 function onRecord(ctx: ApiContext, def: ObjectDef, id: string, req: ApiRequest): ApiResponse {
@@ -127,7 +123,7 @@ function onRecord(ctx: ApiContext, def: ObjectDef, id: string, req: ApiRequest):
       return result.ok ? { status: 204 } : singleFailure(result, ctx.version, def.name);
     }
     default:
-      throw methodNotAllowed(req.method);
+      throw methodNotAllowed(req.method, 'HEAD,GET,PATCH,DELETE');
   }
 }
 
@@ -135,7 +131,7 @@ function onType(ctx: ApiContext, def: ObjectDef, req: ApiRequest): ApiResponse {
   if (req.method === 'GET') {
     return { status: 200, body: { objectDescribe: describeGlobalEntry(def, ctx.version), recentItems: [] } };
   }
-  if (req.method !== 'POST') throw methodNotAllowed(req.method);
+  if (req.method !== 'POST') throw methodNotAllowed(req.method, 'HEAD,GET,POST');
   const body = parseObjectBody(req.rawBody);
   if (def.kind === 'platformEvent') return publishPlatformEvent(ctx, def, body, req.rawBody);
   const result = createRecord(ctx.write, def, body);
@@ -147,7 +143,7 @@ function onType(ctx: ApiContext, def: ObjectDef, req: ApiRequest): ApiResponse {
 export function sobjectRoute(ctx: ApiContext, segments: string[], req: ApiRequest): ApiResponse {
   const [typeName, second, third, ...rest] = segments;
   if (typeName === undefined || typeName === '') {
-    if (req.method !== 'GET') throw methodNotAllowed(req.method);
+    if (req.method !== 'GET') throw methodNotAllowed(req.method, 'HEAD,GET');
     return { status: 200, body: describeGlobal(ctx.org.schema, ctx.version) };
   }
   const def = requireObject(ctx, typeName);
