@@ -3,6 +3,7 @@
 // save here is the same save as through /sobjects; its failures answer as UI API save errors.
 import { createRecord, deleteRecord, updateRecord, type WriteResult } from '../org/dml.ts';
 import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
+import { parseDateTime } from '../org/datetime.ts';
 import { normalizeId } from '../org/ids.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from '../rest/api-types.ts';
 import { findObject, type ObjectDef, type StoredRecord } from '../schema/types.ts';
@@ -128,9 +129,32 @@ function createFromInput(ctx: ApiContext, req: ApiRequest): ApiResponse {
   );
 }
 
+/**
+ * `If-Unmodified-Since` (what updateRecord's clientOptions.ifUnmodifiedSince sends): a record changed
+ * after that time is not saved; the 412 answer carries the current record as the Error with Output's
+ * `output` ("when a conflicting precondition exists, the error result can include the information
+ * about the cause of the conflict", UI API Developer Guide: Error with Output). HTTP dates have whole
+ * seconds, so the comparison is by second.
+ */
+function checkUnmodifiedSince(ctx: ApiContext, record: StoredRecord, header: string | undefined): void {
+  if (header === undefined) return;
+  const since = Date.parse(header);
+  const stamp = record.fields.LastModifiedDate;
+  const modified = typeof stamp === 'string' ? parseDateTime(stamp)?.getTime() : undefined;
+  if (Number.isNaN(since) || modified === undefined) return;
+  if (Math.floor(modified / 1000) <= Math.floor(since / 1000)) return;
+  const current = recordRepresentation(renderContext(ctx), record, allFieldsTree(objectOf(ctx, record)));
+  throw new UiApiError(412, {
+    enhancedErrorType: null,
+    message: `The record was modified after ${header}.`,
+    output: current,
+  });
+}
+
 function updateFromInput(ctx: ApiContext, id: string, req: ApiRequest): ApiResponse {
   const record = liveRecord(ctx, id);
   const def = objectOf(ctx, record);
+  checkUnmodifiedSince(ctx, record, req.headers['if-unmodified-since']);
   const input = parseRecordInput(req.rawBody);
   const bodyId = input.fields.Id;
   if (typeof bodyId === 'string' && normalizeId(bodyId) !== record.Id)

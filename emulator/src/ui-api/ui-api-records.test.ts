@@ -121,6 +121,33 @@ describe('UI API records', () => {
     });
   });
 
+  it('refuses an update of a record changed after If-Unmodified-Since with 412 and the current record', async () => {
+    await withUiApi(async ({ call, insert, clock }) => {
+      const taskId = await insert('Task', { Subject: 'Version 1' });
+      const read = await call<RecordRep>('GET', `/ui-api/records/${taskId}?fields=Task.LastModifiedDate`);
+      const seen = String(read.body.fields.LastModifiedDate?.value);
+      clock.advance(5_000);
+      await call('PATCH', `/ui-api/records/${taskId}`, { fields: { Subject: 'Version 2' } });
+      const stale = await call<{ enhancedErrorType: null; message: string; output: RecordRep }>(
+        'PATCH',
+        `/ui-api/records/${taskId}`,
+        { fields: { Subject: 'Version 3' } },
+        { 'If-Unmodified-Since': new Date(seen).toUTCString() },
+      );
+      assert.equal(stale.status, 412);
+      assert.equal(stale.body.enhancedErrorType, null);
+      assert.equal(stale.body.output.fields.Subject?.value, 'Version 2');
+      const fresh = await call<RecordRep>(
+        'PATCH',
+        `/ui-api/records/${taskId}`,
+        { fields: { Subject: 'Version 3' } },
+        { 'If-Unmodified-Since': new Date(Date.parse(seen) + 5_000).toUTCString() },
+      );
+      assert.equal(fresh.status, 200);
+      assert.equal(fresh.body.fields.Subject?.value, 'Version 3');
+    });
+  });
+
   it('answers a failed save with output.fieldErrors keyed by field, which c/siaReduceErrors reads', async () => {
     await withUiApi(async ({ call, insert }) => {
       const taskId = await insert('Task', { Subject: 'Follow up' });
