@@ -121,6 +121,19 @@ describe('UI API records', () => {
     });
   });
 
+  it('answers read-only fields in a save with an Error with Output (API 43.0+)', async () => {
+    await withUiApi(async ({ call, insert }) => {
+      const taskId = await insert('Task', { Subject: 'Read-only' });
+      const reply = await call<SaveError>('PATCH', `/ui-api/records/${taskId}`, {
+        fields: { IsClosed: true, Subject: 'Changed' },
+      });
+      assert.equal(reply.status, 400);
+      assert.equal(reply.body.output.fieldErrors.IsClosed?.[0]?.errorCode, 'INVALID_FIELD_FOR_INSERT_UPDATE');
+      const after = await call<RecordRep>('GET', `/ui-api/records/${taskId}?fields=Task.Subject`);
+      assert.equal(after.body.fields.Subject?.value, 'Read-only');
+    });
+  });
+
   it('refuses an update of a record changed after If-Unmodified-Since with 412 and the current record', async () => {
     await withUiApi(async ({ call, insert, clock }) => {
       const taskId = await insert('Task', { Subject: 'Version 1' });
