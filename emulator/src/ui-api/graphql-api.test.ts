@@ -348,6 +348,13 @@ describe('GraphQL API', () => {
       assert.equal(error.extensions.ErrorType, 'DataFetchingException');
       assert.equal(reply.body.data?.uiapi.query.big, null);
       assert.equal(reply.body.data.uiapi.query.ok?.totalCount, 5);
+      const smallUpperBoundPage = await taskQuery(session, 'first: 5, upperBound: 1000');
+      assert.match(smallUpperBoundPage.errors[0]?.message ?? '', /upperBound/);
+      const upperBound = await taskQuery(
+        session,
+        'first: 200, upperBound: 3, orderBy: { Subject: { order: ASC } }',
+      );
+      assert.deepEqual(subjects(upperBound), ['alpha', 'bravo', 'charlie']);
       const badCursor = await taskQuery(session, 'after: "not-a-cursor"');
       assert.match(badCursor.errors[0]?.message ?? '', /cursor/i);
     });

@@ -61,6 +61,10 @@ export function resolveConnection(
   scope?: string,
 ): Connection {
   const first = args.first ?? DEFAULT_PAGE;
+  // "When you use an upper-bound limit ... first can have a value from 200 to 2000 only" (GraphQL API
+  // Developer Guide: Paginate with Upper-Bound Limit).
+  if (typeof args.upperBound === 'number' && (first < 200 || first > MAX_PAGE))
+    throw new GraphQLError(`With upperBound, first must be between 200 and ${MAX_PAGE}, not ${first}`);
   if (first < 0 || first > MAX_PAGE)
     throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}, not ${first}`);
   const { api } = context;
