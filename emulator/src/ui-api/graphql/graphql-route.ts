@@ -72,7 +72,7 @@ function answer(data: unknown, errors: Record<string, unknown>[]): ApiResponse {
 /**
  * Errors raised while resolving a field carry its path (DataFetchingException); before execution,
  * variables that do not fit their declared types are a ValidationError, and an operation that cannot
- * be chosen or run (no such name, a mutation) is OperationNotSupported.
+ * be chosen or run (no such name, a mutation before API 59.0) is OperationNotSupported.
  */
 function executionErrorType(error: GraphQLError): ErrorType {
   if (error.path !== undefined) return 'DataFetchingException';
@@ -139,11 +139,11 @@ export function graphqlRoute(ctx: ApiContext, req: ApiRequest): ApiResponse {
     ctx.write.changes.length = changesBefore;
     return answer(withoutPayloads(result.data), errors);
   }
-  return answer(result.data ?? undefined, errors);
+  return answer(result.data, errors);
 }
 
 function withoutPayloads(data: ExecutionResult['data']): unknown {
   const uiapi = data?.uiapi;
-  if (typeof uiapi !== 'object' || uiapi === null) return data ?? undefined;
+  if (typeof uiapi !== 'object' || uiapi === null) return data;
   return { ...data, uiapi: Object.fromEntries(Object.keys(uiapi).map((key) => [key, null])) };
 }
