@@ -1,5 +1,5 @@
 // Writes queued email activities to Salesforce in batches: one query per object finds every Lead
-// and Contact of the batch, one more the contact roles, Leads for unmatched addresses are created
+// and Contact of the batch (contacts with their opportunity contact roles), Leads for unmatched addresses are created
 // in one collection call, and the Tasks are upserted by SIA_Task_Id__c in sObject Collections of
 // up to 200 (allOrNone=false). Opens, clicks and replies then tick their checkbox on the Tasks of
 // the email they concern, again in collections. Each activity's outcome is committed on its own:
@@ -17,7 +17,7 @@ import { reportEmailError } from './error-report.ts';
 import {
   PeopleIndex,
   allowedTypes,
-  contactRoleQueries,
+  contactRolesOf,
   leadFromAddress,
   matchRecipient,
   personQueries,
@@ -152,9 +152,17 @@ export class ActivityWriter {
     return out;
   }
 
-  /** Every Lead and Contact the batch's recipients could be logged to: one query per object. */
-  async #findPeople(writes: EmailActivity[], owners: Map<string, Owner>): Promise<PeopleIndex> {
+  /**
+   * Every Lead and Contact the batch's recipients could be logged to, one query per object, and
+   * the contacts' opportunity roles with them when some owner logs to opportunities.
+   */
+  async #findPeople(
+    writes: EmailActivity[],
+    owners: Map<string, Owner>,
+  ): Promise<{ people: PeopleIndex; roles: ContactRole[] }> {
     const people = new PeopleIndex();
+    const roles: ContactRole[] = [];
+    const withRoles = writes.some((a) => owners.get(a.ownerId)?.settings.logToOpportunities.value !== 'None');
     for (const type of ['Contact', 'Lead'] as PersonType[]) {
       const relevant = writes.filter((a) =>
         allowedTypes(owners.get(a.ownerId)?.settings.logTo.value ?? 'LeadsAndContacts').includes(type),
@@ -165,7 +173,7 @@ export class ActivityWriter {
         a.recipientSalesforceId === null ? [] : [a.recipientSalesforceId],
       );
       const rows = await this.#queryAll<Record<string, unknown> & { Id: string }>(
-        personQueries(type, emails, ids),
+        personQueries(type, emails, ids, { withRoles }),
       );
       for (const row of rows) {
         people.add({
@@ -175,26 +183,10 @@ export class ActivityWriter {
           LastModifiedDate: typeof row['LastModifiedDate'] === 'string' ? row['LastModifiedDate'] : '',
           AccountId: typeof row['AccountId'] === 'string' ? row['AccountId'] : null,
         });
+        if (type === 'Contact') roles.push(...contactRolesOf(row));
       }
     }
-    return people;
-  }
-
-  async #contactRoles(contactIds: string[]): Promise<ContactRole[]> {
-    if (contactIds.length === 0) return [];
-    const rows = await this.#queryAll<Record<string, unknown>>(contactRoleQueries(contactIds));
-    return rows.flatMap((row) => {
-      const opportunity = row['Opportunity'] as { IsClosed?: unknown } | null | undefined;
-      return typeof row['ContactId'] === 'string' && typeof row['OpportunityId'] === 'string'
-        ? [
-            {
-              ContactId: row['ContactId'],
-              OpportunityId: row['OpportunityId'],
-              isClosed: opportunity?.IsClosed === true,
-            },
-          ]
-        : [];
-    });
+    return { people, roles };
   }
 
   /**
@@ -242,12 +234,11 @@ export class ActivityWriter {
     const { emailStore } = this.#deps;
     let finished = 0;
     const typeValues = await this.#deps.typeCheck.available();
-    const people = await this.#findPeople(writes, owners);
+    const { people, roles } = await this.#findPeople(writes, owners);
 
     // Match; unmatched addresses whose rule says so get one new Lead each (one collection call).
     const matched = new Map<number, Target[]>();
     const leadFor = new Map<string, EmailActivity[]>();
-    const contactIds: string[] = [];
     const pending: { activity: EmailActivity; personIds: string[] }[] = [];
     for (const activity of writes) {
       const owner = owners.get(activity.ownerId) as Owner;
@@ -267,7 +258,6 @@ export class ActivityWriter {
         leadFor.set(activity.recipient, [...(leadFor.get(activity.recipient) ?? []), activity]);
       } else {
         pending.push({ activity, personIds: result.people.map((p) => p.Id) });
-        contactIds.push(...result.people.filter((p) => p.type === 'Contact').map((p) => p.Id));
       }
     }
     for (const batch of chunks([...leadFor.entries()], COLLECTION_SIZE)) {
@@ -305,10 +295,6 @@ export class ActivityWriter {
       }
     }
 
-    const wantsRoles = pending.some(
-      ({ activity }) => owners.get(activity.ownerId)?.settings.logToOpportunities.value !== 'None',
-    );
-    const roles = wantsRoles ? await this.#contactRoles(contactIds) : [];
     for (const { activity, personIds } of pending) {
       const owner = owners.get(activity.ownerId) as Owner;
       const targets = personIds.flatMap((id) => {

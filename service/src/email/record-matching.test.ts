@@ -103,7 +103,7 @@ describe('record matching', () => {
     const many = Array.from({ length: 400 }, (_, i) => `person${i}@a-rather-long-domain.example.com`);
     const split = personQueries('Contact', many, []);
     assert.ok(split.length > 1);
-    assert.ok(split.every((q) => q.length < 7_000));
+    assert.ok(split.every((q) => q.length < 9_000));
   });
 });
 

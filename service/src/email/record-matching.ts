@@ -64,13 +64,19 @@ export function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-const SELECT: Record<PersonType, string> = {
-  Contact: 'SELECT Id, Email, AccountId, LastModifiedDate FROM Contact WHERE',
-  Lead: 'SELECT Id, Email, LastModifiedDate FROM Lead WHERE IsConverted = false AND',
-};
+const CONTACT_ROLES = '(SELECT OpportunityId, Opportunity.IsClosed FROM OpportunityContactRoles)';
 
-/** Keeps a query's text (and so its GET URL) well under Salesforce's URI length limit. */
-const MAX_LIST_CHARS = 6_000;
+function selectClause(type: PersonType, withRoles: boolean): string {
+  return type === 'Contact'
+    ? `SELECT Id, Email, AccountId, LastModifiedDate${withRoles ? `, ${CONTACT_ROLES}` : ''} FROM Contact WHERE`
+    : 'SELECT Id, Email, LastModifiedDate FROM Lead WHERE IsConverted = false AND';
+}
+
+/**
+ * Keeps a query's GET URL under Salesforce's 16,384-character URI limit once encoded: 200 typical
+ * addresses fit in one query.
+ */
+const MAX_LIST_CHARS = 8_000;
 
 function chunkByLength(values: string[]): string[][] {
   const chunks: string[][] = [];
@@ -91,9 +97,15 @@ function chunkByLength(values: string[]): string[][] {
 
 /**
  * The queries finding every Lead or Contact of a batch: by Id or by Email, one query per object
- * for the whole batch (more only when the address list would make the URL too long).
+ * for the whole batch (more only when the address list would make the URL too long). Contacts
+ * bring their opportunity contact roles along (a child subquery), so opportunities cost no call.
  */
-export function personQueries(type: PersonType, emails: string[], ids: string[]): string[] {
+export function personQueries(
+  type: PersonType,
+  emails: string[],
+  ids: string[],
+  options: { withRoles: boolean } = { withRoles: false },
+): string[] {
   const terms = [
     ...ids.filter((id) => typeOfId(id) === type).map((id) => `I${soqlString(id)}`),
     ...emails.map((email) => `E${soqlString(email)}`),
@@ -105,15 +117,26 @@ export function personQueries(type: PersonType, emails: string[], ids: string[])
       ...(emailList.length > 0 ? [`Email IN (${emailList.join(', ')})`] : []),
       ...(idList.length > 0 ? [`Id IN (${idList.join(', ')})`] : []),
     ];
-    return `${SELECT[type]} (${parts.join(' OR ')})`;
+    return `${selectClause(type, options.withRoles)} (${parts.join(' OR ')})`;
   });
 }
 
-export function contactRoleQueries(contactIds: string[]): string[] {
-  return chunkByLength([...new Set(contactIds)].map(soqlString)).map(
-    (chunk) =>
-      `SELECT ContactId, OpportunityId, Opportunity.IsClosed FROM OpportunityContactRole WHERE ContactId IN (${chunk.join(', ')})`,
-  );
+/** The contact roles a Contact row brought along through its OpportunityContactRoles subquery. */
+export function contactRolesOf(row: Record<string, unknown>): ContactRole[] {
+  const related = row['OpportunityContactRoles'] as { records?: unknown } | null | undefined;
+  const records = Array.isArray(related?.records) ? (related.records as Record<string, unknown>[]) : [];
+  return records.flatMap((role) => {
+    const opportunity = role['Opportunity'] as { IsClosed?: unknown } | null | undefined;
+    return typeof row['Id'] === 'string' && typeof role['OpportunityId'] === 'string'
+      ? [
+          {
+            ContactId: row['Id'],
+            OpportunityId: role['OpportunityId'],
+            isClosed: opportunity?.IsClosed === true,
+          },
+        ]
+      : [];
+  });
 }
 
 export class PeopleIndex {
