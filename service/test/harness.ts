@@ -100,13 +100,24 @@ export async function startTestService(
   });
 }
 
-/** A Salesforce user working in the org through the REST API (not the service). */
-export async function salesforceUser(emulator: Emulator): Promise<Connection> {
+/**
+ * A Salesforce user working in the org through the REST API (not the service): the admin by
+ * default, or the named user (a refresh token from the emulator's admin API, then the OAuth
+ * refresh-token grant), e.g. a rep changing their own "My account" settings.
+ */
+export async function salesforceUser(
+  emulator: Emulator,
+  username = 'admin@sia-emulator.example',
+): Promise<Connection> {
+  const { refresh_token } = (await admin(emulator, 'POST', '/refresh-tokens', { username })) as {
+    refresh_token: string;
+  };
   const response = await fetch(`${emulator.url}/services/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
-      grant_type: 'client_credentials',
+      grant_type: 'refresh_token',
+      refresh_token,
       client_id: emulator.clientId,
       client_secret: emulator.clientSecret,
     }),
@@ -206,4 +217,97 @@ export interface TaskJson {
   priority: string;
   details: string | null;
   salesforceTaskId: string | null;
+}
+
+/** A running org + service pair with helpers for one SIA user per test. */
+export class SyncWorld {
+  readonly emulator: Emulator;
+  readonly service: RunningService;
+  readonly sf: Connection;
+  readonly api: SiaApi;
+
+  constructor(emulator: Emulator, service: RunningService, sf: Connection) {
+    this.emulator = emulator;
+    this.service = service;
+    this.sf = sf;
+    this.api = new SiaApi(service.url);
+  }
+
+  /** Registers SIA user `name` mapped to the emulator user of the same name and switches sync on. */
+  async enable(name: string, mode = 'SyncCompleteSkipped', timeZone = 'UTC'): Promise<string> {
+    const salesforceUserId = repId(this.emulator, name);
+    const put = await this.api.call('PUT', `/api/v1/users/${name}`, {
+      email: `${name}@example.com`,
+      salesforceUserId,
+      timeZone,
+    });
+    if (put.status !== 200) throw new Error(`PUT user ${name}: ${put.status}`);
+    await setTaskSync(
+      await salesforceUser(this.emulator, `${name}@sia-emulator.example`),
+      salesforceUserId,
+      mode,
+      new Date(),
+    );
+    await this.waitForMode(name, mode);
+    return salesforceUserId;
+  }
+
+  async waitForMode(name: string, mode: string): Promise<void> {
+    await waitFor(`${name} in mode ${mode}`, async () => {
+      const status = await this.api.call<{ mode: string }>('GET', `/api/v1/sync/status?ownerId=${name}`);
+      return status.body.mode === mode;
+    });
+  }
+
+  async createTask(body: Record<string, unknown>): Promise<TaskJson> {
+    const res = await this.api.call<TaskJson>('POST', '/api/v1/tasks', body);
+    if (res.status !== 201) throw new Error(`POST task: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async task(id: string): Promise<TaskJson | undefined> {
+    const res = await this.api.call<TaskJson>('GET', `/api/v1/tasks/${id}`);
+    return res.status === 200 ? res.body : undefined;
+  }
+
+  async patch(id: string, body: Record<string, unknown>): Promise<TaskJson> {
+    const res = await this.api.call<TaskJson>('PATCH', `/api/v1/tasks/${id}`, body);
+    if (res.status !== 200) throw new Error(`PATCH task: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** The Salesforce Task holding this SIA id, once the push landed. */
+  async pushed(siaId: string): Promise<SalesforceTask> {
+    return waitFor(
+      `task ${siaId} in Salesforce`,
+      async () => (await this.salesforceTasks(`SIA_Task_Id__c = '${siaId}'`))[0],
+    );
+  }
+
+  async salesforceTasks(where: string): Promise<SalesforceTask[]> {
+    const result = await this.sf.query<SalesforceTask>(
+      `SELECT Id, Subject, ActivityDate, Status, Priority, Description, OwnerId, SIA_Task_Id__c FROM Task WHERE ${where}`,
+    );
+    return result.records;
+  }
+
+  /** Waits until the engine has nothing queued and nothing due in the outbox. */
+  async settle(ownerId: string): Promise<void> {
+    await waitFor('an empty outbox', async () => {
+      await this.service.engine.idle();
+      return (await this.service.store.outboxDepth(ownerId)) === 0;
+    });
+    await this.service.engine.idle();
+  }
+}
+
+export interface SalesforceTask {
+  Id: string;
+  Subject: string;
+  ActivityDate: string | null;
+  Status: string;
+  Priority: string;
+  Description: string | null;
+  OwnerId: string;
+  SIA_Task_Id__c: string | null;
 }

@@ -22,6 +22,9 @@ export interface RecordResult {
   errors: { code: string; message: string; fields: string[] }[];
 }
 
+/** Our own withRetry owns retries of writes (jsforce would otherwise retry a DELETE for ~15 s inside one call). */
+const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } };
+
 export type SObjectRecord = Record<string, unknown> & { Id?: string };
 
 export interface SalesforceClientOptions {
@@ -39,6 +42,31 @@ export interface SalesforceClientOptions {
 export interface FayeClient {
   subscribe(channel: string, listener: (message: unknown) => void): { cancel(): void } & PromiseLike<void>;
   disconnect?: () => void;
+}
+
+interface FayeInternals {
+  _state?: number;
+  _dispatcher?: { close(): void; _envelopes?: Map<unknown, { timer?: NodeJS.Timeout | null }> };
+}
+
+/**
+ * Closes a Faye client for good. Faye's own disconnect() is a no-op unless the client is
+ * CONNECTED, and a client that is handshaking or retrying keeps its retry timers (and the
+ * process) alive forever, so after it the client is marked DISCONNECTED (4) and its pending
+ * envelopes and transport are dropped.
+ */
+export function closeStreamingClient(client: FayeClient): void {
+  client.disconnect?.();
+  const internals = client as unknown as FayeInternals;
+  internals._state = 4;
+  const dispatcher = internals._dispatcher;
+  if (!dispatcher) return;
+  for (const envelope of dispatcher._envelopes?.values() ?? []) {
+    if (envelope.timer) clearTimeout(envelope.timer);
+    envelope.timer = null;
+  }
+  dispatcher._envelopes?.clear();
+  dispatcher.close();
 }
 
 function toRecordResult(raw: unknown): RecordResult {
@@ -211,7 +239,11 @@ export class SalesforceClient {
         allOrNone: false,
         records: records.map((record) => ({ attributes: { type: 'Task' }, ...record })),
       };
-      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects/Task/SIA_Task_Id__c', body);
+      const raw = await conn.requestPatch<unknown[]>(
+        '/composite/sobjects/Task/SIA_Task_Id__c',
+        body,
+        NO_JSFORCE_RETRY,
+      );
       return raw.map(toRecordResult);
     });
   }
@@ -224,7 +256,7 @@ export class SalesforceClient {
         allOrNone: false,
         records: records.map((record) => ({ attributes: { type }, ...record })),
       };
-      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects', body);
+      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects', body, NO_JSFORCE_RETRY);
       return raw.map(toRecordResult);
     });
   }
@@ -236,7 +268,7 @@ export class SalesforceClient {
         allOrNone: false,
         records: records.map((record) => ({ attributes: { type }, ...record })),
       };
-      const raw = await conn.requestPost<unknown[]>('/composite/sobjects', body);
+      const raw = await conn.requestPost<unknown[]>('/composite/sobjects', body, NO_JSFORCE_RETRY);
       return raw.map(toRecordResult);
     });
   }
@@ -247,6 +279,7 @@ export class SalesforceClient {
     return this.call('delete collection', async (conn) => {
       const raw = await conn.requestDelete<unknown[]>(
         `/composite/sobjects?ids=${ids.map(encodeURIComponent).join(',')}&allOrNone=false`,
+        NO_JSFORCE_RETRY,
       );
       return raw.map(toRecordResult);
     });

@@ -4,7 +4,7 @@
 // applied event. An auth failure re-mints the token and resubscribes from the stored replay id.
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { FayeClient, SalesforceClient } from '../salesforce/client.ts';
+import { closeStreamingClient, type FayeClient, type SalesforceClient } from '../salesforce/client.ts';
 import type { Store } from '../store/store.ts';
 
 export const changeEventMessage = z.object({
@@ -80,6 +80,7 @@ export class ChangeStream {
   }
 
   async #subscribe(replayId: number): Promise<void> {
+    if (this.#stopped) return;
     const { channel, salesforce, logger } = this.#options;
     const client = salesforce.createStreamingClient(channel, replayId, () => {
       void this.#reconnect('authentication failure');
@@ -144,7 +145,7 @@ export class ChangeStream {
   #disconnect(): void {
     this.#subscription?.cancel();
     this.#subscription = undefined;
-    this.#client?.disconnect?.();
+    if (this.#client) closeStreamingClient(this.#client);
     this.#client = undefined;
   }
 

@@ -124,7 +124,12 @@ for (const factory of testDatabases) {
         ],
       });
       await admin(emulator, 'DELETE', '/requests');
-      await setTaskSync(sf, owner, 'SyncCompleteSkipped', t0);
+      await setTaskSync(
+        await salesforceUser(emulator, 'rep1@sia-emulator.example'),
+        owner,
+        'SyncCompleteSkipped',
+        t0,
+      );
 
       const imported = await waitFor('the import', async () => {
         const tasks = await siaTasks('rep1');
