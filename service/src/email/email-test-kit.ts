@@ -34,6 +34,17 @@ export interface LoggedRequest {
   counted: boolean;
 }
 
+/** A jsforce connection of the org's SIA Sync admin (refresh-token login, as a person would). */
+export async function adminConnection(emulator: Emulator): Promise<Connection> {
+  const refresh = await fetch(`${emulator.url}/__emulator/refresh-tokens`, {
+    method: 'POST',
+    headers: { 'x-emulator-secret': emulator.clientSecret, 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin@sia-emulator.example' }),
+  });
+  const { refresh_token } = (await refresh.json()) as { refresh_token: string };
+  return tokenFor(emulator, { grant_type: 'refresh_token', refresh_token });
+}
+
 async function tokenFor(emulator: Emulator, body: Record<string, string>): Promise<Connection> {
   const response = await fetch(`${emulator.url}/services/oauth2/token`, {
     method: 'POST',
@@ -109,13 +120,7 @@ export class EmailTestKit {
       retry: { baseDelayMs: 5, maxDelayMs: 20 },
     });
     await salesforce.connect();
-    const refresh = await fetch(`${emulator.url}/__emulator/refresh-tokens`, {
-      method: 'POST',
-      headers: { 'x-emulator-secret': emulator.clientSecret, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin@sia-emulator.example' }),
-    });
-    const { refresh_token } = (await refresh.json()) as { refresh_token: string };
-    const admin = await tokenFor(emulator, { grant_type: 'refresh_token', refresh_token });
+    const admin = await adminConnection(emulator);
     const kit = new EmailTestKit({ emulator, database, open, salesforce, clock, admin, logger });
     await kit.app.ready();
     return kit;

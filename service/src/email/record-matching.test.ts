@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   PeopleIndex,
+  contactRolesOf,
   leadFromAddress,
   matchRecipient,
   personQueries,
@@ -100,6 +101,27 @@ describe('record matching', () => {
       soql,
       "SELECT Id, Email, LastModifiedDate FROM Lead WHERE IsConverted = false AND (Email IN ('o\\'brien@example.com', 'ada@example.com') OR Id IN ('00Q000000000001AAA'))",
     );
+    const [withRoles] = personQueries('Contact', ['ada@example.com'], [], { withRoles: true });
+    assert.equal(
+      withRoles,
+      "SELECT Id, Email, AccountId, LastModifiedDate, (SELECT OpportunityId, Opportunity.IsClosed FROM OpportunityContactRoles) FROM Contact WHERE (Email IN ('ada@example.com'))",
+    );
+    assert.deepEqual(
+      contactRolesOf({
+        Id: '003000000000001AAA',
+        OpportunityContactRoles: {
+          records: [
+            { OpportunityId: '006000000000001AAA', Opportunity: { IsClosed: true } },
+            { OpportunityId: '006000000000002AAA', Opportunity: null },
+          ],
+        },
+      }),
+      [
+        { ContactId: '003000000000001AAA', OpportunityId: '006000000000001AAA', isClosed: true },
+        { ContactId: '003000000000001AAA', OpportunityId: '006000000000002AAA', isClosed: false },
+      ],
+    );
+    assert.deepEqual(contactRolesOf({ Id: '003000000000001AAA', OpportunityContactRoles: null }), []);
     const many = Array.from({ length: 400 }, (_, i) => `person${i}@a-rather-long-domain.example.com`);
     const split = personQueries('Contact', many, []);
     assert.ok(split.length > 1);
