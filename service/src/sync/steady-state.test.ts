@@ -65,15 +65,13 @@ for (const factory of testDatabases) {
         );
       });
 
-      await world.sf
-        .sobject('Task')
-        .update({
-          Id: record.Id,
-          Subject: 'Call Ada (edited in Salesforce)',
-          ActivityDate: '2026-12-07',
-          Priority: 'Low',
-          Description: null,
-        });
+      await world.sf.sobject('Task').update({
+        Id: record.Id,
+        Subject: 'Call Ada (edited in Salesforce)',
+        ActivityDate: '2026-12-07',
+        Priority: 'Low',
+        Description: null,
+      });
       const edited = await waitFor('the Salesforce edit in SIA', async () => {
         const now = await world.task(task.id);
         return now?.name === 'Call Ada (edited in Salesforce)' ? now : undefined;
@@ -108,15 +106,13 @@ for (const factory of testDatabases) {
         async () => (await world.salesforceTasks(`Id = '${sfRecord.Id}'`)).length === 0,
       );
 
-      const created = await world.sf
-        .sobject('Task')
-        .create({
-          Subject: 'Made in Salesforce',
-          OwnerId: emulator.users.find((u) => u.username.startsWith('rep2@'))?.id,
-          ActivityDate: '2026-12-02',
-          Status: 'Not Started',
-          Priority: 'Normal',
-        });
+      const created = await world.sf.sobject('Task').create({
+        Subject: 'Made in Salesforce',
+        OwnerId: emulator.users.find((u) => u.username.startsWith('rep2@'))?.id,
+        ActivityDate: '2026-12-02',
+        Status: 'Not Started',
+        Priority: 'Normal',
+      });
       assert.ok(created.success);
       const imported = await waitFor('the Salesforce task in SIA', async () => {
         const res = await world.api.call<{ tasks: { id: string; name: string }[] }>(
@@ -212,7 +208,7 @@ for (const factory of testDatabases) {
       await world.settle('rep4');
       const local = await world.task(task.id);
       assert.equal(local?.name, 'Salesforce name', 'the later Salesforce write of the same field wins');
-      assert.equal(local?.details, 'SIA details', 'a field only SIA changed keeps the SIA value');
+      assert.equal(local.details, 'SIA details', 'a field only SIA changed keeps the SIA value');
       const [remote] = await world.salesforceTasks(`Id = '${record.Id}'`);
       assert.deepEqual(
         [remote?.Subject, remote?.Description, remote?.ActivityDate],

@@ -1,0 +1,169 @@
+// DESIGN 6 faults against the emulator: a crash between the Salesforce write and the local commit,
+// a token revoked in the middle of a batch, and a collection with one invalid record.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningService } from '../app.ts';
+import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import {
+  admin,
+  requestLog,
+  salesforceUser,
+  startTestEmulator,
+  startTestService,
+  SyncWorld,
+  waitFor,
+  type Emulator,
+} from '../../test/harness.ts';
+
+const UPSERT_PATH = '/services/data/v66.0/composite/sobjects/Task/SIA_Task_Id__c';
+
+for (const factory of testDatabases) {
+  describe(`sync faults on ${factory.name}`, () => {
+    let emulator: Emulator;
+    let database: TestDatabase;
+    let service: RunningService;
+    let world: SyncWorld;
+    let crashNextUpsert = false;
+
+    before(async () => {
+      emulator = await startTestEmulator();
+      database = factory.create();
+      service = await startTestService(emulator, database, {
+        hooks: {
+          afterSalesforceWrite: (kind) => {
+            if (kind !== 'upsert' || !crashNextUpsert) return Promise.resolve();
+            crashNextUpsert = false;
+            return Promise.reject(new Error('simulated crash after the Salesforce write'));
+          },
+        },
+      });
+      world = new SyncWorld(emulator, service, await salesforceUser(emulator));
+    });
+
+    after(async () => {
+      await service.close();
+      await emulator.close();
+      await database.dispose();
+    });
+
+    it('creates no duplicate when the process dies between the Salesforce write and the local commit', async () => {
+      await world.enable('rep1');
+      await service.engine.idle();
+      crashNextUpsert = true;
+      const task = await world.createTask({
+        ownerId: 'rep1',
+        type: 'call',
+        name: 'Crash after write',
+        dueDate: '2026-12-01',
+      });
+      await world.pushed(task.id);
+      await waitFor('the crash', () => Promise.resolve(!crashNextUpsert));
+      await service.close();
+      assert.equal(
+        await service.store.outboxDepth('rep1').catch(() => -1),
+        -1,
+        'the database is closed after shutdown',
+      );
+
+      // Restart on the same database: the outbox still holds the change and sends it again.
+      service = await startTestService(emulator, database);
+      world = new SyncWorld(emulator, service, world.sf);
+      await world.settle('rep1');
+      const records = await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`);
+      assert.equal(records.length, 1, 'the retried upsert matched the record by SIA_Task_Id__c');
+      assert.equal((await world.task(task.id))?.salesforceTaskId, records[0]?.Id);
+    });
+
+    it('re-mints the token when it is revoked mid-batch and lands the batch', async () => {
+      await world.enable('rep2');
+      await world.settle('rep2');
+      const refreshesBefore = service.salesforce.refreshCount;
+      await admin(emulator, 'POST', '/faults', {
+        method: 'PATCH',
+        path: UPSERT_PATH,
+        action: 'revoke-token',
+        times: 1,
+      });
+      const task = await world.createTask({
+        ownerId: 'rep2',
+        type: 'email',
+        name: 'After a 401',
+        dueDate: '2026-12-01',
+      });
+      const record = await world.pushed(task.id);
+      assert.equal(record.Subject, 'After a 401');
+      assert.ok(service.salesforce.refreshCount > refreshesBefore, 'the token was re-minted');
+      const unauthorized = (await requestLog(emulator)).filter(
+        (r) => r.path === UPSERT_PATH && r.status === 401,
+      );
+      assert.ok(unauthorized.length >= 1, 'the emulator answered 401 once');
+      await world.settle('rep2');
+      assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`)).length, 1);
+    });
+
+    it('lands the valid records of a collection and records the invalid one with its Salesforce error', async () => {
+      await world.enable('rep3');
+      await world.settle('rep3');
+      // Hold the outbox so the three changes travel in one collection.
+      await admin(emulator, 'POST', '/faults', {
+        method: 'PATCH',
+        path: UPSERT_PATH,
+        action: 'status',
+        status: 503,
+        errorCode: 'SERVER_UNAVAILABLE',
+        times: 1000,
+      });
+      const good1 = await world.createTask({
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Good one',
+        dueDate: '2026-12-01',
+      });
+      const bad = await world.createTask({
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Bad person',
+        dueDate: '2026-12-01',
+        person: { salesforceId: '003000000000000AAA' },
+      });
+      const good2 = await world.createTask({
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Good two',
+        dueDate: '2026-12-01',
+      });
+      await service.engine.idle();
+      await admin(emulator, 'DELETE', '/faults');
+      await admin(emulator, 'DELETE', '/requests');
+      await world.settle('rep3');
+
+      assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${good1.id}'`)).length, 1);
+      assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${good2.id}'`)).length, 1);
+      assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${bad.id}'`)).length, 0);
+      const upserts = (await requestLog(emulator)).filter((r) => r.path === UPSERT_PATH && r.status === 200);
+      assert.equal(
+        upserts.length,
+        1,
+        'the three records travelled in one collection and the good ones were not re-sent',
+      );
+
+      const errors = await world.api.call<{
+        errors: { taskId: string; category: string; code: string; direction: string }[];
+      }>('GET', '/api/v1/errors?ownerId=rep3');
+      assert.deepEqual(
+        errors.body.errors.map((e) => [e.taskId, e.category, e.code, e.direction]),
+        [[bad.id, 'Access & Validation', 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', 'outbound']],
+      );
+      const recorded = await world.sf.query<{
+        Category__c: string;
+        Error_Code__c: string;
+        SIA_Task_Id__c: string;
+      }>(
+        `SELECT Category__c, Error_Code__c, SIA_Task_Id__c FROM SIA_Sync_Error__c WHERE SIA_Task_Id__c = '${bad.id}'`,
+      );
+      assert.equal(recorded.records[0]?.Category__c, 'AccessValidation');
+      assert.equal(recorded.records[0]?.Error_Code__c, 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY');
+      assert.equal((await world.task(bad.id))?.salesforceTaskId, null, 'the SIA task stays, unlinked');
+    });
+  });
+}
