@@ -496,6 +496,27 @@ for (const factory of testDatabases) {
       assert.equal((await kit.tasks(`WhoId IN (${people.map((id) => `'${id}'`).join(', ')})`)).length, 60);
     });
 
+    it('answers 503 and stores nothing when the settings cannot be read from Salesforce', async () => {
+      await kit.setSettings(API_MODE);
+      const countBefore = await kit.logging.emailStore.countActivities();
+      // The org is out of API requests for now (jsforce itself would retry a 5xx GET for a while).
+      await kit.fault({
+        method: 'GET',
+        path: '/services/data/v66.0/query',
+        times: 5,
+        action: 'status',
+        status: 403,
+        errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      });
+      const res = await kit.call('POST', '/api/v1/email-activities', email());
+      await kit.clearFaults();
+      assert.equal(res.status, 503);
+      assert.equal(res.body['error'], 'salesforce_unavailable');
+      assert.equal(await kit.logging.emailStore.countActivities(), countBefore);
+      const retried = await kit.call('POST', '/api/v1/email-activities', email());
+      assert.equal(retried.status, 202);
+    });
+
     it('a retry after a crash between the Salesforce write and the local commit updates the same Task', async () => {
       await kit.setSettings(API_MODE);
       const [contactId] = await kit.seed([
@@ -585,6 +606,29 @@ for (const factory of testDatabases) {
       assert.equal(reported['Direction__c'], 'EmailLogging');
       assert.match(String(reported['Message__c']), /Computable numbers.*alan@enigma\.example.*call result/);
       assert.equal(reported['Record_Id__c'], contactId);
+      // The same failure on the same record again: the open row is updated, not repeated.
+      await kit.fault({
+        method: 'PATCH',
+        path: upsertPath,
+        times: 1,
+        action: 'status',
+        status: 400,
+        errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'Tasks need a call result',
+      });
+      await send(
+        email({
+          messageId: `<refused-again.${factory.name}@sia.example>`,
+          subject: 'Morphogenesis',
+          recipients: [{ email: 'alan@enigma.example' }],
+        }),
+      );
+      await kit.clearFaults();
+      const after = await kit.admin.query<Json>(
+        "SELECT Message__c FROM SIA_Sync_Error__c WHERE Error_Code__c = 'FIELD_CUSTOM_VALIDATION_EXCEPTION'",
+      );
+      assert.equal(after.records.length, 1);
+      assert.match(String(after.records[0]?.['Message__c']), /Morphogenesis/);
       const events = await kit.emulatorEvents('/event/SIA_Sync_Notice__e');
       assert.ok(
         events.some((e) => e['Kind__c'] === 'error' && e['Record_Ids__c'] === contactId),

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import type { ErrorCategory } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
+import { soqlString } from './record-matching.ts';
 
 const CATEGORY_VALUE: Record<ErrorCategory, string> = {
   Authentication: 'Authentication',
@@ -49,18 +50,25 @@ export async function reportEmailError(deps: EmailErrorDeps, error: EmailError):
     recordedAt: at,
   });
   try {
-    const [result] = await deps.salesforce.createRecords('SIA_Sync_Error__c', [
-      {
-        Category__c: CATEGORY_VALUE[error.category],
-        Direction__c: 'EmailLogging',
-        Error_Code__c: error.code.slice(0, 80),
-        Message__c: error.message.slice(0, 32_000),
-        Object_Api_Name__c: error.objectApiName,
-        Record_Id__c: error.recordId,
-        User__c: error.ownerSalesforceId,
-        Occurred_At__c: at,
-      },
-    ]);
+    const fields = {
+      Category__c: CATEGORY_VALUE[error.category],
+      Direction__c: 'EmailLogging',
+      Error_Code__c: error.code.slice(0, 80),
+      Message__c: error.message.slice(0, 32_000),
+      Object_Api_Name__c: error.objectApiName,
+      Record_Id__c: error.recordId,
+      User__c: error.ownerSalesforceId,
+      Occurred_At__c: at,
+    };
+    // The same failure on the same record updates its open row, so Sync health counts problems.
+    const record = error.recordId === null ? 'null' : soqlString(error.recordId);
+    const [open] = await deps.salesforce.query(
+      `SELECT Id FROM SIA_Sync_Error__c WHERE Direction__c = 'EmailLogging' AND Resolved__c = false AND Error_Code__c = ${soqlString(fields.Error_Code__c)} AND Record_Id__c = ${record} ORDER BY Occurred_At__c DESC LIMIT 1`,
+    );
+    const [result] =
+      open?.Id === undefined
+        ? await deps.salesforce.createRecords('SIA_Sync_Error__c', [fields])
+        : await deps.salesforce.updateRecords('SIA_Sync_Error__c', [{ Id: open.Id, ...fields }]);
     if (result && !result.success)
       throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
     // Sync health and the record pages refresh on this event.

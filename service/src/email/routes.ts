@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { fieldProblems } from '../http/schemas.ts';
 import type { SiaServer } from '../http/server.ts';
+import { SalesforceApiError } from '../salesforce/errors.ts';
 import { BccAddressMissingError, type EmailLogging, type LoggingModeView } from './email-logging.ts';
 import { emailActivityBody, userParams } from './schemas.ts';
 
@@ -33,10 +34,23 @@ function bccMissing(reply: FastifyReply, error: BccAddressMissingError): Fastify
   });
 }
 
-/** The missing-BCC-address problem becomes an answer; anything else stays an error. */
-function bccProblem(error: unknown): BccAddressMissingError {
-  if (error instanceof BccAddressMissingError) return error;
+/**
+ * Problems the caller can act on become answers: BCC mode without an address (409), and settings
+ * that cannot be read from Salesforce right now (503: nothing was stored, send it again later).
+ */
+function bccProblem(error: unknown): BccAddressMissingError | SalesforceApiError {
+  if (error instanceof BccAddressMissingError || error instanceof SalesforceApiError) return error;
   throw error;
+}
+
+function unavailable(reply: FastifyReply, error: SalesforceApiError): FastifyReply {
+  return reply
+    .code(503)
+    .header('retry-after', '60')
+    .send({
+      error: 'salesforce_unavailable',
+      message: `The email logging settings could not be read from Salesforce (${error.errorCode}); nothing was stored. Send the activity again later.`,
+    });
 }
 
 function modeJson(view: LoggingModeView): Record<string, unknown> {
@@ -54,6 +68,7 @@ export function registerEmailRoutes(app: SiaServer, logging: EmailLogging): void
     if (!body.ok) return body.reply;
     const result = await logging.accept(body.data).catch(bccProblem);
     if (result instanceof BccAddressMissingError) return bccMissing(reply, result);
+    if (result instanceof SalesforceApiError) return unavailable(reply, result);
     const base = { messageId: body.data.messageId, kind: body.data.kind, ...modeJson(result.view) };
     if (result.mode === 'api') return reply.code(202).send({ ...base, activities: result.activities });
     if (result.mode === 'bcc') {
@@ -79,6 +94,7 @@ export function registerEmailRoutes(app: SiaServer, logging: EmailLogging): void
     if (!params.ok) return params.reply;
     const view = await logging.modeFor(params.data.id).catch(bccProblem);
     if (view instanceof BccAddressMissingError) return bccMissing(reply, view);
+    if (view instanceof SalesforceApiError) return unavailable(reply, view);
     return reply.send({ userId: view.userId, ...modeJson(view), logReplies: view.logReplies });
   });
 }
