@@ -31,6 +31,8 @@ import { emailTaskExternalId, emailTaskRecord } from './task-records.ts';
 import type { TaskTypeCheck } from './type-picklist.ts';
 
 export const COLLECTION_SIZE = 200;
+/** How long a claimed batch stays invisible to other instances before it counts as abandoned. */
+export const CLAIM_LEASE_MS = 120_000;
 
 /** The tracking checkbox each mark sets on the Task of its email. */
 const MARK_FIELD: Partial<Record<EmailKind, string>> = {
@@ -92,7 +94,12 @@ export class ActivityWriter {
   /** Writes one batch of due activities; returns how many reached a final state. */
   async writeBatch(): Promise<number> {
     const { emailStore } = this.#deps;
-    const due = await emailStore.due(this.#now(), this.#deps.batchSize ?? COLLECTION_SIZE);
+    const now = this.#deps.clock.now();
+    const due = await emailStore.claimDue(
+      now.toISOString(),
+      new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
+      this.#deps.batchSize ?? COLLECTION_SIZE,
+    );
     if (due.length === 0) return 0;
     const owners = await this.#owners(due);
     let finished = 0;

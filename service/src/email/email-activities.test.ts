@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDatabases } from '../../test/databases.ts';
+import { CLAIM_LEASE_MS } from './activity-writer.ts';
 import type { EmailTables } from './email-store.ts';
 import { EmailTestKit } from './email-test-kit.ts';
 
@@ -536,6 +537,9 @@ for (const factory of testDatabases) {
         .where('id', '=', logged.id)
         .execute();
       await db.deleteFrom('email_activity_tasks').where('activity_id', '=', logged.id).execute();
+      // Nothing happens while the crashed instance's claim lasts; then the retry runs.
+      assert.equal(await kit.logging.drain(), 0);
+      kit.clock.advance(CLAIM_LEASE_MS);
       await kit.logging.drain();
       const tasks = await kit.tasks(`WhoId = '${contactId}'`);
       assert.equal(tasks.length, 1, 'the retry logged the email twice');
@@ -634,6 +638,30 @@ for (const factory of testDatabases) {
         events.some((e) => e['Kind__c'] === 'error' && e['Record_Ids__c'] === contactId),
         'no SIA_Sync_Notice__e announced the error',
       );
+    });
+
+    it('two service instances on one database never log the same email twice', async () => {
+      await kit.setSettings({ ...API_MODE, No_Match_Rule__c: 'CreateLead' });
+      const other = kit.otherInstance();
+      await other.typeCheck.available();
+      await kit.logging.typeCheck.available();
+      for (let i = 0; i < 30; i++) {
+        const res = await kit.call(
+          'POST',
+          '/api/v1/email-activities',
+          email({
+            messageId: `<pair-${i}.${factory.name}@sia.example>`,
+            recipients: [{ email: `prospect${i}@pair-${i}.example` }],
+          }),
+        );
+        assert.equal(res.status, 202);
+      }
+      const [mine, theirs] = await Promise.all([kit.logging.drain(), other.drain()]);
+      assert.equal(mine + theirs, 30);
+      const leads = await kit.admin.query<Json>("SELECT Id, Email FROM Lead WHERE Email LIKE 'prospect%'");
+      assert.equal(leads.records.length, 30, 'a lead was created twice');
+      const ids = leads.records.map((l) => `'${String(l['Id'])}'`).join(', ');
+      assert.equal((await kit.tasks(`WhoId IN (${ids})`)).length, 30, 'an email was logged twice');
     });
 
     it('without Reply in the Task Type picklist logs replies without Type and tells the admin once', async () => {

@@ -156,17 +156,30 @@ export class EmailStore {
     });
   }
 
-  /** Queued activities due now, oldest first. */
-  async due(now: string, limit: number): Promise<EmailActivity[]> {
+  /**
+   * Claims the queued activities due now, oldest first, by moving their next attempt to
+   * `leaseUntil`: another service instance sharing the database does not see them as due until
+   * the lease runs out (a crashed instance's claims come due again then). The conditions are
+   * checked again on the row being updated, so two instances never claim the same activity.
+   */
+  async claimDue(now: string, leaseUntil: string, limit: number): Promise<EmailActivity[]> {
     const rows = await this.#db
-      .selectFrom('email_activities')
-      .selectAll()
+      .updateTable('email_activities')
+      .set({ next_attempt_at: leaseUntil })
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', now)
-      .orderBy('id')
-      .limit(limit)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('email_activities')
+          .select('id')
+          .where('status', '=', 'queued')
+          .where('next_attempt_at', '<=', now)
+          .orderBy('id')
+          .limit(limit),
+      )
+      .returningAll()
       .execute();
-    return rows.map(toActivity);
+    return rows.map(toActivity).sort((a, b) => a.id - b.id);
   }
 
   async get(messageId: string, kind: EmailKind, recipient: string): Promise<EmailActivity | undefined> {

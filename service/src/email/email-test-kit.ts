@@ -126,6 +126,11 @@ export class EmailTestKit {
     return kit;
   }
 
+  /** Another service instance on the same database and org (scale-out). */
+  otherInstance(): EmailLogging {
+    return this.#newLogging();
+  }
+
   #newLogging(): EmailLogging {
     return new EmailLogging({
       store: this.store,
