@@ -361,6 +361,9 @@ for (const factory of testDatabases) {
       assert.equal(bcc.body['bccAddress'], 'emailtosalesforce@rep.example');
       assert.equal(bcc.body['logged'], false);
       assert.match(String(bcc.body['message']), /emailtosalesforce@rep\.example/);
+      const open = await send(email({ kind: 'open', recipients: [{ email: 'rosalind@dna.example' }] }));
+      assert.equal(open.status, 200);
+      assert.match(String(open.body['message']), /opens are not logged/);
       assert.equal(await kit.logging.emailStore.countActivities(), countBefore);
       const calls = await kit.apiRequests();
       assert.equal(calls.length, 1, 'only the settings read');

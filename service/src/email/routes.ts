@@ -72,12 +72,13 @@ export function registerEmailRoutes(app: SiaServer, logging: EmailLogging): void
     const base = { messageId: body.data.messageId, kind: body.data.kind, ...modeJson(result.view) };
     if (result.mode === 'api') return reply.code(202).send({ ...base, activities: result.activities });
     if (result.mode === 'bcc') {
-      const tracking = body.data.kind === 'open' || body.data.kind === 'click';
+      // Email to Salesforce only ever sees the sent email: replies, opens and clicks are not logged.
+      const tracking = body.data.kind !== 'sent';
       return reply.code(200).send({
         ...base,
         logged: false,
         message: tracking
-          ? 'Emails are logged by BCC: Salesforce records the email itself, opens and clicks are not logged.'
+          ? `Emails are logged by BCC: Salesforce records the sent email itself; ${body.data.kind === 'reply' ? 'replies' : `${body.data.kind}s`} are not logged.`
           : `Emails are logged by BCC: add ${result.view.bccAddress ?? ''} as BCC when sending; the service writes nothing to Salesforce.`,
       });
     }
