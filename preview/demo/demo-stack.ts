@@ -26,6 +26,8 @@ export interface DemoOptions {
   reset: boolean;
   /** Progress lines while starting. */
   log: (line: string) => void;
+  /** Build preview/dist when it is missing or stale (default); off for tests that load no page. */
+  buildPreview?: boolean;
   /** Sync service log level (its log goes to <dataDir>/service.log). */
   serviceLogLevel?: string;
 }
@@ -70,7 +72,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     for (const name of DATA_FILES) rmSync(join(dataDir, name), { force: true });
   }
 
-  const buildReason = previewBuildReason();
+  const buildReason = options.buildPreview === false ? undefined : previewBuildReason();
   if (buildReason !== undefined) {
     log(`Building the preview (LWC OSS + lightning-base-components; ${buildReason})…`);
     await buildPreviewInChild();
