@@ -14,15 +14,11 @@ import { findChromium } from './chromium.ts';
 
 const chromiumPath = findChromium();
 const skipBrowserTests = process.env.SKIP_BROWSER_TESTS === '1';
-if (chromiumPath === undefined) {
-  const message = [
-    '',
-    '!!! No Chromium found for the browser tests (looked for CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser).',
-    '!!! Install it: apt-get install -y chromium   (or set SKIP_BROWSER_TESTS=1 to skip these tests).',
-    '',
-  ].join('\n');
-  console.error(message);
-}
+const NO_CHROMIUM = [
+  'No Chromium found for the browser tests (looked at CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser).',
+  'Install it: apt-get install -y chromium   (or set SKIP_BROWSER_TESTS=1 to skip these tests).',
+];
+if (chromiumPath === undefined) console.error(`\n${NO_CHROMIUM.map((line) => `!!! ${line}`).join('\n')}\n`);
 
 /** Runs a test body; on failure saves every open page under test-results/ and names the files. */
 function withScreenshots(harness: () => BrowserDemo, body: (t: TestContext) => Promise<void>) {
@@ -45,94 +41,96 @@ function salesforceRow(page: Page, name: string) {
   return page.locator('c-sia-synced-tasks li.task-row', { hasText: name });
 }
 
-describe(
-  'local demo in Chromium',
-  { skip: skipBrowserTests && chromiumPath === undefined ? 'SKIP_BROWSER_TESTS=1' : false },
-  () => {
-    let harness: BrowserDemo | undefined;
-    const current = (): BrowserDemo => {
-      if (harness === undefined) throw new Error('the demo did not start');
-      return harness;
-    };
-    let sia: Page;
-    let contact: Page;
-    const stamp = Date.now().toString(36);
-    const newTask = `Call Ada about the pilot scope ${stamp}`;
+describe('browser test prerequisites', () => {
+  it('finds Chromium to drive', { skip: skipBrowserTests ? 'SKIP_BROWSER_TESTS=1' : false }, () => {
+    assert.ok(chromiumPath !== undefined, NO_CHROMIUM.join(' '));
+  });
+});
 
-    before(async () => {
-      assert.ok(chromiumPath, 'Chromium is required for the browser tests (apt-get install -y chromium)');
-      harness = await startBrowserDemo(chromiumPath);
-      sia = await current().openPage('/sia/');
-      contact = await current().openPage(`/salesforce/#/r/Contact/${current().demo.demo.contactId}`);
-      await waitVisible(sia.locator('sia-sync-status'), 'the SIA sync status');
+describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chromium' : false }, () => {
+  let harness: BrowserDemo | undefined;
+  const current = (): BrowserDemo => {
+    if (harness === undefined) throw new Error('the demo did not start');
+    return harness;
+  };
+  let sia: Page;
+  let contact: Page;
+  const stamp = Date.now().toString(36);
+  const newTask = `Call Ada about the pilot scope ${stamp}`;
+
+  before(async () => {
+    assert.ok(chromiumPath !== undefined);
+    harness = await startBrowserDemo(chromiumPath);
+    sia = await current().openPage('/sia/');
+    contact = await current().openPage(`/salesforce/#/r/Contact/${current().demo.demo.contactId}`);
+    await waitVisible(sia.locator('sia-sync-status'), 'the SIA sync status');
+    await waitVisible(
+      contact.locator('c-sia-synced-tasks li.task-row'),
+      'the synced tasks on the Contact page',
+    );
+  });
+
+  after(async () => {
+    await harness?.close();
+  });
+
+  it(
+    'a task created on the SIA page appears on the Contact page',
+    withScreenshots(current, async () => {
+      await sia.getByLabel('What to do').fill(newTask);
+      await sia.getByRole('combobox', { name: 'About' }).click();
+      await sia.getByRole('option', { name: 'Ada Lovelace (Contact)' }).click();
+      await sia.getByRole('button', { name: 'Add task' }).click();
+      await waitVisible(siaRow(sia, newTask), 'the new task on the SIA page', 10_000);
+      await waitVisible(siaRow(sia, newTask).getByText('In Salesforce'), 'the task marked as pushed');
+      // The service's SIA_Sync_Notice__e for a push names the task only, so a record page that has
+      // not listed the task yet learns of it when it loads: as a rep would, open the record again.
+      await contact.reload();
+      await waitVisible(salesforceRow(contact, newTask), 'the new task on the Contact page');
+    }),
+  );
+
+  it(
+    'a task completed on the Contact page shows as completed on the SIA page',
+    withScreenshots(current, async () => {
+      await contact.getByRole('button', { name: `Complete: ${newTask}` }).click();
       await waitVisible(
-        contact.locator('c-sia-synced-tasks li.task-row'),
-        'the synced tasks on the Contact page',
+        contact.locator('c-sia-synced-tasks [data-bucket="completed"] li.task-row', { hasText: newTask }),
+        'the task under Completed on the Contact page',
+        10_000,
       );
-    });
+      const done = sia.locator('[data-section="done"] sia-task-row', { hasText: newTask });
+      await waitVisible(done, 'the task under Done on the SIA page');
+      await waitVisible(done.getByText('Completed'), 'the task marked Completed on the SIA page');
+      await waitGone(
+        sia.locator('[data-section="today"] sia-task-row', { hasText: newTask }),
+        'the task under Due today',
+      );
+    }),
+  );
 
-    after(async () => {
-      await harness?.close();
-    });
-
-    it(
-      'a task created on the SIA page appears on the Contact page',
-      withScreenshots(current, async () => {
-        await sia.getByLabel('What to do').fill(newTask);
-        await sia.getByRole('combobox', { name: 'About' }).click();
-        await sia.getByRole('option', { name: 'Ada Lovelace (Contact)' }).click();
-        await sia.getByRole('button', { name: 'Add task' }).click();
-        await waitVisible(siaRow(sia, newTask), 'the new task on the SIA page', 10_000);
-        await waitVisible(siaRow(sia, newTask).getByText('In Salesforce'), 'the task marked as pushed');
-        // The service's SIA_Sync_Notice__e for a push names the task only, so a record page that has
-        // not listed the task yet learns of it when it loads: as a rep would, open the record again.
-        await contact.reload();
-        await waitVisible(salesforceRow(contact, newTask), 'the new task on the Contact page');
-      }),
-    );
-
-    it(
-      'a task completed on the Contact page shows as completed on the SIA page',
-      withScreenshots(current, async () => {
-        await contact.getByRole('button', { name: `Complete: ${newTask}` }).click();
-        await waitVisible(
-          contact.locator('c-sia-synced-tasks [data-bucket="completed"] li.task-row', { hasText: newTask }),
-          'the task under Completed on the Contact page',
-          10_000,
-        );
-        const done = sia.locator('[data-section="done"] sia-task-row', { hasText: newTask });
-        await waitVisible(done, 'the task under Done on the SIA page');
-        await waitVisible(done.getByText('Completed'), 'the task marked Completed on the SIA page');
-        await waitGone(
-          sia.locator('[data-section="today"] sia-task-row', { hasText: newTask }),
-          'the task under Due today',
-        );
-      }),
-    );
-
-    it(
-      'a setting changed on the settings page takes effect: skipped tasks are deleted in Salesforce',
-      withScreenshots(current, async () => {
-        const settings = await current().openPage('/salesforce/#/n/SIA_Sync_Settings');
-        const mode = 'Sync; skipped SIA tasks are deleted in Salesforce';
-        await settings.getByText(mode, { exact: true }).click();
-        assert.equal(await settings.getByLabel(mode).isChecked(), true);
-        await settings.getByRole('button', { name: 'Save' }).click();
-        await waitVisible(
-          sia.locator('.sync-mode', { hasText: 'skipped tasks are deleted in Salesforce' }),
-          'the new sync mode on the SIA page',
-        );
-        const skipped = 'Email Ada the onboarding plan';
-        await waitVisible(salesforceRow(contact, skipped), 'the task to skip on the Contact page', 10_000);
-        await siaRow(sia, skipped).getByRole('button', { name: 'Skip' }).click();
-        await waitVisible(
-          sia.locator('[data-section="done"] sia-task-row', { hasText: skipped }).getByText('Skipped'),
-          'the skipped task under Done on the SIA page',
-          10_000,
-        );
-        // SyncDeleteSkipped: the Salesforce task is deleted, not completed, so it leaves the page.
-        await waitGone(salesforceRow(contact, skipped), 'the skipped task on the Contact page');
-      }),
-    );
-  },
-);
+  it(
+    'a setting changed on the settings page takes effect: skipped tasks are deleted in Salesforce',
+    withScreenshots(current, async () => {
+      const settings = await current().openPage('/salesforce/#/n/SIA_Sync_Settings');
+      const mode = 'Sync; skipped SIA tasks are deleted in Salesforce';
+      await settings.getByText(mode, { exact: true }).click();
+      assert.equal(await settings.getByLabel(mode).isChecked(), true);
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await waitVisible(
+        sia.locator('.sync-mode', { hasText: 'skipped tasks are deleted in Salesforce' }),
+        'the new sync mode on the SIA page',
+      );
+      const skipped = 'Email Ada the onboarding plan';
+      await waitVisible(salesforceRow(contact, skipped), 'the task to skip on the Contact page', 10_000);
+      await siaRow(sia, skipped).getByRole('button', { name: 'Skip' }).click();
+      await waitVisible(
+        sia.locator('[data-section="done"] sia-task-row', { hasText: skipped }).getByText('Skipped'),
+        'the skipped task under Done on the SIA page',
+        10_000,
+      );
+      // SyncDeleteSkipped: the Salesforce task is deleted, not completed, so it leaves the page.
+      await waitGone(salesforceRow(contact, skipped), 'the skipped task on the Contact page');
+    }),
+  );
+});
