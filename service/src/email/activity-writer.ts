@@ -91,8 +91,8 @@ export class ActivityWriter {
     return this.#deps.clock.now().toISOString();
   }
 
-  /** Writes one batch of due activities; returns how many reached a final state. */
-  async writeBatch(): Promise<number> {
+  /** Writes one batch of due activities; says how many it claimed and how many reached a final state. */
+  async writeBatch(): Promise<{ claimed: number; finished: number }> {
     const { emailStore } = this.#deps;
     const now = this.#deps.clock.now();
     const due = await emailStore.claimDue(
@@ -100,7 +100,7 @@ export class ActivityWriter {
       new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
       this.#deps.batchSize ?? COLLECTION_SIZE,
     );
-    if (due.length === 0) return 0;
+    if (due.length === 0) return { claimed: 0, finished: 0 };
     const owners = await this.#owners(due);
     let finished = 0;
     const writes: EmailActivity[] = [];
@@ -139,7 +139,7 @@ export class ActivityWriter {
     }
     if (writes.length > 0) finished += await this.#writeActivities(writes, owners);
     if (marks.length > 0) finished += await this.#writeMarks(marks, owners);
-    return finished;
+    return { claimed: due.length, finished };
   }
 
   async #owners(due: EmailActivity[]): Promise<Map<string, Owner & { mode: UserEmailSettings['mode'] }>> {

@@ -9,7 +9,7 @@ import { NotFoundError } from '../sia/errors.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import type { EmailLoggingMode } from '../../../force-app/main/default/lwc/siaSettings/siaSettings.ts';
-import { ActivityWriter } from './activity-writer.ts';
+import { ActivityWriter, COLLECTION_SIZE } from './activity-writer.ts';
 import { EmailSettingsReader, type UserEmailSettings } from './email-settings.ts';
 import { EmailStore, type NewEmailActivity } from './email-store.ts';
 import { taskDescription } from './plain-text.ts';
@@ -25,7 +25,10 @@ export interface EmailLoggingDeps {
   settingsTtlMs?: number;
   /** How often the queue is drained even without new activities (retries come due). */
   intervalMs?: number;
-  /** Debounce after an accepted activity, so concurrent requests share one batch. */
+  /**
+   * How long the first new activity waits for others before the batch is written (default 1 s):
+   * emails arriving meanwhile share its queries and collection calls.
+   */
   batchDelayMs?: number;
   batchSize?: number;
   closedStatus?: () => string;
@@ -86,9 +89,11 @@ export class EmailLogging {
   #timer: NodeJS.Timeout | undefined;
   #debounce: NodeJS.Timeout | undefined;
   #stopping = false;
+  readonly #batchSize: number;
 
   constructor(deps: EmailLoggingDeps) {
     this.#deps = deps;
+    this.#batchSize = deps.batchSize ?? COLLECTION_SIZE;
     this.emailStore = new EmailStore(deps.store.db);
     this.settings = new EmailSettingsReader({
       salesforce: deps.salesforce,
@@ -164,9 +169,11 @@ export class EmailLogging {
     return this.#serial(async () => {
       let total = 0;
       for (;;) {
-        const finished = await this.writer.writeBatch();
-        total += finished;
-        if (finished === 0 || this.#stopping) return total;
+        const batch = await this.writer.writeBatch();
+        total += batch.finished;
+        // Go on only through a backlog (full batches): emails that trickle in meanwhile wait for
+        // the next batch window and share its calls instead of going out a few at a time.
+        if (batch.claimed < this.#batchSize || batch.finished === 0 || this.#stopping) return total;
       }
     });
   }
@@ -184,7 +191,7 @@ export class EmailLogging {
     this.#debounce = setTimeout(() => {
       this.#debounce = undefined;
       this.#drainInBackground();
-    }, this.#deps.batchDelayMs ?? 50);
+    }, this.#deps.batchDelayMs ?? 1_000);
   }
 
   start(): void {
