@@ -77,6 +77,10 @@ describe('bench stats', () => {
     });
     assert.equal(countCalls(log).total, 6);
     assert.equal(routeOf('GET', '/services/data/v66.0'), 'GET /');
+    assert.equal(
+      routeOf('GET', '/services/data/v66.0/query/01g5g6337cb61708cd-2000'),
+      'GET /query/{locator}',
+    );
     assert.equal(isProbe(entry('GET', '/q', true, '?q=%E0%A4%A')), false);
   });
 

@@ -48,6 +48,7 @@ export function summarize(values: readonly number[]): Summary {
 export function routeOf(method: string, path: string): string {
   const route = path
     .replace(/^\/services\/data\/v\d+\.\d+/, '')
+    .replace(/^\/(query|queryAll)\/[^/]+$/, '/$1/{locator}')
     .split('/')
     .map((part) => (/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(part) && /\d/.test(part) ? '{id}' : part))
     .join('/');
