@@ -65,7 +65,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { dataDir, log } = options;
   const stateFile = join(dataDir, 'demo.json');
   mkdirSync(dataDir, { recursive: true });
-  await assertPortFree(options.previewPort, 'the preview (--port)');
+  await assertPortFree(options.previewPort, 'the preview');
   let state = options.reset ? undefined : readState(stateFile);
   if (state === undefined) {
     // A start that never finished seeding leaves no demo.json: start over rather than seed twice.

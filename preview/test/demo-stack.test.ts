@@ -86,12 +86,9 @@ describe('demo stack', () => {
     const address = blocker.address();
     assert.ok(address !== null && typeof address === 'object');
     try {
-      await assert.rejects(assertPortFree(address.port, 'the preview (--port)'), (error: unknown) => {
+      await assert.rejects(assertPortFree(address.port, 'the preview'), (error: unknown) => {
         assert.ok(error instanceof PortInUseError);
-        assert.match(
-          error.message,
-          new RegExp(`Port ${address.port} \\(the preview \\(--port\\)\\) is already in use`),
-        );
+        assert.match(error.message, new RegExp(`Port ${address.port} \\(the preview\\) is already in use`));
         assert.match(error.message, /npm start -- --port <port>/);
         return true;
       });
