@@ -1,7 +1,7 @@
-// Writes queued email activities to Salesforce in batches: one query per object finds every Lead
-// and Contact of the batch (contacts with their opportunity contact roles), Leads for unmatched addresses are created
-// in one collection call, and the Tasks are upserted by SIA_Task_Id__c in sObject Collections of
-// up to 200 (allOrNone=false). Opens, clicks and replies then tick their checkbox on the Tasks of
+// Writes queued email activities to Salesforce in batches: one query per object, both in one
+// composite call, finds every Lead and Contact of the batch (contacts with their opportunity
+// contact roles), Leads for unmatched addresses are created in one collection call, and the Tasks
+// are upserted by SIA_Task_Id__c in sObject Collections of up to 200 (allOrNone=false). Opens, clicks and replies then tick their checkbox on the Tasks of
 // the email they concern, again in collections. Each activity's outcome is committed on its own:
 // intermittent failures retry with backoff, others are reported to the admin.
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import type { EmailSettingsReader, UserEmailSettings } from './email-settings.ts';
 import type { EmailActivity, EmailKind, EmailStore } from './email-store.ts';
+import { queryTogether } from './composite-query.ts';
 import { reportEmailError } from './error-report.ts';
 import {
   PeopleIndex,
@@ -57,6 +58,12 @@ export interface WriterDeps {
 interface Owner {
   user: SiaUser;
   settings: UserEmailSettings['settings'];
+}
+
+/** The Leads and Contacts a batch may be logged to, and the contacts' opportunity roles. */
+interface Lookup {
+  people: PeopleIndex;
+  roles: ContactRole[];
 }
 
 interface Failure {
@@ -153,23 +160,16 @@ export class ActivityWriter {
     return owners;
   }
 
-  async #queryAll<T extends Record<string, unknown>>(queries: string[]): Promise<T[]> {
-    const out: T[] = [];
-    for (const soql of queries) out.push(...(await this.#deps.salesforce.query<T>(soql)));
-    return out;
-  }
-
   /**
-   * Every Lead and Contact the batch's recipients could be logged to, one query per object, and
-   * the contacts' opportunity roles with them when some owner logs to opportunities.
+   * Every Lead and Contact the batch's recipients could be logged to, one query per object (sent
+   * together in one composite call), with the contacts' opportunity roles when some owner logs to
+   * opportunities.
    */
-  async #findPeople(
-    writes: EmailActivity[],
-    owners: Map<string, Owner>,
-  ): Promise<{ people: PeopleIndex; roles: ContactRole[] }> {
+  async #findPeople(writes: EmailActivity[], owners: Map<string, Owner>): Promise<Lookup> {
     const people = new PeopleIndex();
     const roles: ContactRole[] = [];
     const withRoles = writes.some((a) => owners.get(a.ownerId)?.settings.logToOpportunities.value !== 'None');
+    const queries: { type: PersonType; soql: string }[] = [];
     for (const type of ['Contact', 'Lead'] as PersonType[]) {
       const relevant = writes.filter((a) =>
         allowedTypes(owners.get(a.ownerId)?.settings.logTo.value ?? 'LeadsAndContacts').includes(type),
@@ -179,13 +179,18 @@ export class ActivityWriter {
       const ids = relevant.flatMap((a) =>
         a.recipientSalesforceId === null ? [] : [a.recipientSalesforceId],
       );
-      const rows = await this.#queryAll<Record<string, unknown> & { Id: string }>(
-        personQueries(type, emails, ids, { withRoles }),
-      );
-      for (const row of rows) {
+      for (const soql of personQueries(type, emails, ids, { withRoles })) queries.push({ type, soql });
+    }
+    const answers = await queryTogether(
+      this.#deps.salesforce,
+      queries.map((q) => q.soql),
+    );
+    for (const [index, { type }] of queries.entries()) {
+      for (const row of answers[index] ?? []) {
+        if (typeof row['Id'] !== 'string') continue;
         people.add({
           type,
-          Id: row.Id,
+          Id: row['Id'],
           Email: typeof row['Email'] === 'string' ? row['Email'] : null,
           LastModifiedDate: typeof row['LastModifiedDate'] === 'string' ? row['LastModifiedDate'] : '',
           AccountId: typeof row['AccountId'] === 'string' ? row['AccountId'] : null,
@@ -237,11 +242,44 @@ export class ActivityWriter {
     return false;
   }
 
+  /**
+   * The batch's lookups failed: retry every write later when the cause may pass, otherwise give
+   * them up with one report for the admin (not one per email: the cause is the same for all).
+   */
+  async #lookupFailed(writes: EmailActivity[], failure: Failure): Promise<number> {
+    const category = categorize(failure.code, failure.message);
+    if (category === 'Intermittent' || category === 'Authentication') {
+      for (const activity of writes) await this.#fail(activity, undefined, failure, null, 'Task');
+      return 0;
+    }
+    const now = this.#now();
+    for (const activity of writes)
+      await this.#deps.emailStore.finish(activity.id, 'failed', `${failure.code}: ${failure.message}`, now);
+    await reportEmailError(this.#deps, {
+      category,
+      code: failure.code,
+      message: `${writes.length} email${writes.length === 1 ? ' was' : 's were'} not logged: looking up their Leads and Contacts failed: ${failure.message}`,
+      fields: failure.fields,
+      ownerId: null,
+      ownerSalesforceId: null,
+      recordId: null,
+      objectApiName: 'Contact',
+    });
+    return writes.length;
+  }
+
   async #writeActivities(writes: EmailActivity[], owners: Map<string, Owner>): Promise<number> {
     const { emailStore } = this.#deps;
     let finished = 0;
-    const typeValues = await this.#deps.typeCheck.available();
-    const { people, roles } = await this.#findPeople(writes, owners);
+    let typeValues: Awaited<ReturnType<TaskTypeCheck['available']>>;
+    let lookup: Lookup;
+    try {
+      typeValues = await this.#deps.typeCheck.available();
+      lookup = await this.#findPeople(writes, owners);
+    } catch (error) {
+      return this.#lookupFailed(writes, errorCodeOf(error));
+    }
+    const { people, roles } = lookup;
 
     // Match; unmatched addresses whose rule says so get one new Lead each (one collection call).
     const matched = new Map<number, Target[]>();

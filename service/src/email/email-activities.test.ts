@@ -460,7 +460,7 @@ for (const factory of testDatabases) {
       assert.deepEqual(await kit.apiRequests(), []);
     });
 
-    it('writes a burst of emails in a handful of API calls: one query per object, Tasks in collections', async () => {
+    it('writes a burst of emails in three API calls: settings, one composite lookup, one collection upsert', async () => {
       await kit.setSettings(API_MODE);
       const people = await kit.seed(
         Array.from({ length: 60 }, (_, i) => ({
@@ -486,17 +486,12 @@ for (const factory of testDatabases) {
       const upserts = calls.filter(
         (c) => c.method === 'PATCH' && c.path.endsWith('/composite/sobjects/Task/SIA_Task_Id__c'),
       );
-      const queried = (object: string) =>
-        calls.filter(
-          (c) =>
-            c.path.endsWith('/query') &&
-            decodeURIComponent(c.query.replace(/\+/g, ' ')).match(new RegExp(`FROM ${object}\\b`)) !== null,
-        ).length;
       assert.equal(upserts.length, 1, 'one collection call for 60 Tasks');
-      assert.equal(queried('Contact'), 1, 'one Contact query for 60 addresses');
-      assert.equal(queried('Lead'), 1, 'one Lead query for 60 addresses');
-      assert.equal(queried('SIA_Sync_Setting__c'), 1, 'settings read once for the burst');
-      assert.equal(calls.length, 4, JSON.stringify(calls.map((c) => `${c.method} ${c.path}`)));
+      assert.deepEqual(
+        calls.map((c) => `${c.method} ${c.path.replace('/services/data/v66.0', '')}`),
+        ['GET /query', 'POST /composite', 'PATCH /composite/sobjects/Task/SIA_Task_Id__c'],
+        'the settings read, the Contact and Lead lookups in one composite call, one collection upsert',
+      );
       assert.equal((await kit.tasks(`WhoId IN (${people.map((id) => `'${id}'`).join(', ')})`)).length, 60);
     });
 
@@ -641,6 +636,52 @@ for (const factory of testDatabases) {
         events.some((e) => e['Kind__c'] === 'error' && e['Record_Ids__c'] === contactId),
         'no SIA_Sync_Notice__e announced the error',
       );
+    });
+
+    it('a failed lookup is retried when it may pass, and reported once when it will not', async () => {
+      await kit.setSettings(API_MODE);
+      const [contactId] = await kit.seed([
+        { type: 'Contact', fields: { LastName: 'Lamarr', Email: 'hedy@spread.example' } },
+      ]);
+      await kit.logging.typeCheck.available();
+      const lookupPath = '/services/data/v66.0/composite';
+      const recipients = [{ email: 'hedy@spread.example' }, { email: 'nobody@spread.example' }];
+      await kit.fault({
+        method: 'POST',
+        path: lookupPath,
+        times: 5,
+        action: 'status',
+        status: 403,
+        errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      });
+      const busy = `<lookup-busy.${factory.name}@sia.example>`;
+      await send(email({ messageId: busy, recipients }));
+      await kit.clearFaults();
+      assert.equal((await kit.logging.emailStore.get(busy, 'sent', 'hedy@spread.example'))?.status, 'queued');
+      kit.clock.advance(600_000);
+      await kit.logging.drain();
+      assert.equal((await kit.logging.emailStore.get(busy, 'sent', 'hedy@spread.example'))?.status, 'logged');
+      assert.equal((await kit.tasks(`WhoId = '${contactId}'`)).length, 1);
+
+      await kit.fault({
+        method: 'POST',
+        path: lookupPath,
+        times: 1,
+        action: 'status',
+        status: 400,
+        errorCode: 'INVALID_FIELD',
+        message: "No such column 'Email' on entity 'Lead'",
+      });
+      const refused = `<lookup-refused.${factory.name}@sia.example>`;
+      await send(email({ messageId: refused, recipients }));
+      await kit.clearFaults();
+      for (const r of recipients)
+        assert.equal((await kit.logging.emailStore.get(refused, 'sent', r.email))?.status, 'failed');
+      const errors = await kit.admin.query<Json>(
+        "SELECT Message__c FROM SIA_Sync_Error__c WHERE Error_Code__c = 'INVALID_FIELD' AND Direction__c = 'EmailLogging'",
+      );
+      assert.equal(errors.records.length, 1);
+      assert.match(String(errors.records[0]?.['Message__c']), /2 emails were not logged.*No such column/);
     });
 
     it('two service instances on one database never log the same email twice', async () => {
