@@ -125,18 +125,24 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
 
     log('Starting the preview server…');
-    const salesforce = new SalesforceSession({
-      emulatorUrl: emulator.url,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      username: DEMO_REP_USERNAME,
-      apiVersion: API_VERSION,
-    });
+    const login = (username: string): SalesforceSession =>
+      new SalesforceSession({
+        emulatorUrl: emulator.url,
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+        username,
+        apiVersion: API_VERSION,
+      });
+    // The rep works the tasks; the admin (SIA_Sync_Admin) also sees the org settings and sync health.
+    const admin = emulator.users.find((user) => user.permissions.includes('SIA_Sync_Admin'));
     const { demo } = state;
     const preview: RunningPreviewServer = await startPreviewServer({
       port: options.previewPort,
       emulatorUrl: emulator.url,
-      salesforce,
+      salesforceUsers: [
+        { key: 'rep', session: login(DEMO_REP_USERNAME) },
+        ...(admin === undefined ? [] : [{ key: 'admin', session: login(admin.username) }]),
+      ],
       apiVersion: API_VERSION,
       serviceUrl: service.url,
       siaApiToken: state.siaApiToken,

@@ -26,13 +26,30 @@ export interface PreviewServerOptions {
   port: number;
   host?: string;
   emulatorUrl: string;
-  salesforce: SalesforceSession;
+  /** Who the Salesforce side can be viewed as; the first is the default. */
+  salesforceUsers: PreviewUser[];
   apiVersion: string;
   serviceUrl: string;
   siaApiToken: string;
   sia: SiaPageConfig;
   /** The preview route the Salesforce pane opens on, e.g. `#/r/Contact/003...`. */
   salesforceStart: string;
+}
+
+export interface PreviewUser {
+  /** Short name in the view-as link and cookie, e.g. `rep`. */
+  key: string;
+  session: SalesforceSession;
+}
+
+const USER_COOKIE = 'sia_preview_user';
+
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
 }
 
 export interface RunningPreviewServer {
@@ -52,12 +69,25 @@ function script(variable: string, value: unknown): string {
 }
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<RunningPreviewServer> {
-  const facts = await options.salesforce.userFacts();
-  const session = { ...facts, apiVersion: options.apiVersion };
-  const emulator: ProxyTarget = {
-    origin: options.emulatorUrl,
-    token: () => options.salesforce.token(),
-    renew: () => options.salesforce.renew(),
+  const users = await Promise.all(
+    options.salesforceUsers.map(async (user) => ({ ...user, facts: await user.session.userFacts() })),
+  );
+  const defaultUser = users[0];
+  if (defaultUser === undefined) throw new Error('the preview needs at least one Salesforce user');
+  // The browser picks who it views Salesforce as (a cookie); the server holds every token.
+  const userOf = (req: IncomingMessage) =>
+    users.find((u) => u.key === cookieValue(req, USER_COOKIE)) ?? defaultUser;
+  const sessionOf = (req: IncomingMessage) => {
+    const current = userOf(req);
+    return {
+      ...current.facts,
+      apiVersion: options.apiVersion,
+      viewAs: users.map((u) => ({ key: u.key, displayName: u.facts.displayName, current: u === current })),
+    };
+  };
+  const emulatorFor = (req: IncomingMessage): ProxyTarget => {
+    const { session } = userOf(req);
+    return { origin: options.emulatorUrl, token: () => session.token(), renew: () => session.renew() };
   };
   const service: ProxyTarget = {
     origin: options.serviceUrl,
@@ -68,17 +98,26 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://preview').pathname;
     if (path.startsWith('/services/') || path.startsWith('/cometd/')) {
-      await proxy(emulator, req, res);
+      await proxy(emulatorFor(req), req, res);
     } else if (path.startsWith('/api/')) {
       await proxy(service, req, res);
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain', 'Method not allowed\n');
     } else {
-      serveGet(path, res);
+      serveGet(req, path, res);
     }
   }
 
-  function serveGet(path: string, res: ServerResponse): void {
+  function serveGet(req: IncomingMessage, path: string, res: ServerResponse): void {
+    const viewAs = /^\/salesforce\/as\/([a-z]+)$/.exec(path)?.[1];
+    if (viewAs !== undefined && users.some((u) => u.key === viewAs)) {
+      res.writeHead(302, {
+        location: '/salesforce/',
+        'set-cookie': `${USER_COOKIE}=${viewAs}; Path=/; SameSite=Strict; HttpOnly`,
+      });
+      res.end();
+      return;
+    }
     const html = 'text/html; charset=utf-8';
     const pages: Record<string, () => string> = {
       '/': () => page('index.html').replace('{{salesforceStart}}', options.salesforceStart),
@@ -86,7 +125,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       '/sia/': () => page('sia.html'),
     };
     const scripts: Record<string, () => string> = {
-      '/preview/session.js': () => script('__SIA_PREVIEW_SESSION__', session),
+      '/preview/session.js': () => script('__SIA_PREVIEW_SESSION__', sessionOf(req)),
       '/sia/session.js': () => script('__SIA_PAGE_CONFIG__', options.sia),
     };
     const pageBody = pages[path];

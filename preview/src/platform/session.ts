@@ -12,6 +12,8 @@ export interface PreviewSession {
   language: string;
   currency: string;
   customPermissions: string[];
+  /** The users the preview can show Salesforce as (a link per user, /salesforce/as/<key>). */
+  viewAs?: { key: string; displayName: string; current: boolean }[];
 }
 
 declare global {

@@ -31,6 +31,14 @@ export default class App extends LightningElement {
   page: PageReference = currentPageReference();
   toasts: (ToastConfig & { key: number })[] = [];
   readonly userName = session.displayName;
+  /** Links that switch the user the Salesforce side is shown as (the server keeps their tokens). */
+  readonly viewAsLinks = (session.viewAs ?? [])
+    .filter((user) => !user.current)
+    .map((user) => ({
+      key: user.key,
+      label: `View as ${user.displayName}`,
+      href: `/salesforce/as/${user.key}`,
+    }));
   readonly syncHealthComponent = syncHealth;
   private nextToast = 0;
   private readonly onHashChange = (): void => {
