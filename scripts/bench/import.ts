@@ -27,7 +27,14 @@ const HOUR = 3_600_000;
 
 export interface ImportResult {
   records: number;
-  product: { ms: number; calls: CallCount; peakRssBytes: number; rssBeforeBytes: number; imported: number };
+  product: {
+    ms: number;
+    calls: CallCount;
+    peakRssBytes: number;
+    rssBeforeBytes: number;
+    rssAfterBytes: number;
+    imported: number;
+  };
   naive: { ms: number; calls: CallCount; peakRssBytes: number; imported: number };
 }
 
@@ -136,6 +143,7 @@ export async function benchImport(n: number): Promise<ImportResult> {
         100,
       );
       const ms = performance.now() - started;
+      const peakRssBytes = service.peakRss();
       if (done === undefined) throw new Error(`${n} Tasks stamped in Salesforce, but not all linked in SIA`);
       const ours = (e: LoggedRequest): boolean =>
         isProbe(e) ||
@@ -146,7 +154,7 @@ export async function benchImport(n: number): Promise<ImportResult> {
       const calls = countCalls(await requestLog(emulator), ours);
       return {
         records: n,
-        product: { ms, calls, peakRssBytes: service.peakRss(), rssBeforeBytes, imported: done },
+        product: { ms, calls, peakRssBytes, rssBeforeBytes, rssAfterBytes: service.rss(), imported: done },
         naive: { ms: naive.ms, calls: naiveCalls, peakRssBytes: naive.maxRssBytes, imported: naive.imported },
       };
     } finally {
