@@ -42,6 +42,10 @@ describe('demo stack', () => {
       assert.equal(first.resumed, false);
       assert.ok((await contactNames(first)).includes('Ada Lovelace'));
       assert.ok((await siaTaskNames(first)).includes('Call Ada about the renewal terms'));
+      // The one URL npm start prints: both sides, Salesforce opening on the demo contact.
+      const index = await (await fetch(`${first.url}/`)).text();
+      assert.match(index, /<iframe title="SIA Command Center" src="\/sia\/">/);
+      assert.ok(index.includes(`src="/salesforce/#/r/Contact/${first.demo.contactId}"`));
       // Through the preview server's proxy: the browser's requests carry no token of their own.
       added = `Follow up ${Date.now().toString(36)}`;
       const created = await fetch(`${first.url}/api/v1/tasks`, {

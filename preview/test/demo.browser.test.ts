@@ -110,6 +110,27 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
   );
 
   it(
+    'a task edited, then deleted on the SIA page changes, then leaves the open Contact page',
+    withScreenshots(current, async () => {
+      const original = 'Call Ada about the renewal terms';
+      const renamed = `Call Ada about the renewal terms and the SLA ${stamp}`;
+      await waitVisible(salesforceRow(contact, original), 'the task to edit on the Contact page', 10_000);
+      await siaRow(sia, original).getByRole('button', { name: 'Edit' }).click();
+      const editor = sia.locator('sia-task-row form.edit-form');
+      await editor.getByLabel('What to do').fill(renamed);
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await waitVisible(siaRow(sia, renamed), 'the renamed task on the SIA page', 10_000);
+      // The task is on the Contact page already, so the service's notice naming it refreshes the page.
+      await waitVisible(salesforceRow(contact, renamed), 'the renamed task on the Contact page');
+      await siaRow(sia, renamed)
+        .getByRole('button', { name: `Delete ${renamed}` })
+        .click();
+      await waitGone(siaRow(sia, renamed), 'the deleted task on the SIA page', 10_000);
+      await waitGone(salesforceRow(contact, renamed), 'the deleted task on the Contact page');
+    }),
+  );
+
+  it(
     'a setting changed on the settings page takes effect: skipped tasks are deleted in Salesforce',
     withScreenshots(current, async () => {
       const settings = await current().openPage('/salesforce/#/n/SIA_Sync_Settings');
