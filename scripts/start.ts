@@ -65,7 +65,10 @@ console.log(
 
 let stopping = false;
 const stop = (signal: string): void => {
-  if (stopping) return;
+  if (stopping) {
+    console.log(`${signal} again: leaving without waiting for the shutdown to finish.`);
+    process.exit(130);
+  }
   stopping = true;
   console.log(`\n${signal}: stopping the preview, the sync service and the emulator…`);
   demo.close().then(
@@ -79,9 +82,9 @@ const stop = (signal: string): void => {
     },
   );
 };
-process.once('SIGINT', () => {
+process.on('SIGINT', () => {
   stop('SIGINT');
 });
-process.once('SIGTERM', () => {
+process.on('SIGTERM', () => {
   stop('SIGTERM');
 });
