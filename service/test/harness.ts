@@ -234,7 +234,12 @@ export class SyncWorld {
   }
 
   /** Registers SIA user `name` mapped to the emulator user of the same name and switches sync on. */
-  async enable(name: string, mode = 'SyncCompleteSkipped', timeZone = 'UTC'): Promise<string> {
+  async enable(
+    name: string,
+    mode = 'SyncCompleteSkipped',
+    timeZone = 'UTC',
+    enabledAt: Date = new Date(),
+  ): Promise<string> {
     const salesforceUserId = repId(this.emulator, name);
     const put = await this.api.call('PUT', `/api/v1/users/${name}`, {
       email: `${name}@example.com`,
@@ -246,7 +251,7 @@ export class SyncWorld {
       await salesforceUser(this.emulator, `${name}@sia-emulator.example`),
       salesforceUserId,
       mode,
-      new Date(),
+      enabledAt,
     );
     await this.waitForMode(name, mode);
     return salesforceUserId;

@@ -27,6 +27,8 @@ export const changeEventMessage = z.object({
 
 export type ChangeEventMessage = z.infer<typeof changeEventMessage>;
 
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
+
 /** Salesforce keeps change events 72 hours; an older replay id cannot be resumed. */
 export const RETENTION_MS = 72 * 3_600_000;
 
@@ -53,6 +55,13 @@ export class ChangeStream {
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
   #reconnecting: Promise<void> | undefined;
+  #onStop: () => void = () => undefined;
+  /** Settles when stop() is called, so no wait on a closed client outlives the stream. */
+  #stopSignal: Promise<'stopped'> = new Promise((resolve) => {
+    this.#onStop = () => {
+      resolve('stopped');
+    };
+  });
 
   constructor(options: ChangeStreamOptions) {
     this.#options = options;
@@ -90,9 +99,18 @@ export class ChangeStream {
       this.#queue = this.#queue.then(() => this.#handle(message));
     });
     this.#subscription = subscription;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`subscribing to ${channel} timed out`));
+      }, SUBSCRIBE_TIMEOUT_MS);
+    });
     try {
-      await subscription;
+      const subscribed = Promise.resolve(subscription).then(() => 'subscribed' as const);
+      subscribed.catch(() => undefined); // a late failure after stop or timeout is not an unhandled rejection
+      if ((await Promise.race([subscribed, this.#stopSignal, timeout])) === 'stopped') return;
     } catch (error) {
+      if (this.#isStopped()) return;
       if (replayId === -1) throw error;
       // e.g. "The replayId you provided was invalid": resume from the tip and sweep the gap.
       logger.warn(
@@ -103,6 +121,8 @@ export class ChangeStream {
       this.#disconnect();
       await this.#subscribe(-1);
       return;
+    } finally {
+      clearTimeout(timer);
     }
     logger.info({ channel, replayId }, 'subscribed');
   }
@@ -150,8 +170,14 @@ export class ChangeStream {
   }
 
   /** Stops taking events and waits for the one being applied. */
+  /** A method, not a field read, because stop() may flip the flag while a subscribe is awaited. */
+  #isStopped(): boolean {
+    return this.#stopped;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#onStop();
     this.#disconnect();
     await this.#reconnecting;
     await this.#queue;

@@ -104,21 +104,29 @@ for (const factory of testDatabases) {
     it('lands the valid records of a collection and records the invalid one with its Salesforce error', async () => {
       await world.enable('rep3');
       await world.settle('rep3');
-      // Hold the outbox so the three changes travel in one collection.
+      // The first push is held in flight (a slow Salesforce), so the next two changes queue up
+      // and travel together in the following collection.
       await admin(emulator, 'POST', '/faults', {
         method: 'PATCH',
         path: UPSERT_PATH,
-        action: 'status',
-        status: 503,
-        errorCode: 'SERVER_UNAVAILABLE',
-        times: 1000,
+        action: 'delay',
+        delayMs: 1500,
+        times: 1,
       });
+      await admin(emulator, 'DELETE', '/requests');
       const good1 = await world.createTask({
         ownerId: 'rep3',
         type: 'call',
         name: 'Good one',
         dueDate: '2026-12-01',
       });
+      await waitFor(
+        'the first push in flight',
+        async () =>
+          (await service.store.outboxDepth('rep3')) === 1 &&
+          (await requestLog(emulator)).every((r) => r.path !== UPSERT_PATH),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
       const bad = await world.createTask({
         ownerId: 'rep3',
         type: 'call',
@@ -132,19 +140,18 @@ for (const factory of testDatabases) {
         name: 'Good two',
         dueDate: '2026-12-01',
       });
-      await service.engine.idle();
-      await admin(emulator, 'DELETE', '/faults');
-      await admin(emulator, 'DELETE', '/requests');
       await world.settle('rep3');
 
       assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${good1.id}'`)).length, 1);
       assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${good2.id}'`)).length, 1);
       assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${bad.id}'`)).length, 0);
-      const upserts = (await requestLog(emulator)).filter((r) => r.path === UPSERT_PATH && r.status === 200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await world.settle('rep3');
+      const upserts = (await requestLog(emulator)).filter((r) => r.path === UPSERT_PATH);
       assert.equal(
         upserts.length,
-        1,
-        'the three records travelled in one collection and the good ones were not re-sent',
+        2,
+        'the first task alone, then the bad and the good one together; nothing re-sent',
       );
 
       const errors = await world.api.call<{
