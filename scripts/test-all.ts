@@ -65,7 +65,17 @@ async function main(): Promise<void> {
     { name: 'LWC tests', command: [bin('sfdx-lwc-jest'), '--', '--ci'], counts: jestCounts },
     {
       name: 'Node tests',
-      command: [process.execPath, '--test', '--test-reporter=spec', ...nodeTestFiles(root)],
+      // A test that leaks a handle (a server or pool left open after a failure) must not hang the
+      // run: --test-force-exit ends it once every test has reported, and --test-timeout fails a
+      // test that never settles instead of waiting forever.
+      command: [
+        process.execPath,
+        '--test',
+        '--test-reporter=spec',
+        '--test-force-exit',
+        '--test-timeout=180000',
+        ...nodeTestFiles(root),
+      ],
       counts: nodeTestCounts,
     },
     { name: 'metadata validation', command: [process.execPath, 'scripts/validate-metadata.ts'] },
