@@ -1,6 +1,7 @@
 // Browser tests of the local demo in real Chromium: the SIA Command Center page and the
 // Salesforce pages with the package's components, kept in sync by the service through the emulator.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
@@ -11,6 +12,16 @@ import {
   type BrowserDemo,
 } from './browser-harness.ts';
 import { findChromium } from './chromium.ts';
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The part of axe-core's API the accessibility check uses. */
+interface AxeRunner {
+  run(
+    context: unknown,
+    options: { runOnly: string[] },
+  ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+}
 
 const chromiumPath = findChromium();
 const skipBrowserTests = process.env.SKIP_BROWSER_TESTS === '1';
@@ -73,6 +84,19 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
   after(async () => {
     await harness?.close();
   });
+
+  it(
+    'the SIA Command Center page has no WCAG 2 A or AA violations (axe-core)',
+    withScreenshots(current, async () => {
+      await sia.addScriptTag({ path: AXE_SCRIPT });
+      const violations = await sia.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: AxeRunner }).axe;
+        const result = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      assert.deepEqual(violations, []);
+    }),
+  );
 
   it(
     'a task created on the SIA page appears on the Contact page',
