@@ -139,8 +139,14 @@ class StaticMigrations implements MigrationProvider {
   }
 }
 
-export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrations(migrations(dialect)) });
+export async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: string): Promise<void> {
+  // The PostgreSQL introspector sees every schema: without naming ours, another schema's
+  // kysely_migration table would count as ours (parallel test runs, several deployments per database).
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrations(migrations(dialect)),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
@@ -173,6 +179,6 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     max: 5,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, 'postgres');
+  await migrate(db, 'postgres', config.schema);
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
