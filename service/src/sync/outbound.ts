@@ -242,7 +242,12 @@ async function pushDeletes(
   }
 }
 
-async function pushStamps(ctx: SyncContext, user: SiaUser, entries: OutboxEntry[]): Promise<void> {
+async function pushStamps(
+  ctx: SyncContext,
+  user: SiaUser,
+  entries: OutboxEntry[],
+  touched: string[],
+): Promise<void> {
   const targets = entries.filter((e): e is OutboxEntry & { salesforceId: string } => e.salesforceId !== null);
   for (const entry of entries) if (entry.salesforceId === null) await ctx.store.deleteOutbox(entry.id);
   if (targets.length === 0) return;
@@ -269,6 +274,7 @@ async function pushStamps(ctx: SyncContext, user: SiaUser, entries: OutboxEntry[
         await tx.completeOutbox(entry);
       });
       ctx.metrics.pushedRecords.inc({ op: 'stamp', result: 'ok' });
+      touched.push(entry.salesforceId);
     } else {
       await handleFailure(
         ctx,
@@ -297,6 +303,7 @@ export async function pushOutbox(
         ctx,
         user,
         entries.filter((e) => e.op === 'stamp'),
+        touched,
       );
       await pushUpserts(
         ctx,

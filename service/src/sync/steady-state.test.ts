@@ -48,6 +48,18 @@ for (const factory of testDatabases) {
       });
       const record = await world.pushed(task.id);
       assert.equal(record.Status, 'Not Started');
+      // The LWCs refresh on SIA_Sync_Notice__e, published after the applied batch.
+      await waitFor('the sync notice', async () => {
+        const { events } = (await admin(emulator, 'GET', '/events')) as {
+          events: { channel: string; payload: Record<string, unknown> }[];
+        };
+        return events.some(
+          (e) =>
+            e.channel === '/event/SIA_Sync_Notice__e' &&
+            e.payload['Kind__c'] === 'pushed' &&
+            String(e.payload['Record_Ids__c']).includes(record.Id),
+        );
+      });
 
       await world.patch(task.id, {
         name: 'Call Ada back',
