@@ -135,7 +135,7 @@ describe('c-sia-sync-settings (My account)', () => {
     const rules = root.querySelector('.first-sync-rules')!.textContent!;
     expect(rules).toMatch(/created or updated in the last 24 hours are imported/);
     expect(rules).toMatch(/already have in SIA are not pushed/);
-    expect(root.querySelector('.sync-since')!.textContent).toMatch(/^\s*Task sync has been on since/);
+    expect(root.querySelector('.sync-since')!.textContent).toMatch(/^\s*Task sync has been on since\u00a0\./);
     const since = root.querySelector('.sync-since lightning-formatted-date-time') as HTMLElement & {
       value: string;
     };
