@@ -1,18 +1,17 @@
 // Writes queued email activities to Salesforce in batches: one query per object, both in one
 // composite call, finds every Lead and Contact of the batch (contacts with their opportunity
 // contact roles), Leads for unmatched addresses are created in one collection call, and the Tasks
-// are upserted by SIA_Task_Id__c in sObject Collections of up to 200 (allOrNone=false). Opens, clicks and replies then tick their checkbox on the Tasks of
-// the email they concern, again in collections. Each activity's outcome is committed on its own:
-// intermittent failures retry with backoff, others are reported to the admin.
+// are upserted by SIA_Task_Id__c in sObject Collections of up to 200 (allOrNone=false). Opens,
+// clicks and replies then tick their checkbox on those Tasks (tracking-marks.ts). Each activity's
+// outcome is committed on its own: intermittent failures retry with backoff, others are reported.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { categorize, errorCodeOf } from '../salesforce/errors.ts';
-import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
-import type { RecordResult, SalesforceClient, SObjectRecord } from '../salesforce/client.ts';
+import type { RecordResult, SalesforceClient } from '../salesforce/client.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import type { EmailSettingsReader, UserEmailSettings } from './email-settings.ts';
-import type { EmailActivity, EmailKind, EmailStore } from './email-store.ts';
+import type { EmailActivity, EmailStore } from './email-store.ts';
 import { queryTogether } from './composite-query.ts';
 import { reportEmailError } from './error-report.ts';
 import {
@@ -28,19 +27,13 @@ import {
   type PersonType,
   type Target,
 } from './record-matching.ts';
+import { COLLECTION_SIZE, chunks, firstError, settleFailure, type Failure } from './settle.ts';
 import { emailTaskExternalId, emailTaskRecord } from './task-records.ts';
+import { writeMarks } from './tracking-marks.ts';
 import type { TaskTypeCheck } from './type-picklist.ts';
 
-export const COLLECTION_SIZE = 200;
 /** How long a claimed batch stays invisible to other instances before it counts as abandoned. */
 export const CLAIM_LEASE_MS = 120_000;
-
-/** The tracking checkbox each mark sets on the Task of its email. */
-const MARK_FIELD: Partial<Record<EmailKind, string>> = {
-  open: 'SIA_Email_Viewed__c',
-  click: 'SIA_Email_Clicked__c',
-  replied: 'SIA_Email_Replied__c',
-};
 
 export interface WriterDeps {
   store: Store;
@@ -64,27 +57,6 @@ interface Owner {
 interface Lookup {
   people: PeopleIndex;
   roles: ContactRole[];
-}
-
-interface Failure {
-  code: string;
-  message: string;
-  fields: string[];
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function firstError(result: RecordResult | undefined): Failure {
-  const error = result?.errors[0];
-  return {
-    code: error?.code ?? 'UNKNOWN_EXCEPTION',
-    message: error?.message ?? 'the record failed without an error',
-    fields: error?.fields ?? [],
-  };
 }
 
 export class ActivityWriter {
@@ -145,7 +117,10 @@ export class ActivityWriter {
       }
     }
     if (writes.length > 0) finished += await this.#writeActivities(writes, owners);
-    if (marks.length > 0) finished += await this.#writeMarks(marks, owners);
+    if (marks.length > 0)
+      finished += await writeMarks(this.#deps, marks, (mark, failure, recordId) =>
+        this.#fail(mark, owners.get(mark.ownerId), failure, recordId, 'Task'),
+      );
     return { claimed: due.length, finished };
   }
 
@@ -201,45 +176,19 @@ export class ActivityWriter {
     return { people, roles };
   }
 
-  /**
-   * Settles an activity after a failure: retry when the cause may pass (true: still queued), else
-   * report it to the admin and give up (false).
-   */
-  async #fail(
+  #fail(
     activity: EmailActivity,
     owner: Owner | undefined,
     failure: Failure,
     recordId: string | null,
     objectApiName: string,
   ): Promise<boolean> {
-    const category = categorize(failure.code, failure.message);
-    const now = this.#deps.clock.now();
-    const outcome = `${failure.code}: ${failure.message}`;
-    if (category === 'Intermittent' || category === 'Authentication') {
-      const delay = backoffDelay(
-        { ...defaultRetryPolicy, baseDelayMs: 1_000, maxDelayMs: 300_000 },
-        activity.attempts + 1,
-      );
-      await this.#deps.emailStore.retryLater(
-        activity.id,
-        new Date(now.getTime() + delay).toISOString(),
-        outcome,
-        now.toISOString(),
-      );
-      return true;
-    }
-    await this.#deps.emailStore.finish(activity.id, 'failed', outcome, now.toISOString());
-    await reportEmailError(this.#deps, {
-      category,
-      code: failure.code,
-      message: `Email "${activity.subject}" to ${activity.recipient} was not logged: ${failure.message}`,
-      fields: failure.fields,
-      ownerId: activity.ownerId,
+    return settleFailure(this.#deps, activity, {
+      failure,
       ownerSalesforceId: owner?.user.salesforceUserId ?? null,
       recordId,
       objectApiName,
     });
-    return false;
   }
 
   /**
@@ -462,85 +411,6 @@ export class ActivityWriter {
         );
         finished += 1;
       }
-    }
-    return finished;
-  }
-
-  /** Opens, clicks and replies tick their checkbox on the Tasks their email was logged as. */
-  async #writeMarks(marks: EmailActivity[], owners: Map<string, Owner>): Promise<number> {
-    const { emailStore } = this.#deps;
-    let finished = 0;
-    const updates = new Map<string, SObjectRecord & { Id: string }>();
-    const byActivity = new Map<number, string[]>();
-    for (const mark of marks) {
-      const sent = await emailStore.get(mark.messageId, 'sent', mark.recipient);
-      if (!sent || sent.status === 'skipped' || sent.status === 'failed') {
-        const why = sent
-          ? `the sent email was ${sent.status}`
-          : 'no sent email was reported for this recipient';
-        await emailStore.finish(mark.id, 'skipped', `nothing to mark: ${why}`, this.#now());
-        finished += 1;
-        continue;
-      }
-      if (sent.status === 'queued') {
-        // The email is not in Salesforce yet: try again once it is.
-        const later = new Date(
-          Math.max(Date.parse(sent.nextAttemptAt), this.#deps.clock.now().getTime() + 1_000),
-        );
-        await emailStore.retryLater(
-          mark.id,
-          later.toISOString(),
-          'waiting for the sent email to be logged',
-          this.#now(),
-        );
-        continue;
-      }
-      const ids = (await emailStore.tasksOf(sent.id)).flatMap((t) =>
-        t.salesforceId === null ? [] : [t.salesforceId],
-      );
-      const field = MARK_FIELD[mark.kind] as string;
-      for (const id of ids) updates.set(id, { ...(updates.get(id) ?? { Id: id }), [field]: true });
-      byActivity.set(mark.id, ids);
-    }
-    const results = new Map<string, RecordResult | Failure>();
-    for (const batch of chunks([...updates.values()], COLLECTION_SIZE)) {
-      try {
-        const answer = await this.#deps.salesforce.updateRecords('Task', batch);
-        batch.forEach((record, index) => results.set(record.Id, answer[index] ?? firstError(undefined)));
-      } catch (error) {
-        const failure = errorCodeOf(error);
-        for (const record of batch) results.set(record.Id, failure);
-      }
-    }
-    for (const mark of marks) {
-      const ids = byActivity.get(mark.id);
-      if (ids === undefined) continue;
-      const failed = ids
-        .map((id) => ({ id, result: results.get(id) }))
-        .find(({ result }) => result === undefined || !('success' in result) || !result.success);
-      if (!failed) {
-        await emailStore.finish(
-          mark.id,
-          'logged',
-          `marked ${ids.length} Task${ids.length === 1 ? '' : 's'}`,
-          this.#now(),
-        );
-        finished += 1;
-        continue;
-      }
-      const failure =
-        failed.result && 'success' in failed.result ? firstError(failed.result) : (failed.result as Failure);
-      if (['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND'].includes(failure.code)) {
-        await emailStore.finish(
-          mark.id,
-          'skipped',
-          'the Task of the email was deleted in Salesforce',
-          this.#now(),
-        );
-        finished += 1;
-        continue;
-      }
-      if (!(await this.#fail(mark, owners.get(mark.ownerId), failure, failed.id, 'Task'))) finished += 1;
     }
     return finished;
   }

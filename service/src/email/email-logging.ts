@@ -9,10 +9,11 @@ import { NotFoundError } from '../sia/errors.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import type { EmailLoggingMode } from '../../../force-app/main/default/lwc/siaSettings/siaSettings.ts';
-import { ActivityWriter, COLLECTION_SIZE } from './activity-writer.ts';
+import { ActivityWriter } from './activity-writer.ts';
 import { EmailSettingsReader, type UserEmailSettings } from './email-settings.ts';
 import { EmailStore, type NewEmailActivity } from './email-store.ts';
 import { taskDescription } from './plain-text.ts';
+import { COLLECTION_SIZE } from './settle.ts';
 import type { EmailActivityBody } from './schemas.ts';
 import { TaskTypeCheck } from './type-picklist.ts';
 

@@ -1,0 +1,83 @@
+// What every write step of email logging shares: collection-sized chunks, the first error of a
+// record result, and how a failed activity is settled (retried with backoff when the cause may
+// pass, otherwise given up and reported to the admin).
+import type { Clock } from '../clock.ts';
+import type { RecordResult } from '../salesforce/client.ts';
+import { categorize } from '../salesforce/errors.ts';
+import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
+import type { EmailActivity, EmailStore } from './email-store.ts';
+import { reportEmailError, type EmailErrorDeps } from './error-report.ts';
+
+/** sObject Collections take at most 200 records a call. */
+export const COLLECTION_SIZE = 200;
+
+export interface Failure {
+  code: string;
+  message: string;
+  fields: string[];
+}
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function firstError(result: RecordResult | undefined): Failure {
+  const error = result?.errors[0];
+  return {
+    code: error?.code ?? 'UNKNOWN_EXCEPTION',
+    message: error?.message ?? 'the record failed without an error',
+    fields: error?.fields ?? [],
+  };
+}
+
+export interface SettleDeps extends EmailErrorDeps {
+  emailStore: EmailStore;
+  clock: Clock;
+}
+
+/**
+ * Settles an activity after a failure: retry when the cause may pass (true: still queued), else
+ * report it to the admin and give up (false).
+ */
+export async function settleFailure(
+  deps: SettleDeps,
+  activity: EmailActivity,
+  context: {
+    failure: Failure;
+    ownerSalesforceId: string | null;
+    recordId: string | null;
+    objectApiName: string;
+  },
+): Promise<boolean> {
+  const { failure } = context;
+  const category = categorize(failure.code, failure.message);
+  const now = deps.clock.now();
+  const outcome = `${failure.code}: ${failure.message}`;
+  if (category === 'Intermittent' || category === 'Authentication') {
+    const delay = backoffDelay(
+      { ...defaultRetryPolicy, baseDelayMs: 1_000, maxDelayMs: 300_000 },
+      activity.attempts + 1,
+    );
+    await deps.emailStore.retryLater(
+      activity.id,
+      new Date(now.getTime() + delay).toISOString(),
+      outcome,
+      now.toISOString(),
+    );
+    return true;
+  }
+  await deps.emailStore.finish(activity.id, 'failed', outcome, now.toISOString());
+  await reportEmailError(deps, {
+    category,
+    code: failure.code,
+    message: `Email "${activity.subject}" to ${activity.recipient} was not logged: ${failure.message}`,
+    fields: failure.fields,
+    ownerId: activity.ownerId,
+    ownerSalesforceId: context.ownerSalesforceId,
+    recordId: context.recordId,
+    objectApiName: context.objectApiName,
+  });
+  return false;
+}
