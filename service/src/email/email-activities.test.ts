@@ -331,6 +331,49 @@ for (const factory of testDatabases) {
       assert.equal((await kit.tasks(`WhoId = '${contactId}'`)).length, 1);
     });
 
+    it('an open waits for its email to reach Salesforce, then marks its Task', async () => {
+      await kit.setSettings(API_MODE);
+      const [contactId] = await kit.seed([
+        { type: 'Contact', fields: { LastName: 'Johnson', Email: 'katherine@orbit.example' } },
+      ]);
+      const messageId = `<open-waits.${factory.name}@sia.example>`;
+      const recipients = [{ email: 'katherine@orbit.example' }];
+      await kit.logging.typeCheck.available();
+      await kit.fault({
+        method: 'PATCH',
+        path: '/services/data/v66.0/composite/sobjects/Task/SIA_Task_Id__c',
+        times: 5,
+        action: 'status',
+        status: 403,
+        errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      });
+      assert.equal(
+        (await kit.call('POST', '/api/v1/email-activities', email({ messageId, recipients }))).status,
+        202,
+      );
+      assert.equal(
+        (await kit.call('POST', '/api/v1/email-activities', email({ messageId, kind: 'open', recipients })))
+          .status,
+        202,
+      );
+      await kit.logging.drain();
+      await kit.clearFaults();
+      const open = await kit.logging.emailStore.get(messageId, 'open', 'katherine@orbit.example');
+      assert.equal(open?.status, 'queued');
+      assert.match(open.outcome ?? '', /waiting for the sent email/);
+      assert.equal((await kit.tasks(`WhoId = '${contactId}'`)).length, 0);
+
+      kit.clock.advance(600_000);
+      await kit.logging.drain();
+      const tasks = await kit.tasks(`WhoId = '${contactId}'`);
+      assert.equal(tasks.length, 1);
+      assert.equal(tasks[0]?.['SIA_Email_Viewed__c'], true);
+      assert.equal(
+        (await kit.logging.emailStore.get(messageId, 'open', 'katherine@orbit.example'))?.status,
+        'logged',
+      );
+    });
+
     it('an open for an email that was never logged marks nothing', async () => {
       await kit.setSettings(API_MODE);
       const messageId = `<orphan-open.${factory.name}@sia.example>`;
