@@ -72,6 +72,8 @@ for (const factory of testDatabases) {
       const records = await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`);
       assert.equal(records.length, 1, 'the retried upsert matched the record by SIA_Task_Id__c');
       assert.equal((await world.task(task.id))?.salesforceTaskId, records[0]?.Id);
+      const errors = await world.api.call<{ errors: unknown[] }>('GET', '/api/v1/errors?ownerId=rep1');
+      assert.deepEqual(errors.body.errors, [], 'the retry succeeded without an error');
     });
 
     it('re-mints the token when it is revoked mid-batch and lands the batch', async () => {

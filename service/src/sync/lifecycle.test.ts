@@ -52,15 +52,13 @@ for (const factory of testDatabases) {
 
       const rep = await salesforceUser(emulator, 'rep1@sia-emulator.example');
       await rep.sobject('Task').update({ Id: record.Id, Subject: 'Edited while the service was down' });
-      const created = await rep
-        .sobject('Task')
-        .create({
-          Subject: 'Created while the service was down',
-          OwnerId: owner,
-          ActivityDate: '2026-12-03',
-          Status: 'Not Started',
-          Priority: 'Normal',
-        });
+      const created = await rep.sobject('Task').create({
+        Subject: 'Created while the service was down',
+        OwnerId: owner,
+        ActivityDate: '2026-12-03',
+        Status: 'Not Started',
+        Priority: 'Normal',
+      });
       assert.ok(created.success);
 
       service = await startTestService(emulator, database);

@@ -123,13 +123,24 @@ export function desiredValues(
 export function upsertRecord(
   task: SiaTask,
   ctx: MappingContext,
-  options: { ownerSalesforceId: string; current: TaskValues | undefined; changed: SyncedField[] | 'all' },
+  options: {
+    ownerSalesforceId: string;
+    current: TaskValues | undefined;
+    changed: SyncedField[] | 'all';
+    exists?: boolean;
+  },
 ): { record: Record<string, unknown>; values: TaskValues } {
   const desired = desiredValues(task, ctx, options.current);
   const record: Record<string, unknown> = { SIA_Task_Id__c: task.id };
   if (options.changed === 'all' || options.current === undefined) {
     const present = Object.fromEntries(Object.entries(desired).filter(([, value]) => value !== null));
-    Object.assign(record, present, { OwnerId: options.ownerSalesforceId }, siaTypeToSalesforce(task.type));
+    const type = siaTypeToSalesforce(task.type);
+    Object.assign(record, present, {
+      OwnerId: options.ownerSalesforceId,
+      SIA_Activity_Type__c: type.SIA_Activity_Type__c,
+    });
+    // TaskSubtype is create-only: sending it for a record that exists fails the upsert.
+    if (!options.exists) record['TaskSubtype'] = type.TaskSubtype;
     return { record, values: desired };
   }
   const values = { ...options.current };

@@ -109,6 +109,7 @@ async function pushUpserts(
       ownerSalesforceId: user.salesforceUserId,
       current,
       changed: fields.length === 0 ? 'all' : fields,
+      exists: Boolean(link?.salesforce_id),
     });
     prepared.push({ entry, record, values });
   }
@@ -124,6 +125,35 @@ async function pushUpserts(
       error,
     );
     return;
+  }
+  // A create whose success was never committed locally (a crash after the write) finds the record
+  // there on the retry, and Salesforce refuses the create-only TaskSubtype: send those again without it.
+  const existing = prepared.flatMap((item, index) => {
+    const result = results[index];
+    const refused =
+      result &&
+      !result.success &&
+      result.errors.some(
+        (e) => e.code === 'INVALID_FIELD_FOR_INSERT_UPDATE' && e.fields.includes('TaskSubtype'),
+      );
+    return refused && 'TaskSubtype' in item.record ? [index] : [];
+  });
+  if (existing.length > 0) {
+    try {
+      const again = await ctx.salesforce.upsertTasks(
+        existing.map((index) =>
+          Object.fromEntries(
+            Object.entries(prepared[index]?.record ?? {}).filter(([field]) => field !== 'TaskSubtype'),
+          ),
+        ),
+      );
+      for (const [position, index] of existing.entries()) {
+        const result = again[position];
+        if (result) results[index] = result;
+      }
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'resending existing records without TaskSubtype failed');
+    }
   }
   await ctx.hooks.afterSalesforceWrite?.(
     'upsert',
