@@ -155,5 +155,16 @@ for (const factory of testDatabases) {
       assert.ok(status.body.apiUsage.used >= 500);
       assert.equal(repId(emulator, 'rep3').startsWith('005'), true);
     });
+
+    it('recorded no sync error along the way', async () => {
+      const errors = await world.api.call<{ errors: { code: string; message: string }[] }>(
+        'GET',
+        '/api/v1/errors',
+      );
+      assert.deepEqual(
+        errors.body.errors.map((e) => `${e.code}: ${e.message}`),
+        [],
+      );
+    });
   });
 }

@@ -383,5 +383,16 @@ for (const factory of testDatabases) {
       assert.equal(local.salesforceTaskId, record.Id, 'the link is kept');
       assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${fresh.id}'`)).length, 0);
     });
+
+    it('recorded no sync error along the way', async () => {
+      const errors = await world.api.call<{ errors: { code: string; message: string }[] }>(
+        'GET',
+        '/api/v1/errors',
+      );
+      assert.deepEqual(
+        errors.body.errors.map((e) => `${e.code}: ${e.message}`),
+        [],
+      );
+    });
   });
 }
