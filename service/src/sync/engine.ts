@@ -23,10 +23,12 @@ import type { SyncContext, SyncHooks } from './context.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
 import { pushOutbox } from './outbound.ts';
 import { reconcile } from './reconcile.ts';
+import { applyRetryRequests } from './retry-requests.ts';
 import { applySettings, readSettings } from './settings.ts';
 
 export const TASK_CHANNEL = '/data/TaskChangeEvent';
 export const SETTINGS_CHANNEL = '/data/SIA_Sync_Setting__ChangeEvent';
+export const ERRORS_CHANNEL = '/data/SIA_Sync_Error__ChangeEvent';
 
 export interface SyncEngineOptions {
   store: Store;
@@ -110,7 +112,7 @@ export class SyncEngine implements SyncControl {
       await this.#refreshSettings();
     });
     if (this.#options.streaming ?? true) {
-      for (const channel of [SETTINGS_CHANNEL, TASK_CHANNEL]) {
+      for (const channel of [SETTINGS_CHANNEL, ERRORS_CHANNEL, TASK_CHANNEL]) {
         const stream = new ChangeStream({
           channel,
           salesforce: this.ctx.salesforce,
@@ -119,7 +121,11 @@ export class SyncEngine implements SyncControl {
           now: () => this.ctx.clock.now(),
           onEvent: (message) =>
             this.#serial(() =>
-              channel === TASK_CHANNEL ? this.#applyTaskEvent(message) : this.#applySettingsEvent(message),
+              channel === TASK_CHANNEL
+                ? this.#applyTaskEvent(message)
+                : channel === ERRORS_CHANNEL
+                  ? this.#applyErrorEvent(message)
+                  : this.#applySettingsEvent(message),
             ),
           onGap: (reason) => {
             this.ctx.logger.warn({ channel, reason }, 'event gap: sweeping');
@@ -152,6 +158,16 @@ export class SyncEngine implements SyncControl {
         this.#scheduleDrain();
       }
     }
+  }
+
+  async #applyErrorEvent(message: ChangeEventMessage): Promise<void> {
+    const owners = await applyRetryRequests(this.ctx, message);
+    await this.ctx.store.setCheckpoint(
+      checkpointName(ERRORS_CHANNEL),
+      String(message.event.replayId),
+      this.ctx.clock.now().toISOString(),
+    );
+    if (owners.length > 0) this.#scheduleDrain();
   }
 
   async #applySettingsEvent(message: ChangeEventMessage): Promise<void> {

@@ -176,5 +176,42 @@ for (const factory of testDatabases) {
       assert.equal(row.Error_Code__c, 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY');
       assert.equal((await world.task(bad.id))?.salesforceTaskId, null, 'the SIA task stays, unlinked');
     });
+
+    it('pushes a task again when an admin asks to retry its SIA_Sync_Error__c', async () => {
+      await world.enable('rep4');
+      await world.settle('rep4');
+      await admin(emulator, 'POST', '/faults', {
+        method: 'PATCH',
+        path: UPSERT_PATH,
+        action: 'status',
+        status: 400,
+        errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'Blocked by a validation rule',
+        times: 1,
+      });
+      const task = await world.createTask({
+        ownerId: 'rep4',
+        type: 'call',
+        name: 'Retry me',
+        dueDate: '2026-12-01',
+      });
+      const row = await waitFor('the error row for the admin', async () => {
+        const rows = await world.sf.query<{ Id: string; Category__c: string }>(
+          `SELECT Id, Category__c FROM SIA_Sync_Error__c WHERE SIA_Task_Id__c = '${task.id}'`,
+        );
+        return rows.records[0];
+      });
+      assert.equal(row.Category__c, 'AccessValidation');
+      assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`)).length, 0);
+
+      await world.sf.sobject('SIA_Sync_Error__c').update({ Id: row.Id, Retry_Requested__c: true });
+      await world.pushed(task.id);
+      await waitFor('the error row closed', async () => {
+        const rows = await world.sf.query<{ Retry_Requested__c: boolean; Resolved__c: boolean }>(
+          `SELECT Retry_Requested__c, Resolved__c FROM SIA_Sync_Error__c WHERE Id = '${row.Id}'`,
+        );
+        return rows.records[0]?.Resolved__c === true && !rows.records[0].Retry_Requested__c;
+      });
+    });
   });
 }
