@@ -12,6 +12,7 @@ import type { RetryPolicy } from './salesforce/retry.ts';
 import { TaskService } from './sia/task-service.ts';
 import { openDatabase } from './store/database.ts';
 import { Store } from './store/store.ts';
+import { leadershipFor } from './store/leadership.ts';
 import type { SyncHooks } from './sync/context.ts';
 import { SyncEngine } from './sync/engine.ts';
 
@@ -34,6 +35,7 @@ export interface ServiceDeps {
   hooks?: SyncHooks;
   retry?: Partial<RetryPolicy>;
   outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
+  leadershipPollMs?: number;
   defaultMetrics?: boolean;
 }
 
@@ -68,6 +70,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     outboxIntervalMs: config.outboxIntervalMs,
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     ...(deps.outboxRetry ? { outboxRetry: deps.outboxRetry } : {}),
+    leadership: leadershipFor(config.database),
+    ...(deps.leadershipPollMs === undefined ? {} : { leadershipPollMs: deps.leadershipPollMs }),
   });
   const tasks = new TaskService({
     store,

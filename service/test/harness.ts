@@ -87,7 +87,7 @@ export function serviceConfig(emulator: Emulator, database: TestDatabase): Servi
 export async function startTestService(
   emulator: Emulator,
   database: TestDatabase,
-  options: { clock?: Clock; hooks?: SyncHooks } = {},
+  options: { clock?: Clock; hooks?: SyncHooks; leadershipPollMs?: number } = {},
 ): Promise<RunningService> {
   return startService({
     config: serviceConfig(emulator, database),
@@ -97,6 +97,7 @@ export async function startTestService(
     retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 },
     outboxRetry: { baseDelayMs: 100, maxDelayMs: 300 },
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.leadershipPollMs === undefined ? {} : { leadershipPollMs: options.leadershipPollMs }),
   });
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../sia/shared.ts';
 import { isSyncOn } from '../sia/task-service.ts';
 import type { Store } from '../store/store.ts';
+import type { Leadership } from '../store/leadership.ts';
 import { activateUser } from './activation.ts';
 import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
 import type { SyncContext, SyncHooks } from './context.ts';
@@ -40,6 +41,10 @@ export interface SyncEngineOptions {
   reconcileIntervalMs: number;
   outboxIntervalMs: number;
   outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
+  /** Who leads (holds the subscriptions and drains the outbox) when several instances share a database. */
+  leadership?: Leadership;
+  /** How often a follower tries to take over. */
+  leadershipPollMs?: number;
   /** Follow change events over CometD (tests of the sweep alone switch it off). */
   streaming?: boolean;
 }
@@ -53,6 +58,9 @@ export class SyncEngine implements SyncControl {
   #drainTimer: NodeJS.Timeout | undefined;
   #reconcileQueued = false;
   #stopping = false;
+  #leading = false;
+  #takingOver = false;
+  #followTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SyncEngineOptions) {
     this.#options = options;
@@ -105,8 +113,45 @@ export class SyncEngine implements SyncControl {
     }
   }
 
+  /** True while this instance leads (see Leadership); followers serve the API only. */
+  get isLeader(): boolean {
+    return this.#leading;
+  }
+
   async start(): Promise<void> {
     this.#stopping = false;
+    const leadership = this.#options.leadership;
+    if (leadership && !(await leadership.tryAcquire())) {
+      this.ctx.logger.info('another instance leads: following');
+      this.#followTimer = setInterval(() => {
+        this.#tryToLead();
+      }, this.#options.leadershipPollMs ?? 5_000);
+      return;
+    }
+    await this.#lead();
+  }
+
+  #tryToLead(): void {
+    if (this.#leading || this.#stopping || this.#takingOver) return;
+    this.#takingOver = true;
+    (this.#options.leadership?.tryAcquire() ?? Promise.resolve(true))
+      .then(async (acquired) => {
+        if (!acquired || this.#stopping) return;
+        if (this.#followTimer !== undefined) clearInterval(this.#followTimer);
+        this.#followTimer = undefined;
+        this.ctx.logger.info('taking over as leader');
+        await this.#lead();
+      })
+      .catch((error: unknown) => {
+        this.ctx.logger.warn({ err: error }, 'could not take over');
+      })
+      .finally(() => {
+        this.#takingOver = false;
+      });
+  }
+
+  async #lead(): Promise<void> {
+    this.#leading = true;
     await this.#serial(async () => {
       await this.#loadCatalogs();
       await this.#refreshSettings();
@@ -229,6 +274,7 @@ export class SyncEngine implements SyncControl {
 
   /** Drains every user's outbox now (queued behind running work). */
   #drainNow(): void {
+    if (!this.#leading) return; // the leader's timer drains what followers queued
     this.#background('outbox', () => this.drainOutbox());
   }
 
@@ -247,6 +293,7 @@ export class SyncEngine implements SyncControl {
 
   /** Called when SIA users change: a new user may already have a settings row in Salesforce. */
   notifyUsers(): void {
+    if (!this.#leading) return;
     this.#background('settings', () => this.#refreshSettings());
   }
 
@@ -263,7 +310,7 @@ export class SyncEngine implements SyncControl {
   }
 
   requestReconcile(): void {
-    if (this.#reconcileQueued) return;
+    if (this.#reconcileQueued || !this.#leading) return;
     this.#reconcileQueued = true;
     this.#background('reconcile', async () => {
       this.#reconcileQueued = false;
@@ -276,6 +323,12 @@ export class SyncEngine implements SyncControl {
   }
 
   async reconcile(): Promise<{ users: number }> {
+    if (!this.#leading) {
+      const states = await Promise.all(
+        (await this.ctx.store.listUsers()).map((u) => this.ctx.store.getSyncState(u.id)),
+      );
+      return { users: states.filter(isSyncOn).length };
+    }
     await this.#serial(() => this.#refreshSettings());
     await this.#serial(() => reconcile(this.ctx));
     await this.#serial(() => this.drainOutbox());
@@ -293,6 +346,8 @@ export class SyncEngine implements SyncControl {
   /** Stops taking work, lets the running batch finish, and closes the subscriptions. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    if (this.#followTimer !== undefined) clearInterval(this.#followTimer);
+    this.#followTimer = undefined;
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
@@ -300,5 +355,7 @@ export class SyncEngine implements SyncControl {
     await Promise.all(this.#streams.map((s) => s.stop()));
     this.#streams = [];
     await this.#tail;
+    this.#leading = false;
+    await this.#options.leadership?.release();
   }
 }
