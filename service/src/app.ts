@@ -42,7 +42,7 @@ export interface ServiceDeps {
 export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const { config, logger, clock } = deps;
   const database = await openDatabase(config.database);
-  const store = new Store(database.db);
+  const store = new Store(database.db, { lockRows: database.dialect === 'postgres' });
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const salesforce = new SalesforceClient({
     loginUrl: config.salesforce.loginUrl,

@@ -26,7 +26,7 @@ for (const factory of testDatabases) {
     before(async () => {
       database = factory.create();
       open = await openDatabase(database.config);
-      const store = new Store(open.db);
+      const store = new Store(open.db, { lockRows: open.dialect === 'postgres' });
       const logger = createLogger({
         level: 'info',
         destination: new Writable({

@@ -37,7 +37,7 @@ for (const factory of testDatabases) {
     before(async () => {
       database = factory.create();
       open = await openDatabase(database.config);
-      store = new Store(open.db);
+      store = new Store(open.db, { lockRows: open.dialect === 'postgres' });
       await store.putUser({
         id: 'u1',
         email: 'a@example.com',
@@ -230,6 +230,33 @@ for (const factory of testDatabases) {
         ['UNKNOWN_EXCEPTION', 'REQUIRED_FIELD_MISSING'],
       );
       assert.deepEqual(errors[1]?.fields, ['Subject']);
+    });
+
+    it('makes a second read-then-write wait for the first one, so neither overwrites the other', async () => {
+      await store.insertTask(task('lock1', '2026-12-01'));
+      const order: string[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const first = store.transaction(async (tx) => {
+        const current = await tx.getTask('lock1');
+        order.push('first read');
+        await held;
+        assert.ok(current);
+        await tx.updateTask({ ...current, name: 'written by the first' });
+        order.push('first wrote');
+      });
+      while (!order.includes('first read')) await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = store.transaction(async (tx) => {
+        const current = await tx.getTask('lock1');
+        order.push(`second read: ${current?.name ?? ''}`);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      order.push('released');
+      release();
+      await Promise.all([first, second]);
+      assert.deepEqual(order, ['first read', 'released', 'first wrote', 'second read: written by the first']);
     });
   });
 }

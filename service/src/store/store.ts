@@ -110,15 +110,18 @@ export interface TaskPage {
 
 export class Store {
   readonly db: Kysely<Database>;
+  /** PostgreSQL: read-then-write paths lock the task row (SELECT … FOR UPDATE); SQLite serialises writers anyway. */
+  readonly lockRows: boolean;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, options: { lockRows?: boolean } = {}) {
     this.db = db;
+    this.lockRows = options.lockRows ?? false;
   }
 
   /** Runs `work` in one database transaction; the Store it receives writes inside it. */
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new Store(trx)));
+    return this.db.transaction().execute((trx) => work(new Store(trx, { lockRows: this.lockRows })));
   }
 
   // users
@@ -189,13 +192,16 @@ export class Store {
   }
 
   async getTask(id: string): Promise<SiaTask | undefined> {
-    const row = await this.db
+    let query = this.db
       .selectFrom('tasks')
       .leftJoin('links', 'links.task_id', 'tasks.id')
       .selectAll('tasks')
       .select('links.salesforce_id')
-      .where('tasks.id', '=', id)
-      .executeTakeFirst();
+      .where('tasks.id', '=', id);
+    // Inside a transaction the caller is about to write the task from what it read: lock the row,
+    // so a concurrent API change and an applied Salesforce change cannot overwrite each other.
+    if (this.lockRows && this.db.isTransaction) query = query.forUpdate('tasks');
+    const row = await query.executeTakeFirst();
     return row && toTask(row, row);
   }
 
