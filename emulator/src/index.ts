@@ -86,7 +86,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     customPermissions,
     ...(snapshot === undefined ? {} : { snapshot }),
   });
-  const writer = options.dataFile === undefined ? undefined : new SnapshotWriter(org, options.dataFile);
   const oauth: OAuthConfig = {
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -103,6 +102,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     clock,
     ...(options.eventRetentionMs === undefined ? {} : { retentionMs: options.eventRetentionMs }),
   });
+  if (snapshot?.events !== undefined) bus.importRetained(snapshot.events);
+  const writer =
+    options.dataFile === undefined ? undefined : new SnapshotWriter(org, options.dataFile, undefined, bus);
   const state: EmulatorState = {
     org,
     recycleBin: new RecycleBin(org),

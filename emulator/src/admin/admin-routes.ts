@@ -6,6 +6,13 @@ import { seedBaseline } from '../org/org.ts';
 import type { EmulatorState } from '../server/emulator-state.ts';
 import { faultSchema } from './faults.ts';
 import { seedRecords, seedRequestSchema } from './seed-records.ts';
+import {
+  checkChannel,
+  delaySchema,
+  dropSchema,
+  gapEventsSchema,
+  publishGapEvents,
+} from './streaming-faults.ts';
 import { z } from 'zod';
 
 export interface AdminResponse {
@@ -54,12 +61,19 @@ const limitsSchema = z.object({
 });
 const refreshSchema = z.object({ username: z.string() });
 
+/** What the admin API needs from the CometD endpoint. */
+export interface StreamingControl {
+  /** Forgets every CometD client (they get 403::Unknown client and handshake again). */
+  dropClients(): number;
+}
+
 export function handleAdmin(
   state: EmulatorState,
   method: string,
   path: string,
   headers: Record<string, string | undefined>,
   rawBody: string,
+  streaming?: StreamingControl,
 ): AdminResponse {
   if (!authorized(state, headers))
     return { status: 401, body: { error: 'unauthorized', message: 'admin API needs the client secret' } };
@@ -98,6 +112,35 @@ export function handleAdmin(
     case 'DELETE /__emulator/events':
       state.bus.clear();
       return { status: 204 };
+    case 'POST /__emulator/streaming/gap-events': {
+      const parsed = gapEventsSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      const result = publishGapEvents(state, parsed.data);
+      return result.ok ? { status: 201, body: result.body } : invalid(result.error);
+    }
+    case 'POST /__emulator/streaming/delay': {
+      const parsed = delaySchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      const unknown = checkChannel(state, parsed.data.channel);
+      if (unknown !== undefined) return invalid(unknown);
+      state.bus.delayDelivery(parsed.data.channel, parsed.data.delayMs, parsed.data.count);
+      return { status: 201, body: { faults: state.bus.deliveryFaults() } };
+    }
+    case 'POST /__emulator/streaming/drop': {
+      const parsed = dropSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      const unknown = checkChannel(state, parsed.data.channel);
+      if (unknown !== undefined) return invalid(unknown);
+      state.bus.dropDelivery(parsed.data.channel, parsed.data.count);
+      return { status: 201, body: { faults: state.bus.deliveryFaults() } };
+    }
+    case 'GET /__emulator/streaming/faults':
+      return { status: 200, body: { faults: state.bus.deliveryFaults() } };
+    case 'DELETE /__emulator/streaming/faults':
+      state.bus.clearDeliveryFaults();
+      return { status: 204 };
+    case 'POST /__emulator/streaming/drop-clients':
+      return { status: 200, body: { dropped: streaming?.dropClients() ?? 0 } };
     case 'GET /__emulator/faults':
       return { status: 200, body: { faults: state.faults.list() } };
     case 'POST /__emulator/faults': {

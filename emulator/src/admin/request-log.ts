@@ -6,6 +6,11 @@ export interface LoggedRequest {
   status: number;
   /** Whether the request counted against the daily API allowance. */
   counted: boolean;
+  /**
+   * The `client=` of the request's `Sforce-Call-Options` header (e.g. `SIASync`), null without one:
+   * tells the sync service's calls from a rep's.
+   */
+  client: string | null;
   at: string;
   durationMs: number;
 }

@@ -60,8 +60,8 @@ export function publishCommitted(
       transactionKey,
       sequenceNumber,
     });
-    bus.publish(changeEventChannel(change.entityName), payload);
-    bus.publish('/data/ChangeEvents', payload);
+    // One change event, one replay id, on both channels (see README, "Replay ids").
+    bus.publishOnChannels([changeEventChannel(change.entityName), '/data/ChangeEvents'], payload);
   }
   for (const event of platformEvents) bus.publish(event.channel, event.payload);
 }

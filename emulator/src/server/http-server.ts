@@ -228,6 +228,7 @@ export function createRequestHandler({
     const url = new URL(`http://127.0.0.1${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
     url.pathname = url.pathname.replace(/\/{2,}/g, '/');
     const method = req.method ?? 'GET';
+    const client = callOptionsClient(headerMap(req)['sforce-call-options']) ?? null;
     const log = (status: number, counted: boolean): void => {
       state.requestLog.add({
         method,
@@ -235,13 +236,14 @@ export function createRequestHandler({
         query: url.search,
         status,
         counted,
+        client,
         at: state.org.clock.now().toISOString(),
         durationMs: Date.now() - started,
       });
     };
     try {
       if (url.pathname.startsWith('/__emulator/')) {
-        const reply = handleAdmin(state, method, url.pathname, headerMap(req), await readBody(req));
+        const reply = handleAdmin(state, method, url.pathname, headerMap(req), await readBody(req), cometd);
         send(res, reply);
         return;
       }

@@ -6,6 +6,7 @@ import type { RetainedEvent } from './types.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASKS = '/data/TaskChangeEvent';
+const ALL = '/data/ChangeEvents';
 const HOUR = 60 * 60 * 1000;
 
 describe('event bus', () => {
@@ -89,5 +90,82 @@ describe('event bus', () => {
     stop();
     bus.publish(TASKS, { n: 2 });
     assert.deepEqual(seen, [published]);
+  });
+
+  it('publishes one event on several channels under a single replay id', () => {
+    const bus = createEventBus({ clock: testClock() });
+    const seen: RetainedEvent[] = [];
+    bus.onEvent((event) => seen.push(event));
+    const [single, all] = bus.publishOnChannels([TASKS, ALL], { n: 1 });
+    assert.ok(single && all);
+    assert.equal(single.replayId, all.replayId);
+    assert.deepEqual(
+      seen.map((event) => [event.channel, event.replayId]),
+      [
+        [TASKS, single.replayId],
+        [ALL, single.replayId],
+      ],
+    );
+    assert.ok(bus.publish(TASKS, {}).replayId > single.replayId);
+  });
+
+  it('drops the next N events on a channel from live delivery but retains them', () => {
+    const bus = createEventBus({ clock: testClock() });
+    const seen: unknown[] = [];
+    bus.onEvent((event) => seen.push(event.payload.n));
+    bus.dropDelivery(TASKS, 2);
+    bus.publish(TASKS, { n: 1 });
+    bus.publish(NOTICE, { n: 2 });
+    bus.publish(TASKS, { n: 3 });
+    bus.publish(TASKS, { n: 4 });
+    assert.deepEqual(seen, [2, 4]);
+    assert.deepEqual(
+      bus.since(TASKS, -2).map((event) => event.payload.n),
+      [1, 3, 4],
+    );
+    assert.deepEqual(bus.deliveryFaults(), []);
+  });
+
+  it('holds live delivery on a channel, in order, and releases what it holds when lifted', async () => {
+    const bus = createEventBus({ clock: testClock() });
+    const seen: unknown[] = [];
+    bus.onEvent((event) => seen.push(event.payload.n));
+    bus.delayDelivery(TASKS, 80, 2);
+    bus.publish(TASKS, { n: 1 });
+    bus.publish(TASKS, { n: 2 });
+    // Not delayed itself, but it waits behind the held events.
+    bus.publish(TASKS, { n: 3 });
+    bus.publish(NOTICE, { n: 4 });
+    assert.deepEqual(seen, [4]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(seen, [4, 1, 2, 3]);
+
+    bus.delayDelivery(TASKS, 10_000);
+    bus.publish(TASKS, { n: 5 });
+    assert.deepEqual(bus.deliveryFaults(), [{ channel: TASKS, action: 'delay', delayMs: 10_000 }]);
+    bus.clearDeliveryFaults();
+    assert.deepEqual(seen, [4, 1, 2, 3, 5]);
+    bus.publish(TASKS, { n: 6 });
+    assert.deepEqual(seen, [4, 1, 2, 3, 5, 6]);
+  });
+
+  it('exports and imports its retained log without reusing replay ids or keeping expired events', () => {
+    const clock = testClock();
+    const bus = createEventBus({ clock });
+    bus.publish(NOTICE, { n: 1 });
+    clock.advance(71 * HOUR);
+    bus.publishOnChannels([TASKS, ALL], { n: 2 });
+    const saved = JSON.parse(JSON.stringify(bus.exportRetained())) as ReturnType<typeof bus.exportRetained>;
+
+    clock.advance(2 * HOUR);
+    const restarted = createEventBus({ clock });
+    restarted.importRetained(saved);
+    assert.deepEqual(restarted.since(NOTICE, -2), [], 'older than 72 hours by now');
+    assert.deepEqual(
+      restarted.since(TASKS, -2).map((event) => event.payload.n),
+      [2],
+    );
+    assert.equal(restarted.since(ALL, -2)[0]?.replayId, saved.lastReplayId);
+    assert.ok(restarted.publish(NOTICE, {}).replayId > saved.lastReplayId);
   });
 });

@@ -17,6 +17,11 @@ export interface RetainedEvent {
 export interface EventPublisher {
   /** Appends an event to a channel's retained log and delivers it to live subscribers. */
   publish(channel: string, payload: Record<string, unknown>): RetainedEvent;
+  /**
+   * Publishes one event on several channels under a single replay id (a change event is one event
+   * on the event bus, delivered on its entity channel and on /data/ChangeEvents).
+   */
+  publishOnChannels(channels: string[], payload: Record<string, unknown>): RetainedEvent[];
 }
 
 /** What the CometD endpoint needs from the OAuth part: who a bearer token belongs to. */
@@ -39,8 +44,33 @@ export interface EventBus extends EventPublisher {
   onEvent(listener: (event: RetainedEvent) => void): () => void;
   /** Every retained event (the admin API's event log). */
   all(): RetainedEvent[];
+  /** Forgets the retained events (and lifts delivery faults); replay ids are never reused. */
   clear(): void;
+  /**
+   * Holds live delivery of the next `count` events on a channel (every event when undefined) for
+   * `delayMs` of wall-clock time; 0 lifts it. Events stay in replay-id order per channel.
+   */
+  delayDelivery(channel: string, delayMs: number, count?: number): void;
+  /** Skips live delivery of the next `count` events on a channel; they are still retained. */
+  dropDelivery(channel: string, count: number): void;
+  deliveryFaults(): DeliveryFault[];
+  /** Lifts every delivery fault; events being held are delivered now. */
+  clearDeliveryFaults(): void;
+  /** The retained log, for `--data` persistence. */
+  exportRetained(): RetainedLog;
+  /** Restores a persisted log (events past the retention window are dropped). */
+  importRetained(log: RetainedLog): void;
 }
+
+export interface RetainedLog {
+  /** Highest replay id handed out, so a restarted bus never reuses one. */
+  lastReplayId: number;
+  events: RetainedEvent[];
+}
+
+export type DeliveryFault =
+  | { channel: string; action: 'delay'; delayMs: number; remaining?: number }
+  | { channel: string; action: 'drop'; remaining: number };
 
 /** Input for one change-data-capture event (one record of one transaction). */
 export interface ChangeEventInput {
