@@ -102,6 +102,7 @@ export class SalesforceClient {
   #connection: Connection | undefined;
   #minting: Promise<AccessToken> | undefined;
   #usage: { used: number; limit: number } | undefined;
+  #usageAt: Date | undefined;
   #budgetPercent: number | null = null;
   #budgetWarned = false;
   /** Called after every successful token refresh (streaming clients must be rebuilt then). */
@@ -176,6 +177,11 @@ export class SalesforceClient {
     return this.#usage ? { ...this.#usage, budgetPercent: this.#budgetPercent } : null;
   }
 
+  /** When the response carrying the latest Sforce-Limit-Info arrived. */
+  apiUsageAt(): Date | undefined {
+    return this.#usageAt;
+  }
+
   /** True when the last Sforce-Limit-Info says we spent our share of the daily allowance. */
   overBudget(): boolean {
     if (!this.#usage || this.#budgetPercent === null) return false;
@@ -186,6 +192,7 @@ export class SalesforceClient {
     const usage = this.#connection?.limitInfo.apiUsage;
     if (!usage) return;
     this.#usage = { used: usage.used, limit: usage.limit };
+    this.#usageAt = this.#options.clock.now();
     this.#options.metrics?.apiUsage.set({ kind: 'used' }, usage.used);
     this.#options.metrics?.apiUsage.set({ kind: 'limit' }, usage.limit);
   }
@@ -241,6 +248,27 @@ export class SalesforceClient {
       };
       const raw = await conn.requestPatch<unknown[]>(
         '/composite/sobjects/Task/SIA_Task_Id__c',
+        body,
+        NO_JSFORCE_RETRY,
+      );
+      return raw.map(toRecordResult);
+    });
+  }
+
+  /** Upserts up to 200 records of one type by an external id field in one collection call, allOrNone=false. */
+  async upsertRecords(
+    type: string,
+    externalIdField: string,
+    records: SObjectRecord[],
+  ): Promise<RecordResult[]> {
+    if (records.length > 200) throw new RangeError('a collection holds at most 200 records');
+    return this.call(`upsert ${type} collection`, async (conn) => {
+      const body = {
+        allOrNone: false,
+        records: records.map((record) => ({ attributes: { type }, ...record })),
+      };
+      const raw = await conn.requestPatch<unknown[]>(
+        `/composite/sobjects/${type}/${externalIdField}`,
         body,
         NO_JSFORCE_RETRY,
       );

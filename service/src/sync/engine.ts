@@ -21,6 +21,7 @@ import type { Leadership } from '../store/leadership.ts';
 import { activateUser } from './activation.ts';
 import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
 import type { SyncContext, SyncHooks } from './context.ts';
+import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
 import { pushOutbox } from './outbound.ts';
 import { reconcile } from './reconcile.ts';
@@ -47,11 +48,15 @@ export interface SyncEngineOptions {
   leadershipPollMs?: number;
   /** Follow change events over CometD (tests of the sweep alone switch it off). */
   streaming?: boolean;
+  /** How often due SIA_Sync_Status__c rows are written (each row is throttled on its own). */
+  healthIntervalMs?: number;
 }
 
 export class SyncEngine implements SyncControl {
   readonly #options: SyncEngineOptions;
   readonly ctx: SyncContext;
+  /** SIA_Sync_Status__c: last sync per user, API usage and heartbeat for Sync health. */
+  readonly health: HealthStatus;
   #tail: Promise<unknown> = Promise.resolve();
   #streams: ChangeStream[] = [];
   #timers: NodeJS.Timeout[] = [];
@@ -77,6 +82,27 @@ export class SyncEngine implements SyncControl {
       hooks: options.hooks ?? {},
       outboxRetry: options.outboxRetry ?? { baseDelayMs: 1_000, maxDelayMs: 300_000 },
     };
+    this.health = new HealthStatus({
+      salesforce: options.salesforce,
+      clock: options.clock,
+      logger: this.ctx.logger,
+    });
+  }
+
+  /** The sweep; every sync-on user without a new error meanwhile has had an error-free pass. */
+  async #sweep(): Promise<void> {
+    const users = [];
+    for (const user of await this.ctx.store.listUsers())
+      if (isSyncOn(await this.ctx.store.getSyncState(user.id)))
+        users.push({ user, mark: await errorMark(this.ctx.store, user.id) });
+    await reconcile(this.ctx);
+    for (const { user, mark } of users) await this.#passFinished(user, mark);
+  }
+
+  async #passFinished(user: { id: string; salesforceUserId: string }, mark: number): Promise<void> {
+    if ((await errorMark(this.ctx.store, user.id)) !== mark) return;
+    if (await retriesPending(this.ctx.store, user.id)) return;
+    this.health.passFinished(user.salesforceUserId);
   }
 
   /** Runs work after everything queued before it; failures are returned to the caller. */
@@ -181,8 +207,13 @@ export class SyncEngine implements SyncControl {
         this.#streams.push(stream);
       }
     }
-    await this.#serial(() => reconcile(this.ctx));
+    await this.#serial(() => this.#sweep());
     this.#drainNow();
+    this.#timers.push(
+      setInterval(() => {
+        if (this.#leading) this.#background('health', () => this.health.flush());
+      }, this.#options.healthIntervalMs ?? 15_000),
+    );
     this.#timers.push(
       setInterval(() => {
         this.requestReconcile();
@@ -240,6 +271,7 @@ export class SyncEngine implements SyncControl {
     const record: Record<string, unknown> = { ...message.payload };
     delete record['ChangeEventHeader'];
     const imported = { any: false };
+    const pulled = new Set<string>();
     await this.ctx.store.transaction(async (tx) => {
       for (const salesforceId of header.recordIds) {
         const change: RemoteChange = {
@@ -259,16 +291,22 @@ export class SyncEngine implements SyncControl {
         const importSince = isSyncOn(state)
           ? new Date(new Date(state.enabled_at).getTime() - 86_400_000).toISOString()
           : undefined;
+        const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
         const result = await applyRemoteChange(tx, this.ctx, change, {
           importUnknown: header.changeType !== 'UPDATE',
           importSince,
         });
+        if (result !== 'ignored' && ownerId !== undefined) pulled.add(ownerId);
         this.ctx.metrics.appliedEvents.inc({ kind: result });
         if (result === 'imported') imported.any = true;
       }
       // The replay id commits with the effect: after a crash the event is replayed, never lost or doubled.
       await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
     });
+    for (const ownerId of pulled) {
+      const user = await this.ctx.store.getUser(ownerId);
+      if (user) this.health.passFinished(user.salesforceUserId);
+    }
     if (imported.any) this.#scheduleDrain();
   }
 
@@ -304,7 +342,10 @@ export class SyncEngine implements SyncControl {
       const state = await this.ctx.store.getSyncState(ownerId);
       const user = await this.ctx.store.getUser(ownerId);
       if (!user || !isSyncOn(state)) continue; // sync off: nothing leaves, the outbox keeps it
-      sent += await pushOutbox(this.ctx, user);
+      const mark = await errorMark(this.ctx.store, user.id);
+      const pushed = await pushOutbox(this.ctx, user);
+      if (pushed > 0) await this.#passFinished(user, mark);
+      sent += pushed;
     }
     return sent;
   }
@@ -314,7 +355,7 @@ export class SyncEngine implements SyncControl {
     this.#reconcileQueued = true;
     this.#background('reconcile', async () => {
       this.#reconcileQueued = false;
-      await reconcile(this.ctx);
+      await this.#sweep();
     });
   }
 
@@ -330,7 +371,7 @@ export class SyncEngine implements SyncControl {
       return { users: states.filter(isSyncOn).length };
     }
     await this.#serial(() => this.#refreshSettings());
-    await this.#serial(() => reconcile(this.ctx));
+    await this.#serial(() => this.#sweep());
     await this.#serial(() => this.drainOutbox());
     const states = await Promise.all(
       (await this.ctx.store.listUsers()).map((u) => this.ctx.store.getSyncState(u.id)),
