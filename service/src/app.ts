@@ -15,6 +15,7 @@ import { Store } from './store/store.ts';
 import { leadershipFor } from './store/leadership.ts';
 import type { SyncHooks } from './sync/context.ts';
 import { SyncEngine } from './sync/engine.ts';
+import type { EmailRetry } from './sync/retry-requests.ts';
 
 export interface RunningService {
   url: string;
@@ -71,6 +72,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     ...(deps.outboxRetry ? { outboxRetry: deps.outboxRetry } : {}),
     leadership: leadershipFor(config.database),
+    emailRetry: (row): ReturnType<EmailRetry> => email.retryFailed(row),
     ...(deps.leadershipPollMs === undefined ? {} : { leadershipPollMs: deps.leadershipPollMs }),
   });
   const tasks = new TaskService({

@@ -16,6 +16,9 @@ import { taskDescription } from './plain-text.ts';
 import { COLLECTION_SIZE } from './settle.ts';
 import type { EmailActivityBody } from './schemas.ts';
 import { TaskTypeCheck } from './type-picklist.ts';
+import { retrying } from '../sync/error-records.ts';
+import type { RetryOutcome } from '../sync/retry-requests.ts';
+import { emailActivityKey } from './error-report.ts';
 
 export interface EmailLoggingDeps {
   store: Store;
@@ -193,6 +196,45 @@ export class EmailLogging {
       this.#debounce = undefined;
       this.#drainInBackground();
     }, this.#deps.batchDelayMs ?? 1_000);
+  }
+
+  /**
+   * An admin's Retry on an EmailLogging SIA_Sync_Error__c: the failed activities of its user (or
+   * of everyone, for a row without one) that failed with its code are written again now. Null when
+   * there is nothing to retry.
+   */
+  async retryFailed(row: { ownerSalesforceId: string | null; code: string }): Promise<RetryOutcome | null> {
+    let ownerId: string | null = null;
+    if (row.ownerSalesforceId !== null) {
+      const id = row.ownerSalesforceId;
+      const user =
+        (await this.#deps.store.getUserBySalesforceId(id)) ??
+        (await this.#deps.store.getUserBySalesforceId(id.slice(0, 15)));
+      if (!user) return null;
+      ownerId = user.id;
+    }
+    const ids = await this.emailStore.requeueFailed(
+      ownerId,
+      `${row.code}: `,
+      this.#deps.clock.now().toISOString(),
+    );
+    if (ids.length === 0) return null;
+    const keys = ids.map(emailActivityKey);
+    for (const key of keys) retrying.add(key);
+    try {
+      await this.drain();
+    } finally {
+      for (const key of keys) retrying.delete(key);
+    }
+    const failed = (await this.emailStore.byIds(ids)).find(
+      (a) => a.status === 'failed' || a.status === 'queued',
+    );
+    if (!failed) return { ok: true };
+    const outcome = failed.outcome ?? '';
+    const at = outcome.indexOf(': ');
+    return at > 0
+      ? { ok: false, code: outcome.slice(0, at), message: outcome.slice(at + 2) }
+      : { ok: false, code: 'UNKNOWN_EXCEPTION', message: outcome };
   }
 
   start(): void {

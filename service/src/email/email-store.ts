@@ -237,6 +237,27 @@ export class EmailStore {
       .execute();
   }
 
+  /**
+   * Queues failed activities again, now (an admin's Retry): those of one owner (or every owner)
+   * whose outcome starts with `outcomePrefix`. Returns their ids.
+   */
+  async requeueFailed(ownerId: string | null, outcomePrefix: string, at: string): Promise<number[]> {
+    let query = this.#db
+      .updateTable('email_activities')
+      .set({ status: 'queued', next_attempt_at: at, updated_at: at })
+      .where('status', '=', 'failed')
+      .where('outcome', 'like', `${outcomePrefix.replace(/%/g, '')}%`);
+    if (ownerId !== null) query = query.where('owner_id', '=', ownerId);
+    const rows = await query.returning('id').execute();
+    return rows.map((row) => row.id);
+  }
+
+  async byIds(ids: number[]): Promise<EmailActivity[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom('email_activities').selectAll().where('id', 'in', ids).execute();
+    return rows.map(toActivity);
+  }
+
   async putTask(task: ActivityTask): Promise<void> {
     const values = {
       external_id: task.externalId,

@@ -6,7 +6,7 @@ import type { RecordResult } from '../salesforce/client.ts';
 import { categorize } from '../salesforce/errors.ts';
 import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { EmailActivity, EmailStore } from './email-store.ts';
-import { reportEmailError, type EmailErrorDeps } from './error-report.ts';
+import { emailActivityKey, reportEmailError, type EmailErrorDeps } from './error-report.ts';
 
 /** sObject Collections take at most 200 records a call. */
 export const COLLECTION_SIZE = 200;
@@ -78,6 +78,7 @@ export async function settleFailure(
     ownerSalesforceId: context.ownerSalesforceId,
     recordId: context.recordId,
     objectApiName: context.objectApiName,
+    activityKey: emailActivityKey(activity.id),
   });
   return false;
 }

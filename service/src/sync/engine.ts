@@ -25,7 +25,7 @@ import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
 import { pushOutbox } from './outbound.ts';
 import { reconcile } from './reconcile.ts';
-import { applyRetryRequests } from './retry-requests.ts';
+import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
 import { applySettings, readSettings } from './settings.ts';
 
 export const TASK_CHANNEL = '/data/TaskChangeEvent';
@@ -50,6 +50,8 @@ export interface SyncEngineOptions {
   streaming?: boolean;
   /** How often due SIA_Sync_Status__c rows are written (each row is throttled on its own). */
   healthIntervalMs?: number;
+  /** Runs an admin's Retry of an email logging error (the email logging side of the service). */
+  emailRetry?: EmailRetry;
 }
 
 export class SyncEngine implements SyncControl {
@@ -237,7 +239,7 @@ export class SyncEngine implements SyncControl {
   }
 
   async #applyErrorEvent(message: ChangeEventMessage): Promise<void> {
-    const owners = await applyRetryRequests(this.ctx, message);
+    const owners = await applyRetryRequests(this.ctx, message, this.#options.emailRetry);
     await this.ctx.store.setCheckpoint(
       checkpointName(ERRORS_CHANNEL),
       String(message.event.replayId),

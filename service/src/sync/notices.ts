@@ -3,13 +3,7 @@
 // a failed notice is logged, never allowed to undo the sync work it reports.
 import type { ErrorCategory, SiaUser } from '../sia/model.ts';
 import type { SyncContext } from './context.ts';
-
-const CATEGORY_VALUE: Record<ErrorCategory, string> = {
-  Authentication: 'Authentication',
-  'Access & Validation': 'AccessValidation',
-  Intermittent: 'Intermittent',
-  Other: 'Other',
-};
+import { writeSyncError } from './error-records.ts';
 
 export async function publishNotice(
   ctx: SyncContext,
@@ -37,22 +31,15 @@ export async function reportError(
     salesforceId: string | null;
   },
 ): Promise<void> {
-  try {
-    await ctx.salesforce.createRecords('SIA_Sync_Error__c', [
-      {
-        Category__c: CATEGORY_VALUE[error.category],
-        Direction__c: 'SiaToSalesforce',
-        Error_Code__c: error.code.slice(0, 80),
-        Message__c: error.message.slice(0, 32_000),
-        Object_Api_Name__c: 'Task',
-        Record_Id__c: error.salesforceId,
-        SIA_Task_Id__c: error.taskId,
-        User__c: user.salesforceUserId,
-        Occurred_At__c: ctx.clock.now().toISOString(),
-      },
-    ]);
-    await publishNotice(ctx, user, 'error', error.salesforceId === null ? [] : [error.salesforceId]);
-  } catch (failure) {
-    ctx.logger.warn({ err: failure, code: error.code }, 'could not record SIA_Sync_Error__c');
-  }
+  // The service's one SIA_Sync_Error__c writer: a repeat of the same failure updates its open row.
+  await writeSyncError(ctx, {
+    category: error.category,
+    code: error.code,
+    message: error.message,
+    direction: 'SiaToSalesforce',
+    objectApiName: 'Task',
+    recordId: error.salesforceId,
+    siaTaskId: error.taskId,
+    userSalesforceId: user.salesforceUserId,
+  });
 }
