@@ -69,6 +69,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     metrics,
     reconcileIntervalMs: config.reconcileIntervalMs,
     outboxIntervalMs: config.outboxIntervalMs,
+    ...(config.outboxCoalesceMs === undefined ? {} : { outboxCoalesceMs: config.outboxCoalesceMs }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     ...(deps.outboxRetry ? { outboxRetry: deps.outboxRetry } : {}),
     leadership: leadershipFor(config.database),
@@ -102,6 +103,10 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     closedStatus: () => engine.ctx.statuses.defaultClosed,
   });
   registerEmailRoutes(server, email);
+  // A SIA_Sync_Setting__c change reaches email logging within seconds, not after its cache expires.
+  engine.onSettingsChanged = () => {
+    email.settings.invalidate();
+  };
   try {
     await engine.start();
     email.start();

@@ -37,6 +37,8 @@ export interface ServiceConfig {
   apiToken: string;
   reconcileIntervalMs: number;
   outboxIntervalMs: number;
+  /** How long queued changes wait to go out together (from the oldest); default 500 ms. */
+  outboxCoalesceMs?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -97,8 +99,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   },
   {
     name: 'SYNC_OUTBOX_INTERVAL_MS',
-    description: 'How often the outbox is drained to Salesforce.',
+    description: 'How often the outbox is checked for retries that fell due.',
     defaultValue: '1000',
+  },
+  {
+    name: 'SYNC_OUTBOX_COALESCE_MS',
+    description:
+      'How long a queued SIA change waits for others before it is sent (a full collection of 200 goes at once).',
+    defaultValue: '500',
   },
   { name: 'LOG_LEVEL', description: 'pino log level.', defaultValue: 'info' },
 ];
@@ -168,6 +176,7 @@ const envSchema = z.object({
     .min(16, 'must be at least 16 characters'),
   SYNC_RECONCILE_INTERVAL_MS: positiveInt(900_000),
   SYNC_OUTBOX_INTERVAL_MS: positiveInt(1_000),
+  SYNC_OUTBOX_COALESCE_MS: positiveInt(500),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ),
@@ -257,6 +266,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     apiToken: e.SIA_API_TOKEN,
     reconcileIntervalMs: e.SYNC_RECONCILE_INTERVAL_MS,
     outboxIntervalMs: e.SYNC_OUTBOX_INTERVAL_MS,
+    outboxCoalesceMs: e.SYNC_OUTBOX_COALESCE_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

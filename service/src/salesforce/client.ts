@@ -95,6 +95,26 @@ function toRecordResult(raw: unknown): RecordResult {
   };
 }
 
+/** The error of a failed composite subrequest (its body is a Salesforce error list). */
+function subrequestError(body: unknown, status: unknown): { errorCode: string; message: string } & Error {
+  const first = (Array.isArray(body) ? body[0] : body) as
+    { errorCode?: unknown; message?: unknown } | undefined;
+  const errorCode =
+    typeof first?.errorCode === 'string'
+      ? first.errorCode
+      : typeof status === 'number'
+        ? `ERROR_HTTP_${String(status)}`
+        : 'UNKNOWN_EXCEPTION';
+  const message = typeof first?.message === 'string' ? first.message : 'composite subrequest failed';
+  return Object.assign(new Error(message), { errorCode });
+}
+
+/** A collection write's per-record results and whether the platform events that rode with it failed. */
+export interface PublishedWrite {
+  results: RecordResult[];
+  publishError: { code: string; message: string } | null;
+}
+
 export class SalesforceClient {
   readonly #options: SalesforceClientOptions;
   readonly #retry: RetryPolicy;
@@ -252,6 +272,110 @@ export class SalesforceClient {
         NO_JSFORCE_RETRY,
       );
       return raw.map(toRecordResult);
+    });
+  }
+
+  /**
+   * Upserts up to 200 Tasks by SIA_Task_Id__c (allOrNone=false) and publishes platform events
+   * (e.g. SIA_Sync_Notice__e) in ONE composite call (reference A.4: one API call; allOrNone=false,
+   * so a failed publish never rolls back a record). The upsert's outcome is thrown like a plain
+   * collection call's; the publish's failure is returned, never thrown (retrying the call for it
+   * would re-send the records).
+   */
+  async upsertTasksAndPublish(
+    records: SObjectRecord[],
+    events: { type: string; records: SObjectRecord[] },
+  ): Promise<PublishedWrite> {
+    if (events.records.length === 0) return { results: await this.upsertTasks(records), publishError: null };
+    return this.#writeAndPublish(
+      'upsert Task collection + publish',
+      'composite/sobjects/Task/SIA_Task_Id__c',
+      'Task',
+      records,
+      events,
+    );
+  }
+
+  /** Updates up to 200 records by Id and publishes platform events in ONE composite call (as upsertTasksAndPublish). */
+  async updateRecordsAndPublish(
+    type: string,
+    records: (SObjectRecord & { Id: string })[],
+    events: { type: string; records: SObjectRecord[] },
+  ): Promise<PublishedWrite> {
+    if (events.records.length === 0)
+      return { results: await this.updateRecords(type, records), publishError: null };
+    return this.#writeAndPublish(
+      `update ${type} collection + publish`,
+      'composite/sobjects',
+      type,
+      records,
+      events,
+    );
+  }
+
+  async #writeAndPublish(
+    operation: string,
+    collectionPath: string,
+    type: string,
+    records: SObjectRecord[],
+    events: { type: string; records: SObjectRecord[] },
+  ): Promise<PublishedWrite> {
+    if (records.length > 200 || events.records.length > 200)
+      throw new RangeError('a collection holds at most 200 records');
+    const base = `/services/data/v${this.#options.apiVersion}`;
+    return this.call(operation, async (conn) => {
+      const body = {
+        allOrNone: false,
+        compositeRequest: [
+          {
+            method: 'PATCH',
+            url: `${base}/${collectionPath}`,
+            referenceId: 'upsert',
+            body: {
+              allOrNone: false,
+              records: records.map((record) => ({ attributes: { type }, ...record })),
+            },
+          },
+          {
+            method: 'POST',
+            url: `${base}/composite/sobjects`,
+            referenceId: 'publish',
+            body: {
+              allOrNone: false,
+              records: events.records.map((record) => ({ attributes: { type: events.type }, ...record })),
+            },
+          },
+        ],
+      };
+      const raw = await conn.requestPost<{ compositeResponse?: unknown }>(
+        '/composite',
+        body,
+        NO_JSFORCE_RETRY,
+      );
+      const responses = Array.isArray(raw.compositeResponse)
+        ? (raw.compositeResponse as { referenceId?: unknown; httpStatusCode?: unknown; body?: unknown }[])
+        : [];
+      const upsert = responses.find((r) => r.referenceId === 'upsert');
+      const publish = responses.find((r) => r.referenceId === 'publish');
+      if (!upsert || typeof upsert.httpStatusCode !== 'number' || upsert.httpStatusCode >= 300) {
+        // The upsert subrequest itself failed (not a record of it): the whole batch failed, as a
+        // plain collection call would have thrown. Thrown errors go through withRetry.
+        throw subrequestError(upsert?.body, upsert?.httpStatusCode);
+      }
+      const results = Array.isArray(upsert.body) ? upsert.body.map(toRecordResult) : [];
+      let publishError: { code: string; message: string } | null = null;
+      if (!publish || typeof publish.httpStatusCode !== 'number' || publish.httpStatusCode >= 300) {
+        const error = subrequestError(publish?.body, publish?.httpStatusCode);
+        publishError = { code: error.errorCode, message: error.message };
+      } else if (Array.isArray(publish.body)) {
+        const failed = publish.body.map(toRecordResult).find((r) => !r.success);
+        if (failed)
+          publishError = {
+            code: failed.errors[0]?.code ?? 'UNKNOWN_EXCEPTION',
+            message: failed.errors[0]?.message ?? '',
+          };
+      }
+      return { results, publishError };
     });
   }
 

@@ -23,7 +23,7 @@ import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
-import { pushOutbox } from './outbound.ts';
+import { BATCH_SIZE, pushOutbox } from './outbound.ts';
 import { reconcile } from './reconcile.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
 import { applySettings, readSettings } from './settings.ts';
@@ -31,6 +31,8 @@ import { applySettings, readSettings } from './settings.ts';
 export const TASK_CHANNEL = '/data/TaskChangeEvent';
 export const SETTINGS_CHANNEL = '/data/SIA_Sync_Setting__ChangeEvent';
 export const ERRORS_CHANNEL = '/data/SIA_Sync_Error__ChangeEvent';
+/** Default of SyncEngineOptions.outboxCoalesceMs: a change reaches Salesforce within about a second. */
+export const DEFAULT_OUTBOX_COALESCE_MS = 500;
 
 export interface SyncEngineOptions {
   store: Store;
@@ -48,6 +50,11 @@ export interface SyncEngineOptions {
   leadershipPollMs?: number;
   /** Follow change events over CometD (tests of the sweep alone switch it off). */
   streaming?: boolean;
+  /**
+   * How long queued changes wait for company before a drain (from the oldest one): a stream of
+   * changes goes out in full collections of 200 (one API call each), not a few at a time.
+   */
+  outboxCoalesceMs?: number;
   /** How often due SIA_Sync_Status__c rows are written (each row is throttled on its own). */
   healthIntervalMs?: number;
   /** Runs an admin's Retry of an email logging error (the email logging side of the service). */
@@ -63,6 +70,9 @@ export class SyncEngine implements SyncControl {
   #streams: ChangeStream[] = [];
   #timers: NodeJS.Timeout[] = [];
   #drainTimer: NodeJS.Timeout | undefined;
+  #queuedChanges = 0;
+  /** Called when SIA_Sync_Setting__c changes (email logging drops its cached settings then). */
+  onSettingsChanged: () => void = () => undefined;
   #reconcileQueued = false;
   #stopping = false;
   #leading = false;
@@ -223,7 +233,8 @@ export class SyncEngine implements SyncControl {
     );
     this.#timers.push(
       setInterval(() => {
-        this.#drainNow();
+        // Retries that fell due and followers' changes; an open coalescing window drains itself.
+        if (this.#drainTimer === undefined) this.#drainNow();
       }, this.#options.outboxIntervalMs),
     );
   }
@@ -249,6 +260,7 @@ export class SyncEngine implements SyncControl {
   }
 
   async #applySettingsEvent(message: ChangeEventMessage): Promise<void> {
+    this.onSettingsChanged();
     await this.#refreshSettings();
     await this.ctx.store.setCheckpoint(
       checkpointName(SETTINGS_CHANNEL),
@@ -312,23 +324,34 @@ export class SyncEngine implements SyncControl {
     if (imported.any) this.#scheduleDrain();
   }
 
-  /** Drains every user's outbox now (queued behind running work). */
-  #drainNow(): void {
+  /** Drains every user's outbox now (queued behind running work); `fullBatches`: only collections of 200. */
+  #drainNow(fullBatches = false): void {
     if (!this.#leading) return; // the leader's timer drains what followers queued
-    this.#background('outbox', () => this.drainOutbox());
+    this.#background('outbox', () => this.drainOutbox({ fullBatches }));
   }
 
-  #scheduleDrain(): void {
-    if (this.#drainTimer !== undefined || this.#stopping) return;
+  /**
+   * Coalesces drains: a full collection (200 queued changes) goes at once, the rest when the
+   * oldest queued change is outboxCoalesceMs old, so a stream costs one call per 200 records.
+   */
+  #scheduleDrain(changes = 0): void {
+    if (this.#stopping) return;
+    this.#queuedChanges += changes;
+    if (this.#queuedChanges >= BATCH_SIZE) {
+      this.#queuedChanges = 0;
+      this.#drainNow(true);
+    }
+    if (this.#drainTimer !== undefined) return;
     this.#drainTimer = setTimeout(() => {
       this.#drainTimer = undefined;
+      this.#queuedChanges = 0;
       this.#drainNow();
-    }, 20);
+    }, this.#options.outboxCoalesceMs ?? DEFAULT_OUTBOX_COALESCE_MS);
   }
 
   /** Called by the task service after it queued a change. */
   notifyOutbox(): void {
-    this.#scheduleDrain();
+    this.#scheduleDrain(1);
   }
 
   /** Called when SIA users change: a new user may already have a settings row in Salesforce. */
@@ -337,7 +360,7 @@ export class SyncEngine implements SyncControl {
     this.#background('settings', () => this.#refreshSettings());
   }
 
-  async drainOutbox(): Promise<number> {
+  async drainOutbox(options: { fullBatches?: boolean } = {}): Promise<number> {
     let sent = 0;
     for (const ownerId of await this.ctx.store.outboxOwners()) {
       if (this.#stopping) break;
@@ -345,7 +368,7 @@ export class SyncEngine implements SyncControl {
       const user = await this.ctx.store.getUser(ownerId);
       if (!user || !isSyncOn(state)) continue; // sync off: nothing leaves, the outbox keeps it
       const mark = await errorMark(this.ctx.store, user.id);
-      const pushed = await pushOutbox(this.ctx, user);
+      const pushed = await pushOutbox(this.ctx, user, options.fullBatches ? { minBatch: BATCH_SIZE } : {});
       if (pushed > 0) await this.#passFinished(user, mark);
       sent += pushed;
     }

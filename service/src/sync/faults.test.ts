@@ -15,7 +15,8 @@ import {
   type Emulator,
 } from '../../test/harness.ts';
 
-const UPSERT_PATH = '/services/data/v66.0/composite/sobjects/Task/SIA_Task_Id__c';
+// Pushes go out as one composite call: the Task collection upsert and the batch's SIA_Sync_Notice__e.
+const UPSERT_PATH = '/services/data/v66.0/composite';
 
 for (const factory of testDatabases) {
   describe(`sync faults on ${factory.name}`, () => {
@@ -81,7 +82,7 @@ for (const factory of testDatabases) {
       await world.settle('rep2');
       const refreshesBefore = service.salesforce.refreshCount;
       await admin(emulator, 'POST', '/faults', {
-        method: 'PATCH',
+        method: 'POST',
         path: UPSERT_PATH,
         action: 'revoke-token',
         times: 1,
@@ -106,42 +107,20 @@ for (const factory of testDatabases) {
     it('lands the valid records of a collection and records the invalid one with its Salesforce error', async () => {
       await world.enable('rep3');
       await world.settle('rep3');
-      // The first push is held in flight (a slow Salesforce), so the next two changes queue up
-      // and travel together in the following collection.
-      await admin(emulator, 'POST', '/faults', {
-        method: 'PATCH',
-        path: UPSERT_PATH,
-        action: 'delay',
-        delayMs: 1500,
-        times: 1,
-      });
+      // Three changes made together travel together: the coalescing window (500 ms) gathers them
+      // into one collection, in which one record is invalid.
       await admin(emulator, 'DELETE', '/requests');
-      const good1 = await world.createTask({
-        ownerId: 'rep3',
-        type: 'call',
-        name: 'Good one',
-        dueDate: '2026-12-01',
-      });
-      await waitFor(
-        'the first push in flight',
-        async () =>
-          (await service.store.outboxDepth('rep3')) === 1 &&
-          (await requestLog(emulator)).every((r) => r.path !== UPSERT_PATH),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const bad = await world.createTask({
-        ownerId: 'rep3',
-        type: 'call',
-        name: 'Bad person',
-        dueDate: '2026-12-01',
-        person: { salesforceId: '003000000000000AAA' },
-      });
-      const good2 = await world.createTask({
-        ownerId: 'rep3',
-        type: 'call',
-        name: 'Good two',
-        dueDate: '2026-12-01',
-      });
+      const [good1, bad, good2] = await Promise.all([
+        world.createTask({ ownerId: 'rep3', type: 'call', name: 'Good one', dueDate: '2026-12-01' }),
+        world.createTask({
+          ownerId: 'rep3',
+          type: 'call',
+          name: 'Bad person',
+          dueDate: '2026-12-01',
+          person: { salesforceId: '003000000000000AAA' },
+        }),
+        world.createTask({ ownerId: 'rep3', type: 'call', name: 'Good two', dueDate: '2026-12-01' }),
+      ]);
       await world.settle('rep3');
 
       assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${good1.id}'`)).length, 1);
@@ -150,11 +129,7 @@ for (const factory of testDatabases) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await world.settle('rep3');
       const upserts = (await requestLog(emulator)).filter((r) => r.path === UPSERT_PATH);
-      assert.equal(
-        upserts.length,
-        2,
-        'the first task alone, then the bad and the good one together; nothing re-sent',
-      );
+      assert.equal(upserts.length, 1, 'the three together in one collection; nothing re-sent');
 
       const errors = await world.api.call<{
         errors: { taskId: string; category: string; code: string; direction: string }[];
@@ -181,7 +156,7 @@ for (const factory of testDatabases) {
       await world.enable('rep4');
       await world.settle('rep4');
       await admin(emulator, 'POST', '/faults', {
-        method: 'PATCH',
+        method: 'POST',
         path: UPSERT_PATH,
         action: 'status',
         status: 400,

@@ -4,6 +4,7 @@
 // write wins and the conflict is recorded) and a delete beats an edit.
 import { randomUUID } from 'node:crypto';
 import type { SiaTask, SiaUser, SyncedField } from '../sia/model.ts';
+import { EMAIL_TASK_ID_PREFIX } from '../email/task-records.ts';
 import { salesforceTypeToSia } from '../sia/shared.ts';
 import { isSyncOn } from '../sia/task-service.ts';
 import type { Link, Store } from '../store/store.ts';
@@ -196,6 +197,15 @@ export interface ApplyOptions {
   importSince?: string | undefined;
 }
 
+/**
+ * True for a logged email's Task (SIA_Task_Id__c `sia-email:…`, written by email logging): email
+ * activity, never a reminder task, so it is neither imported nor stamped with a SIA task id.
+ */
+export function isEmailActivity(record: Record<string, unknown>): boolean {
+  const stamped = record['SIA_Task_Id__c'];
+  return typeof stamped === 'string' && stamped.startsWith(EMAIL_TASK_ID_PREFIX);
+}
+
 /** Applies one change inside the caller's transaction. */
 export async function applyRemoteChange(
   tx: Store,
@@ -203,6 +213,7 @@ export async function applyRemoteChange(
   change: RemoteChange,
   options: ApplyOptions,
 ): Promise<ApplyResult> {
+  if (isEmailActivity(change.record)) return 'ignored';
   let link = await tx.getLinkBySalesforceId(change.salesforceId);
   const stampedId = stringField(change.record, 'SIA_Task_Id__c');
   if (!link && stampedId !== null) {

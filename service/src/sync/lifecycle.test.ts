@@ -16,7 +16,8 @@ import {
   type Emulator,
 } from '../../test/harness.ts';
 
-const UPSERT_PATH = '/services/data/v66.0/composite/sobjects/Task/SIA_Task_Id__c';
+// Pushes go out as one composite call: the Task collection upsert and the batch's SIA_Sync_Notice__e.
+const UPSERT_PATH = '/services/data/v66.0/composite';
 
 for (const factory of testDatabases) {
   describe(`service lifecycle on ${factory.name}`, () => {
@@ -90,10 +91,10 @@ for (const factory of testDatabases) {
       await world.enable('rep2');
       await world.settle('rep2');
       await admin(emulator, 'POST', '/faults', {
-        method: 'PATCH',
+        method: 'POST',
         path: UPSERT_PATH,
         action: 'delay',
-        delayMs: 800,
+        delayMs: 1_500,
         times: 1,
       });
       const task = await world.createTask({
@@ -102,7 +103,8 @@ for (const factory of testDatabases) {
         name: 'In flight at shutdown',
         dueDate: '2026-12-01',
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The push leaves when the coalescing window (500 ms) closes and is then held for 1.5 s.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       await service.close();
       assert.equal(
         (await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`)).length,

@@ -1,7 +1,8 @@
 // Drains a user's outbox to Salesforce: upserts by SIA_Task_Id__c in sObject Collections of up to
 // 200 (allOrNone=false), deletes and SIA-id stamps in batches of 200. Each record's outcome is
 // committed on its own: successes are never re-sent, intermittent failures are retried later with
-// backoff, other failures are recorded (locally and in SIA_Sync_Error__c) and dropped.
+// backoff, other failures are recorded (locally and in SIA_Sync_Error__c) and dropped. The batch's
+// SIA_Sync_Notice__e rides in the upsert's composite call, so a batch of 200 costs one API call.
 import type { SiaUser } from '../sia/model.ts';
 import { SalesforceApiError, categorize, errorCodeOf } from '../salesforce/errors.ts';
 import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
@@ -9,7 +10,7 @@ import type { RecordResult } from '../salesforce/client.ts';
 import type { OutboxEntry } from '../store/store.ts';
 import { mappingFor, nowIso, type SyncContext } from './context.ts';
 import { parseValues, upsertRecord, valuesHash, type TaskValues } from './mapping.ts';
-import { publishNotice, reportError } from './notices.ts';
+import { noticeRecords, publishNotice, reportError } from './notices.ts';
 import type { SyncedField } from '../sia/model.ts';
 
 export const BATCH_SIZE = 200;
@@ -88,14 +89,23 @@ async function whenBatchFailed(
     await handleFailure(ctx, user, entry, { code, message, fields }, entry.salesforceId);
 }
 
+/**
+ * Upserts the batch and, in the same composite call, publishes the batch's SIA_Sync_Notice__e
+ * naming `announce` (ids touched earlier in the batch) plus every known id of these tasks: the
+ * record's own id when it exists and its WhoId / WhatId before and after (so an open Contact,
+ * Account or Opportunity page refreshes for a NEW task too). Returns true when that notice went out
+ * with the call (new records' own ids are not known before it; the notice's User_Id__c covers them).
+ */
 async function pushUpserts(
   ctx: SyncContext,
   user: SiaUser,
   entries: OutboxEntry[],
   touched: string[],
-): Promise<void> {
+  announce: string[],
+): Promise<boolean> {
   const mapping = mappingFor(ctx, user);
   const prepared: { entry: OutboxEntry; record: Record<string, unknown>; values: TaskValues }[] = [];
+  const noticeIds: (string | null | undefined)[] = [...announce];
   for (const entry of entries) {
     const task = await ctx.store.getTask(entry.taskId);
     if (!task) {
@@ -112,11 +122,18 @@ async function pushUpserts(
       exists: Boolean(link?.salesforce_id),
     });
     prepared.push({ entry, record, values });
+    noticeIds.push(link?.salesforce_id, values.WhoId, values.WhatId, current?.WhoId, current?.WhatId);
   }
-  if (prepared.length === 0) return;
+  if (prepared.length === 0) return false;
   let results: RecordResult[];
   try {
-    results = await ctx.salesforce.upsertTasks(prepared.map((p) => p.record));
+    const sent = await ctx.salesforce.upsertTasksAndPublish(
+      prepared.map((p) => p.record),
+      { type: 'SIA_Sync_Notice__e', records: noticeRecords(user, 'pushed', noticeIds) },
+    );
+    results = sent.results;
+    if (sent.publishError)
+      ctx.logger.warn({ ...sent.publishError, owner: user.id }, 'could not publish SIA_Sync_Notice__e');
   } catch (error) {
     await whenBatchFailed(
       ctx,
@@ -124,7 +141,7 @@ async function pushUpserts(
       prepared.map((p) => p.entry),
       error,
     );
-    return;
+    return false;
   }
   // A create whose success was never committed locally (a crash after the write) finds the record
   // there on the retry, and Salesforce refuses the create-only TaskSubtype: send those again without it.
@@ -192,6 +209,7 @@ async function pushUpserts(
       );
     }
   }
+  return true;
 }
 
 async function pushDeletes(
@@ -272,24 +290,36 @@ async function pushDeletes(
   }
 }
 
+/** Stamps SIA ids by Id, the batch's notice (naming the stamped Tasks) in the same call; true when it went. */
 async function pushStamps(
   ctx: SyncContext,
   user: SiaUser,
   entries: OutboxEntry[],
   touched: string[],
-): Promise<void> {
+): Promise<boolean> {
   const targets = entries.filter((e): e is OutboxEntry & { salesforceId: string } => e.salesforceId !== null);
   for (const entry of entries) if (entry.salesforceId === null) await ctx.store.deleteOutbox(entry.id);
-  if (targets.length === 0) return;
+  if (targets.length === 0) return false;
   let results: RecordResult[];
   try {
-    results = await ctx.salesforce.updateRecords(
+    const sent = await ctx.salesforce.updateRecordsAndPublish(
       'Task',
       targets.map((e) => ({ Id: e.salesforceId, SIA_Task_Id__c: e.taskId })),
+      {
+        type: 'SIA_Sync_Notice__e',
+        records: noticeRecords(
+          user,
+          'pushed',
+          targets.map((t) => t.salesforceId),
+        ),
+      },
     );
+    results = sent.results;
+    if (sent.publishError)
+      ctx.logger.warn({ ...sent.publishError, owner: user.id }, 'could not publish SIA_Sync_Notice__e');
   } catch (error) {
     await whenBatchFailed(ctx, user, targets, error);
-    return;
+    return false;
   }
   await ctx.hooks.afterSalesforceWrite?.(
     'stamp',
@@ -315,32 +345,43 @@ async function pushStamps(
       );
     }
   }
+  return true;
 }
 
-/** Sends everything due in the user's outbox, a batch of up to 200 per kind at a time. */
+/** Sends everything due in the user's outbox (or only full batches: minBatch), up to 200 at a time. */
 export async function pushOutbox(
   ctx: SyncContext,
   user: SiaUser,
-  options: { maxBatches?: number } = {},
+  options: { maxBatches?: number; minBatch?: number } = {},
 ): Promise<number> {
   let sent = 0;
   for (let batch = 0; batch < (options.maxBatches ?? 50); batch += 1) {
     const entries = await ctx.store.pendingOutbox(user.id, nowIso(ctx), BATCH_SIZE);
-    if (entries.length === 0) break;
+    // A partial batch waits (for more changes or the end of the coalescing window) when asked to.
+    if (entries.length === 0 || entries.length < (options.minBatch ?? 1)) break;
     const touched: string[] = [];
+    let announced = 0;
     try {
-      await pushStamps(
-        ctx,
-        user,
-        entries.filter((e) => e.op === 'stamp'),
-        touched,
-      );
-      await pushUpserts(
-        ctx,
-        user,
-        entries.filter((e) => e.op === 'upsert'),
-        touched,
-      );
+      // Each write carries the batch's notice for what it and the writes before it touched.
+      if (
+        await pushStamps(
+          ctx,
+          user,
+          entries.filter((e) => e.op === 'stamp'),
+          touched,
+        )
+      )
+        announced = touched.length;
+      if (
+        await pushUpserts(
+          ctx,
+          user,
+          entries.filter((e) => e.op === 'upsert'),
+          touched,
+          touched.slice(announced),
+        )
+      )
+        announced = touched.length;
       await pushDeletes(
         ctx,
         user,
@@ -354,7 +395,8 @@ export async function pushOutbox(
     sent += entries.length;
     if (touched.length > 0) {
       await ctx.store.touchSync(user.id, 'outbound', nowIso(ctx));
-      await publishNotice(ctx, user, 'pushed', touched);
+      // Deletes announce themselves in a notice of their own.
+      if (touched.length > announced) await publishNotice(ctx, user, 'pushed', touched.slice(announced));
     }
     if (entries.length < BATCH_SIZE) break;
   }

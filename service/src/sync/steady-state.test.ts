@@ -16,7 +16,8 @@ import {
   type Emulator,
 } from '../../test/harness.ts';
 
-const UPSERT_PATH = '/services/data/v66.0/composite/sobjects/Task/SIA_Task_Id__c';
+// Pushes go out as one composite call: the Task collection upsert and the batch's SIA_Sync_Notice__e.
+const UPSERT_PATH = '/services/data/v66.0/composite';
 
 for (const factory of testDatabases) {
   describe(`steady-state sync on ${factory.name}`, () => {
@@ -48,7 +49,8 @@ for (const factory of testDatabases) {
       });
       const record = await world.pushed(task.id);
       assert.equal(record.Status, 'Not Started');
-      // The LWCs refresh on SIA_Sync_Notice__e, published after the applied batch.
+      // The LWCs refresh on SIA_Sync_Notice__e, published with the batch (naming the user; the new
+      // task's own id is not known before the call, an existing task's is).
       await waitFor('the sync notice', async () => {
         const { events } = (await admin(emulator, 'GET', '/events')) as {
           events: { channel: string; payload: Record<string, unknown> }[];
@@ -57,7 +59,7 @@ for (const factory of testDatabases) {
           (e) =>
             e.channel === '/event/SIA_Sync_Notice__e' &&
             e.payload['Kind__c'] === 'pushed' &&
-            String(e.payload['Record_Ids__c']).includes(record.Id),
+            e.payload['User_Id__c'] === record.OwnerId,
         );
       });
 
@@ -197,7 +199,7 @@ for (const factory of testDatabases) {
       const record = await world.pushed(task.id);
       await world.settle('rep4');
       await admin(emulator, 'POST', '/faults', {
-        method: 'PATCH',
+        method: 'POST',
         path: UPSERT_PATH,
         action: 'status',
         status: 503,
@@ -248,7 +250,7 @@ for (const factory of testDatabases) {
       const firstRecord = await world.pushed(first.id);
       await world.settle('rep5');
       await admin(emulator, 'POST', '/faults', {
-        method: 'PATCH',
+        method: 'POST',
         path: UPSERT_PATH,
         action: 'status',
         status: 503,
