@@ -107,10 +107,9 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
       await sia.getByRole('button', { name: 'Add task' }).click();
       await waitVisible(siaRow(sia, newTask), 'the new task on the SIA page', 10_000);
       await waitVisible(siaRow(sia, newTask).getByText('In Salesforce'), 'the task marked as pushed');
-      // The service's SIA_Sync_Notice__e for a push names the task only, so a record page that has
-      // not listed the task yet learns of it when it loads: as a rep would, open the record again.
-      await contact.reload();
-      await waitVisible(salesforceRow(contact, newTask), 'the new task on the Contact page');
+      // No reload: the service's SIA_Sync_Notice__e for the push names the task's WhoId, so the open
+      // Contact page refreshes on it.
+      await waitVisible(salesforceRow(contact, newTask), 'the new task on the Contact page', 10_000);
     }),
   );
 
