@@ -324,8 +324,6 @@ export async function benchThroughput(
     );
     sample.on = false;
     await sampler;
-    const linked = await waitAllLinked(service, created, 60_000);
-    const pushed = linked?.filter((t) => t.salesforceTaskId !== null).length ?? 0;
     const calls = countCalls(await requestLog(emulator), isProbe);
     const pushedInSalesforce = await probeCount(
       sf,
@@ -334,6 +332,9 @@ export async function benchThroughput(
     );
     if (pushedInSalesforce !== created)
       throw new Error(`stream: ${created} created, ${pushedInSalesforce} in Salesforce (${PROBE_MARKER})`);
+    // Counted in Salesforce (listing 20,000 tasks through the SIA API to see them linked took longer
+    // than the stream itself once the outbox kept up); the empty outbox says every link committed.
+    const pushed = pushedInSalesforce;
     const endMs = (drained ?? Number.NaN) - started;
 
     // Naive baseline: the same number of concurrent writers, one sObject create per task.
