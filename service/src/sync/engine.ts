@@ -24,7 +24,8 @@ import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
 import { BATCH_SIZE, pushOutbox } from './outbound.ts';
-import { reconcile } from './reconcile.ts';
+import { applyCurrentTasks, reconcile } from './reconcile.ts';
+import { tasksByIds } from './records.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
 import { applySettings, readSettings } from './settings.ts';
 
@@ -70,6 +71,7 @@ export class SyncEngine implements SyncControl {
   #streams: ChangeStream[] = [];
   #timers: NodeJS.Timeout[] = [];
   #drainTimer: NodeJS.Timeout | undefined;
+  #gapSweepTimer: NodeJS.Timeout | undefined;
   #queuedChanges = 0;
   /** Called when SIA_Sync_Setting__c changes (email logging drops its cached settings then). */
   onSettingsChanged: () => void = () => undefined;
@@ -212,7 +214,7 @@ export class SyncEngine implements SyncControl {
             ),
           onGap: (reason) => {
             this.ctx.logger.warn({ channel, reason }, 'event gap: sweeping');
-            this.requestReconcile();
+            this.#sweepAfterGap();
           },
         });
         await stream.start();
@@ -274,13 +276,26 @@ export class SyncEngine implements SyncControl {
     const at = new Date(header.commitTimestamp).toISOString();
     const now = this.ctx.clock.now().toISOString();
     if (header.changeType.startsWith('GAP_')) {
-      this.requestReconcile();
+      await this.#applyGapRecords(header.changeType, header.recordIds, at);
+      this.#sweepAfterGap();
       await this.ctx.store.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
       return;
     }
     const ours = header.changeOrigin
       .split(';')
       .some((part) => part.trim() === `client=${CALL_OPTIONS_CLIENT}`);
+    // An edit committed before our last sync of the record (a late event) is checked against the
+    // record as it is now: what our later push overwrote is a conflict SIA won, not a change.
+    const current = new Map<string, Record<string, unknown>>();
+    if (header.changeType === 'UPDATE' && !ours) {
+      const stale: string[] = [];
+      for (const salesforceId of header.recordIds) {
+        const link = await this.ctx.store.getLinkBySalesforceId(salesforceId);
+        if (link?.synced_at != null && link.synced_at > at) stale.push(salesforceId);
+      }
+      if (stale.length > 0)
+        for (const record of await tasksByIds(this.ctx, stale)) current.set(record.Id.slice(0, 15), record);
+    }
     const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
     const record: Record<string, unknown> = { ...message.payload };
     delete record['ChangeEventHeader'];
@@ -297,6 +312,8 @@ export class SyncEngine implements SyncControl {
           at,
           ours,
         };
+        const held = current.get(salesforceId.slice(0, 15));
+        if (held !== undefined) change.current = held;
         const owner =
           typeof record['OwnerId'] === 'string'
             ? await tx.getUserBySalesforceId(record['OwnerId'])
@@ -322,6 +339,52 @@ export class SyncEngine implements SyncControl {
       if (user) this.health.passFinished(user.salesforceUserId);
     }
     if (imported.any) this.#scheduleDrain();
+  }
+
+  /**
+   * A gap event names the records whose changes were not captured: they are read and applied at
+   * once (the sweep covers whole minutes only, so an edit of this minute would wait for the next
+   * sweep); a GAP_DELETE record that is gone is deleted.
+   */
+  async #applyGapRecords(changeType: string, recordIds: string[], at: string): Promise<void> {
+    const ids = recordIds.filter((id) => !id.startsWith('000000000000000'));
+    if (ids.length === 0) return;
+    const records = await tasksByIds(this.ctx, ids);
+    if ((await applyCurrentTasks(this.ctx, records)) > 0) this.#scheduleDrain();
+    if (changeType !== 'GAP_DELETE') return;
+    const found = new Set(records.map((r) => r.Id.slice(0, 15)));
+    for (const salesforceId of ids.filter((id) => !found.has(id.slice(0, 15)))) {
+      const change: RemoteChange = {
+        salesforceId,
+        kind: 'delete',
+        record: {},
+        changedFields: undefined,
+        nulledFields: [],
+        at,
+        ours: false,
+      };
+      await this.ctx.store.transaction((tx) =>
+        applyRemoteChange(tx, this.ctx, change, { importUnknown: false }),
+      );
+    }
+  }
+
+  /**
+   * Sweeps now and again once the current minute is covered: getUpdated/getDeleted answer whole
+   * minutes, so a change lost in this minute (an overflow names no records) is found by the second.
+   */
+  #sweepAfterGap(): void {
+    this.requestReconcile();
+    if (this.#stopping) return;
+    if (this.#gapSweepTimer !== undefined) clearTimeout(this.#gapSweepTimer);
+    const now = this.ctx.clock.now().getTime();
+    this.#gapSweepTimer = setTimeout(
+      () => {
+        this.#gapSweepTimer = undefined;
+        this.requestReconcile();
+      },
+      60_000 - (now % 60_000) + 2_000,
+    );
   }
 
   /** Drains every user's outbox now (queued behind running work); `fullBatches`: only collections of 200. */
@@ -418,6 +481,8 @@ export class SyncEngine implements SyncControl {
     this.#timers = [];
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#drainTimer = undefined;
+    if (this.#gapSweepTimer !== undefined) clearTimeout(this.#gapSweepTimer);
+    this.#gapSweepTimer = undefined;
     await Promise.all(this.#streams.map((s) => s.stop()));
     this.#streams = [];
     await this.#tail;

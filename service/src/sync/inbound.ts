@@ -34,6 +34,11 @@ export interface RemoteChange {
   at: string;
   /** The change came through the API with our Sforce-Call-Options client. */
   ours: boolean;
+  /**
+   * The record as Salesforce holds it now, read for an event older than the link's last sync (e.g.
+   * delivered late): a field our later push overwrote is a conflict SIA won, not a change to apply.
+   */
+  current?: Record<string, unknown>;
 }
 
 export type ApplyResult = 'applied' | 'echo' | 'ignored' | 'deleted' | 'imported';
@@ -265,8 +270,32 @@ export async function applyRemoteChange(
   if (!task) return 'ignored';
   const synced = parseValues(link.synced_values) ?? desiredValues(task, mapping, undefined);
   const remote = remoteValues(synced, change);
-  const changed = differingFields(synced, remote);
+  let changed = differingFields(synced, remote);
   if (changed.length === 0) return 'echo';
+
+  if (change.current !== undefined) {
+    // The event predates our last sync: where Salesforce now holds what we pushed, our later
+    // write already replaced this earlier Salesforce change, so SIA wins and the conflict is recorded.
+    const current = taskValues(change.current);
+    const overwritten = changed.filter((f) => current[f] === synced[f] && current[f] !== remote[f]);
+    for (const sfField of overwritten) {
+      const field: SyncedField = SIA_FIELD_FOR[sfField];
+      await tx.recordConflict({
+        taskId: task.id,
+        ownerId: task.ownerId,
+        field,
+        localValue: task[field],
+        remoteValue: remote[sfField],
+        winner: 'sia',
+        localAt: link.synced_at,
+        remoteAt: change.at,
+        recordedAt: now,
+      });
+      remote[sfField] = synced[sfField];
+    }
+    changed = changed.filter((f) => !overwritten.includes(f));
+    if (changed.length === 0) return 'applied';
+  }
 
   let updates = siaChanges(changed, remote, task, mapping);
   const pending = await tx.outboxFor(task.id);

@@ -1,0 +1,195 @@
+// DESIGN 4.2–4.3 against the emulator's streaming faults: a lost change event followed by a gap
+// (GAP_UPDATE) or overflow (GAP_OVERFLOW) event is recovered by the reconciliation sweep, and a
+// conflict whose Salesforce event arrives late is won by the later SIA write and recorded.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningService } from '../app.ts';
+import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import {
+  admin,
+  salesforceUser,
+  startTestEmulator,
+  startTestService,
+  SyncWorld,
+  waitFor,
+  type Emulator,
+  type TaskJson,
+} from '../../test/harness.ts';
+
+const TASK_CHANNEL = '/data/TaskChangeEvent';
+
+/** The replay id of the latest Task change event the emulator retained. */
+async function lastTaskEvent(emulator: Emulator): Promise<number> {
+  const { events } = (await admin(emulator, 'GET', '/events')) as {
+    events: { channel: string; replayId: number }[];
+  };
+  return Math.max(-1, ...events.filter((e) => e.channel === TASK_CHANNEL).map((e) => e.replayId));
+}
+
+async function streamingFaults(emulator: Emulator): Promise<unknown[]> {
+  const body = (await admin(emulator, 'GET', '/streaming/faults')) as { faults: unknown[] };
+  return body.faults;
+}
+
+for (const factory of testDatabases) {
+  describe(`event gaps and late conflicts on ${factory.name}`, () => {
+    let emulator: Emulator;
+    let database: TestDatabase;
+    let service: RunningService;
+    let world: SyncWorld;
+
+    before(async () => {
+      emulator = await startTestEmulator();
+      database = factory.create();
+      service = await startTestService(emulator, database);
+      world = new SyncWorld(emulator, service, await salesforceUser(emulator));
+    });
+
+    after(async () => {
+      await admin(emulator, 'DELETE', '/streaming/faults').catch(() => undefined);
+      await service.close();
+      await emulator.close();
+      await database.dispose();
+    });
+
+    async function allTasks(ownerId: string): Promise<TaskJson[]> {
+      const res = await world.api.call<{ tasks: TaskJson[] }>(
+        'GET',
+        `/api/v1/tasks?ownerId=${ownerId}&view=all`,
+      );
+      assert.equal(res.status, 200);
+      return res.body.tasks;
+    }
+
+    for (const gap of ['GAP_UPDATE', 'GAP_OVERFLOW'] as const) {
+      it(`recovers a dropped Salesforce edit through the sweep after a ${gap} event`, async () => {
+        const owner = gap === 'GAP_UPDATE' ? 'rep1' : 'rep2';
+        await world.enable(owner);
+        const task = await world.createTask({
+          ownerId: owner,
+          type: 'call',
+          name: `Before the ${gap}`,
+          dueDate: '2026-12-01',
+        });
+        const record = await world.pushed(task.id);
+        await world.settle(owner);
+
+        // The edit's change event is never delivered live: without a sweep SIA would never see it.
+        await admin(emulator, 'POST', '/streaming/drop', { channel: TASK_CHANNEL, count: 1 });
+        await world.sf.sobject('Task').update({
+          Id: record.Id,
+          Subject: `Edited in Salesforce, event lost (${gap})`,
+          ActivityDate: '2026-12-05',
+        });
+        await waitFor('the drop fault used up', async () => (await streamingFaults(emulator)).length === 0);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await service.engine.idle();
+        assert.equal((await world.task(task.id))?.name, `Before the ${gap}`, 'the event was lost');
+
+        await admin(
+          emulator,
+          'POST',
+          '/streaming/gap-events',
+          gap === 'GAP_OVERFLOW'
+            ? { entityName: 'Task', changeType: gap }
+            : { entityName: 'Task', changeType: gap, recordIds: [record.Id] },
+        );
+        const recovered = await waitFor(
+          'the lost edit in SIA',
+          async () => {
+            const now = await world.task(task.id);
+            return now?.name === `Edited in Salesforce, event lost (${gap})` ? now : undefined;
+          },
+          // An overflow names no record: the sweep finds the edit once its minute is covered.
+          90_000,
+        );
+        assert.equal(recovered.dueDate, '2026-12-05');
+        assert.equal(recovered.salesforceTaskId, record.Id);
+        await world.settle(owner);
+
+        // No duplicate on either side and nothing written back over the edit.
+        const tasks = await allTasks(owner);
+        assert.deepEqual(
+          tasks.map((t) => t.id),
+          [task.id],
+          'one SIA task, not an import of the same record',
+        );
+        const remote = await world.salesforceTasks(`OwnerId = '${record.OwnerId}'`);
+        assert.deepEqual(
+          remote.map((r) => [r.Id, r.SIA_Task_Id__c, r.Subject, r.ActivityDate]),
+          [[record.Id, task.id, `Edited in Salesforce, event lost (${gap})`, '2026-12-05']],
+        );
+
+        // Later changes still flow both ways after the gap.
+        await world.patch(task.id, { details: 'after the gap' });
+        await waitFor('the SIA edit in Salesforce', async () => {
+          const [row] = await world.salesforceTasks(`Id = '${record.Id}'`);
+          return row?.Description === 'after the gap';
+        });
+        await world.sf.sobject('Task').update({ Id: record.Id, Priority: 'High' });
+        await waitFor(
+          'the next Salesforce edit in SIA',
+          async () => (await world.task(task.id))?.priority === 'high',
+        );
+        const conflicts = await world.api.call<{ conflicts: unknown[] }>(
+          'GET',
+          `/api/v1/conflicts?ownerId=${owner}`,
+        );
+        assert.deepEqual(conflicts.body.conflicts, [], 'no conflict: only Salesforce changed the fields');
+      });
+    }
+
+    it('lets the later SIA write win a conflict whose Salesforce event arrives late, and records it', async () => {
+      await world.enable('rep3');
+      const task = await world.createTask({
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Late conflict',
+        dueDate: '2026-12-01',
+      });
+      const record = await world.pushed(task.id);
+      await world.settle('rep3');
+
+      // Salesforce changes the name first, but its event is held; SIA changes the same name later.
+      await admin(emulator, 'POST', '/streaming/delay', { channel: TASK_CHANNEL, delayMs: 2_500, count: 1 });
+      await world.sf.sobject('Task').update({ Id: record.Id, Subject: 'Salesforce name (earlier)' });
+      const lateEvent = await lastTaskEvent(emulator);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await world.patch(task.id, { name: 'SIA name (later)' });
+      await waitFor('the SIA name pushed', async () => {
+        const [row] = await world.salesforceTasks(`Id = '${record.Id}'`);
+        return row?.Subject === 'SIA name (later)';
+      });
+      const checkpoint = 'replay:/data/TaskChangeEvent';
+      await waitFor(
+        'the late event applied',
+        async () => Number((await service.store.getCheckpoint(checkpoint)) ?? -1) >= lateEvent,
+        15_000,
+      );
+      await waitFor(
+        'both sides agree on the SIA name',
+        async () => {
+          await world.settle('rep3');
+          const local = await world.task(task.id);
+          const [remote] = await world.salesforceTasks(`Id = '${record.Id}'`);
+          return local?.name === 'SIA name (later)' && remote?.Subject === 'SIA name (later)';
+        },
+        15_000,
+      );
+      // Nothing flips afterwards (the late event and the push's echo are both behind us).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await world.settle('rep3');
+      assert.equal((await world.task(task.id))?.name, 'SIA name (later)');
+      const [remote] = await world.salesforceTasks(`Id = '${record.Id}'`);
+      assert.equal(remote?.Subject, 'SIA name (later)');
+
+      const conflicts = await world.api.call<{
+        conflicts: { taskId: string; field: string; winner: string }[];
+      }>('GET', '/api/v1/conflicts?ownerId=rep3');
+      assert.deepEqual(
+        conflicts.body.conflicts.map((c) => [c.taskId, c.field, c.winner]),
+        [[task.id, 'name', 'sia']],
+      );
+    });
+  });
+}
