@@ -4,9 +4,25 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './index.ts';
 
+const USAGE = `Salesforce org emulator: a local org that speaks Salesforce's wire protocols
+(OAuth, REST data API, SOQL, UI API, GraphQL, CometD with replay, change data capture).
+
+Usage: npm run emulator -- [options]
+
+Options:
+  --port <port>              port on 127.0.0.1 (default 8642; 0 picks a free one)
+  --data <file>              keep the org in this JSON file between runs (default: in memory)
+  --client-id <id>           OAuth client id it accepts (default: generated and printed)
+  --client-secret <secret>   OAuth client secret it accepts; also guards /__emulator/ (default: generated)
+  --jwt-key <pem file>       public key or X.509 certificate that verifies JWT bearer assertions
+  --daily-api-limit <n>      daily API allowance reported in Sforce-Limit-Info and /limits
+  --token-ttl <seconds>      access token lifetime, after which calls get 401 INVALID_SESSION_ID
+  --help                     show this help`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean', default: false },
       port: { type: 'string', default: '8642' },
       data: { type: 'string' },
       'client-id': { type: 'string' },
@@ -17,6 +33,10 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const options: EmulatorOptions = { port: Number(values.port) };
   if (!Number.isInteger(options.port) || options.port < 0)
     throw new Error(`--port must be a port number, got ${values.port}`);

@@ -108,3 +108,27 @@ describe('emulator CLI', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('npm run emulator -- --help', () => {
+  it('documents every option and exits without starting an org', async () => {
+    const child = spawn(process.execPath, [MAIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+    assert.equal(code, 0);
+    for (const option of [
+      '--port',
+      '--data',
+      '--client-id',
+      '--client-secret',
+      '--jwt-key',
+      '--daily-api-limit',
+      '--token-ttl',
+    ]) {
+      assert.match(output, new RegExp(option));
+    }
+    assert.doesNotMatch(output, /listening on/);
+  });
+});
