@@ -1,6 +1,8 @@
-// `npm test`: every check in order (typecheck, lint, formatting, LWC tests, Node tests, metadata
-// validation). Every step runs even after a failure, so one run shows everything that is wrong;
-// the exit code is non-zero when any step failed.
+// `npm test`: every check in order (the LWC build, typecheck, lint, formatting, LWC tests, Node tests,
+// metadata validation). Every step runs even after a failure, so one run shows everything that is
+// wrong; the exit code is non-zero when any step failed. The build is `npm run build` itself, so the
+// metadata validation checks exactly what a deploy ships, and the Node tests that deploy the package
+// to the emulator deploy that same build.
 import { spawn } from 'node:child_process';
 import { globSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -59,6 +61,7 @@ function run(step: Step): Promise<{ code: number; output: string }> {
 
 async function main(): Promise<void> {
   const steps: Step[] = [
+    { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
     { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
     { name: 'lint', command: [bin('eslint'), '--max-warnings', '0', '.'] },
     { name: 'prettier', command: [bin('prettier'), '--check', '.'] },

@@ -1,7 +1,7 @@
 // Metadata validation that needs no org: well-formed XML, a clean source -> Metadata API conversion,
-// every LWC shipped as compiled JavaScript and no TypeScript in the converted package.
+// every LWC shipped as compiled JavaScript and no TypeScript in the converted package. It checks what
+// `npm run build` produced and compiles nothing itself (`npm test` runs the build step before it).
 // Source-deploy-retrieve converts malformed XML without complaint, hence the separate well-formedness pass.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -54,7 +54,7 @@ export async function convertAndCheck(packageDir: string, outputDir: string): Pr
     if (!existsSync(js)) {
       problems.push({
         file: component.content ?? component.fullName,
-        message: `LWC "${component.fullName}" has no compiled ${component.fullName}.js in the converted package (run npm run build:lwc)`,
+        message: `LWC "${component.fullName}" has no compiled ${component.fullName}.js in the converted package (run npm run build)`,
       });
     }
   }
@@ -72,14 +72,6 @@ export async function convertAndCheck(packageDir: string, outputDir: string): Pr
 async function main(): Promise<void> {
   const root = resolve(import.meta.dirname, '..');
   const packageDir = join(root, 'force-app');
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'force-app/tsconfig.build.json'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
   const problems = findMalformedXml(packageDir);
   const outputDir = mkdtempSync(join(tmpdir(), 'sia-mdapi-'));
   try {
