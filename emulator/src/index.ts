@@ -7,6 +7,8 @@ import { FaultInjector } from './admin/faults.ts';
 import { RequestLog } from './admin/request-log.ts';
 import type { OAuthConfig } from './auth/oauth-token.ts';
 import { SessionStore } from './auth/session-store.ts';
+import { BulkJobs } from './bulk/bulk-jobs.ts';
+import type { BulkAllocations } from './bulk/bulk-usage.ts';
 import { createOrg, DEFAULT_USERS, type OrgUser, type UserSeed } from './org/org.ts';
 import { RecycleBin } from './org/recycle-bin.ts';
 import { ApiUsage } from './rest/api-usage.ts';
@@ -34,6 +36,8 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Daily API request allowance (Developer Edition: 15,000). */
   dailyApiLimit?: number;
+  /** Bulk API 2.0 daily allocations; the platform's (10,000 query jobs, 15,000 batches, ...) unless given. */
+  bulkAllocations?: Partial<BulkAllocations>;
   /** PEM public key (SPKI) that verifies JWT bearer assertions. */
   jwtPublicKey?: string;
   /** PEM X.509 certificate, as uploaded to a connected app, that verifies JWT bearer assertions. */
@@ -112,6 +116,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     usage: new ApiUsage({ clock, dailyLimit: options.dailyApiLimit ?? 15_000 }),
     bus,
     cursors: new QueryCursors(clock),
+    bulk: new BulkJobs({
+      org,
+      bus,
+      ...(options.bulkAllocations === undefined ? {} : { allocations: options.bulkAllocations }),
+    }),
     requestLog: new RequestLog(),
     faults: new FaultInjector(),
     oauth,
@@ -150,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     async close() {
       if (closed) return;
       closed = true;
+      state.bulk.close();
       await cometd.close();
       await new Promise<void>((resolveClose) => {
         server.close(() => {

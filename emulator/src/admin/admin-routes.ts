@@ -53,6 +53,7 @@ function reset(state: EmulatorState): void {
   state.faults.clear();
   state.bus.clear();
   state.cursors.clear();
+  state.bulk.reset();
 }
 
 const limitsSchema = z.object({

@@ -1,5 +1,6 @@
 // Dispatch of /services/data/vXX.X/... to its resource, with Salesforce's error responses. Each call
 // runs against a savepoint: a request that fails leaves no partial write behind.
+import { bulkRoute } from '../bulk/bulk-routes.ts';
 import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './api-types.ts';
 import { collectionsRoute } from './collections.ts';
@@ -33,6 +34,8 @@ function route(ctx: ApiContext, req: ApiRequest, identityUrl: string): ApiRespon
       return queryRoute(ctx, rest, req, true);
     case 'ui-api':
       return uiApiRoute(ctx, rest, req);
+    case 'jobs':
+      return bulkRoute(ctx, rest, req);
     case 'graphql':
       return graphqlApiRoute(ctx, rest, req);
     case 'composite':

@@ -1,5 +1,6 @@
 // The REST layer's request/response model: plain values, so Composite can run subrequests through the
 // same routes as top-level requests.
+import type { BulkJobs } from '../bulk/bulk-jobs.ts';
 import type { ApiUsage } from './api-usage.ts';
 import type { QueryCursors } from './query-cursors.ts';
 import type { WriteContext } from '../org/dml.ts';
@@ -19,6 +20,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body?: unknown;
+  /** A text body produced piece by piece (Bulk API CSV), sent with the Content-Type in `headers`. */
+  text?: Iterable<string>;
   headers?: Record<string, string>;
 }
 
@@ -40,4 +43,6 @@ export interface ApiContext {
   runSoql: SoqlRunner;
   cursors: QueryCursors;
   usage: ApiUsage;
+  /** Bulk API 2.0 jobs and their daily allocations. */
+  bulk: BulkJobs;
 }

@@ -29,6 +29,8 @@ export function callOptionsClient(header: string | undefined): string | undefine
 }
 
 export interface CommitInfo {
+  /** The API that made the change, as changeOrigin names it: `rest` (default) or `bulkapi`. */
+  api?: 'rest' | 'bulkapi';
   version: string;
   client: string | undefined;
   userId: string;
@@ -42,7 +44,7 @@ export function publishCommitted(
   info: CommitInfo,
 ): void {
   const transactionKey = randomUUID();
-  const changeOrigin = `com/salesforce/api/rest/${info.version}${info.client === undefined ? '' : `;client=${info.client}`}`;
+  const changeOrigin = `com/salesforce/api/${info.api ?? 'rest'}/${info.version}${info.client === undefined ? '' : `;client=${info.client}`}`;
   let sequenceNumber = 0;
   for (const change of changes) {
     if (!schema.changeDataCaptureEntities.has(change.entityName)) continue;

@@ -3,6 +3,7 @@ import type { FaultInjector } from '../admin/faults.ts';
 import type { RequestLog } from '../admin/request-log.ts';
 import type { OAuthConfig } from '../auth/oauth-token.ts';
 import type { SessionStore } from '../auth/session-store.ts';
+import type { BulkJobs } from '../bulk/bulk-jobs.ts';
 import type { Org } from '../org/org.ts';
 import type { RecycleBin } from '../org/recycle-bin.ts';
 import type { SoqlRunner } from '../rest/api-types.ts';
@@ -17,6 +18,7 @@ export interface EmulatorState {
   usage: ApiUsage;
   bus: EventBus;
   cursors: QueryCursors;
+  bulk: BulkJobs;
   requestLog: RequestLog;
   faults: FaultInjector;
   oauth: OAuthConfig;

@@ -5,6 +5,7 @@ import { handleAdmin } from '../admin/admin-routes.ts';
 import { faultErrorBody, type Fault } from '../admin/faults.ts';
 import { identity, userInfo } from '../auth/identity.ts';
 import { handleTokenRequest } from '../auth/oauth-token.ts';
+import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../bulk/upload-limit.ts';
 import type { ApiContext } from '../rest/api-types.ts';
 import { executeApi } from '../rest/api-router.ts';
 import { isSupportedVersion, versionsList } from '../rest/versions.ts';
@@ -16,9 +17,14 @@ import type { EmulatorState } from './emulator-state.ts';
 interface Reply {
   status: number;
   body?: unknown;
+  /** A text body written piece by piece (Bulk API CSV results), with its own Content-Type header. */
+  text?: Iterable<string>;
   headers?: Record<string, string>;
   counted?: boolean;
 }
+
+/** A request body as read: its text, or the byte count at which it went over the caller's limit. */
+type Body = { text: string } | { tooLarge: true };
 
 const INVALID_SESSION: Reply = {
   status: 401,
@@ -43,12 +49,49 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Reads at most `limit` bytes; a longer body (by Content-Length or as it arrives) is not held. */
+async function readLimitedBody(req: IncomingMessage, limit: number): Promise<Body> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return { tooLarge: true };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return { tooLarge: true };
+    chunks.push(chunk as Buffer);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
+
 function bearerToken(headers: Record<string, string | undefined>): string | undefined {
   const match = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(headers.authorization ?? '');
   return match?.[1]?.trim();
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+/** Writes a streamed text body, waiting for the socket to drain whenever its buffer is full. */
+async function sendText(res: ServerResponse, reply: Reply, text: Iterable<string>): Promise<void> {
+  res.writeHead(reply.status, reply.headers);
+  for (const chunk of text) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolveDrain) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolveDrain();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  res.end();
+}
+
+async function send(res: ServerResponse, reply: Reply): Promise<void> {
+  if (reply.text !== undefined) {
+    await sendText(res, reply, reply.text);
+    return;
+  }
   const headers: Record<string, string> = { ...reply.headers };
   let payload: string | undefined;
   if (typeof reply.body === 'string') {
@@ -78,7 +121,7 @@ function apiCall(
   url: URL,
   headers: Record<string, string | undefined>,
   method: string,
-  rawBody: string,
+  body: Body,
 ): Reply {
   state.recycleBin.sweep();
   if (!state.usage.tryCount()) {
@@ -88,6 +131,17 @@ function apiCall(
       headers: { 'Sforce-Limit-Info': state.usage.header() },
     };
   }
+  if ('tooLarge' in body) {
+    const refused = uploadTooLarge();
+    return {
+      status: refused.status,
+      body: refused.body,
+      // The rest of the upload is not read: the connection closes after the answer.
+      headers: { 'Sforce-Limit-Info': state.usage.header(), Connection: 'close' },
+      counted: true,
+    };
+  }
+  const rawBody = body.text;
   const ctx: ApiContext = {
     org: state.org,
     session,
@@ -97,6 +151,7 @@ function apiCall(
     runSoql: state.runSoql,
     cursors: state.cursors,
     usage: state.usage,
+    bulk: state.bulk,
   };
   let response;
   try {
@@ -131,15 +186,21 @@ function apiCall(
     'Sforce-Limit-Info': state.usage.header(),
     ...response.headers,
   };
-  return { status: response.status, body: response.body, headers: replyHeaders, counted: true };
+  return {
+    status: response.status,
+    body: response.body,
+    ...(response.text === undefined ? {} : { text: response.text }),
+    headers: replyHeaders,
+    counted: true,
+  };
 }
 
 async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): Promise<Reply> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const headers = headerMap(req);
-  const rawBody = await readBody(req);
   if (path === '/services/oauth2/token') {
+    const rawBody = await readBody(req);
     if (method !== 'POST')
       return { status: 405, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
     const params = new URLSearchParams(url.search);
@@ -158,6 +219,7 @@ async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): P
     return { status: result.status, body: result.body };
   }
   if (path === '/services/oauth2/revoke') {
+    const rawBody = await readBody(req);
     // Revokes an access or refresh token (jsforce's logout); unknown tokens get invalid_token.
     const params = new URLSearchParams(url.search);
     for (const [key, value] of new URLSearchParams(rawBody)) params.set(key, value);
@@ -184,7 +246,10 @@ async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): P
     const version = dataMatch[1] ?? '';
     if (!isSupportedVersion(version)) return NOT_FOUND;
     if (session === undefined) return INVALID_SESSION;
-    return apiCall(state, session, version, dataMatch[2] ?? '/', url, headers, method, rawBody);
+    const body: Body = isJobDataUpload(method, path)
+      ? await readLimitedBody(req, MAX_UPLOAD_BYTES)
+      : { text: await readBody(req) };
+    return apiCall(state, session, version, dataMatch[2] ?? '/', url, headers, method, body);
   }
   return NOT_FOUND;
 }
@@ -199,7 +264,7 @@ async function applyFault(
   if (fault.delayMs !== undefined) await sleep(fault.delayMs);
   switch (fault.action) {
     case 'status':
-      send(res, { status: fault.status ?? 500, body: faultErrorBody(fault) });
+      await send(res, { status: fault.status ?? 500, body: faultErrorBody(fault) });
       return true;
     case 'drop':
       req.socket.destroy();
@@ -244,7 +309,7 @@ export function createRequestHandler({
     try {
       if (url.pathname.startsWith('/__emulator/')) {
         const reply = handleAdmin(state, method, url.pathname, headerMap(req), await readBody(req), cometd);
-        send(res, reply);
+        await send(res, reply);
         return;
       }
       const fault = state.faults.take(method, url.pathname);
@@ -258,12 +323,12 @@ export function createRequestHandler({
         return;
       }
       const reply = await dispatch(state, req, url);
-      send(res, reply);
+      await send(res, reply);
       log(reply.status, reply.counted === true);
     } catch (error) {
       console.error('emulator: request failed', error);
       if (!res.headersSent)
-        send(res, {
+        await send(res, {
           status: 500,
           body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred.' }],
         });

@@ -33,7 +33,7 @@ export function outputValue(field: FieldDef, value: unknown): unknown {
 }
 
 /** toLabel(): the label of a picklist value (each value of a multi-select), the value itself otherwise. */
-function picklistLabel(field: FieldDef, value: unknown): unknown {
+export function picklistLabel(field: FieldDef, value: unknown): unknown {
   if (typeof value !== 'string' || field.picklistValues === undefined) return value;
   const labelOf = (item: string): string =>
     field.picklistValues?.find((option) => option.value === item)?.label ?? item;

@@ -1,0 +1,118 @@
+// The org's Bulk API 2.0 jobs: where they live, how their processing is scheduled (a step per
+// event-loop turn, so a 100,000-row job never stalls other requests), and when they are forgotten:
+// "Jobs that are older than 7 days are deleted if they are in a terminal state" (Bulk API 2.0
+// Developer Guide, "Limits": https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_common_limits.htm).
+import { formatDateTime } from '../org/datetime.ts';
+import type { ChangeRecord } from '../org/dml.ts';
+import { normalizeId } from '../org/ids.ts';
+import type { Org } from '../org/org.ts';
+import { publishCommitted } from '../server/change-events.ts';
+import type { EventPublisher } from '../streaming/types.ts';
+import { BulkUsage, type BulkAllocations } from './bulk-usage.ts';
+import { TERMINAL_STATES, type BulkJob, type IngestJob, type QueryJob } from './jobs.ts';
+
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface BulkJobsOptions {
+  org: Org;
+  bus: EventPublisher;
+  /** Overrides of the platform's daily allocations (tests spend a small one). */
+  allocations?: Partial<BulkAllocations>;
+}
+
+export class BulkJobs {
+  readonly org: Org;
+  readonly bus: EventPublisher;
+  readonly usage: BulkUsage;
+  private readonly jobs = new Map<string, BulkJob>();
+  private readonly pending = new Set<NodeJS.Immediate>();
+  private closed = false;
+
+  constructor(options: BulkJobsOptions) {
+    this.org = options.org;
+    this.bus = options.bus;
+    this.usage = new BulkUsage(options.org.clock, options.allocations);
+  }
+
+  add(job: BulkJob): void {
+    this.jobs.set(job.id, job);
+  }
+
+  query(id: string): QueryJob | undefined {
+    const job = this.find(id);
+    return job?.kind === 'query' ? job : undefined;
+  }
+
+  ingest(id: string): IngestJob | undefined {
+    const job = this.find(id);
+    return job?.kind === 'ingest' ? job : undefined;
+  }
+
+  list(kind: BulkJob['kind']): BulkJob[] {
+    this.sweep();
+    return [...this.jobs.values()].filter((job) => job.kind === kind);
+  }
+
+  delete(id: string): void {
+    this.jobs.delete(id);
+  }
+
+  /** Runs `step` on a later turn of the event loop (never while a request is being answered). */
+  schedule(step: () => void): void {
+    if (this.closed) return;
+    const handle = setImmediate(() => {
+      this.pending.delete(handle);
+      step();
+    });
+    this.pending.add(handle);
+  }
+
+  /** Marks a job finished now (for retention) and stamps its systemModstamp. */
+  touch(job: BulkJob): void {
+    const now = this.org.clock.now();
+    job.systemModstamp = formatDateTime(now);
+    if (TERMINAL_STATES.has(job.state)) job.finishedAt ??= now.getTime();
+  }
+
+  /**
+   * Publishes the change events of one committed chunk: one transaction, `changeOrigin`
+   * `com/salesforce/api/bulkapi/<version>` with the job creator's `client=` (ChangeEventHeader).
+   */
+  publish(job: BulkJob, changes: ChangeRecord[]): void {
+    publishCommitted(this.bus, this.org.schema, changes, [], {
+      api: 'bulkapi',
+      version: job.apiVersion,
+      client: job.client,
+      userId: job.createdById,
+    });
+  }
+
+  reset(): void {
+    this.cancelPending();
+    this.jobs.clear();
+    this.usage.reset();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelPending();
+  }
+
+  private find(id: string): BulkJob | undefined {
+    this.sweep();
+    const normalized = normalizeId(id);
+    return normalized === undefined ? undefined : this.jobs.get(normalized);
+  }
+
+  private sweep(): void {
+    const cutoff = this.org.clock.now().getTime() - RETENTION_MS;
+    for (const [id, job] of this.jobs) {
+      if (job.finishedAt !== undefined && job.finishedAt < cutoff) this.jobs.delete(id);
+    }
+  }
+
+  private cancelPending(): void {
+    for (const handle of this.pending) clearImmediate(handle);
+    this.pending.clear();
+  }
+}
