@@ -9,7 +9,15 @@ import type { Org } from '../org/org.ts';
 import { publishCommitted } from '../server/change-events.ts';
 import type { EventPublisher } from '../streaming/types.ts';
 import { BulkUsage, type BulkAllocations } from './bulk-usage.ts';
-import { TERMINAL_STATES, type BulkJob, type IngestJob, type QueryJob } from './jobs.ts';
+import type { CsvDialect } from './csv.ts';
+import {
+  TERMINAL_STATES,
+  type BulkJob,
+  type IngestJob,
+  type JobCaller,
+  type JobCommon,
+  type QueryJob,
+} from './jobs.ts';
 
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -32,6 +40,24 @@ export class BulkJobs {
     this.org = options.org;
     this.bus = options.bus;
     this.usage = new BulkUsage(options.org.clock, options.allocations);
+  }
+
+  /** What every new job starts with: an id, its creator and times, nothing processed yet. */
+  newJob(caller: JobCaller, object: string, dialect: CsvDialect): JobCommon {
+    const now = formatDateTime(this.org.clock.now());
+    return {
+      id: this.org.ids.next('750'),
+      object,
+      createdById: caller.userId,
+      createdDate: now,
+      systemModstamp: now,
+      apiVersion: caller.version,
+      dialect,
+      numberRecordsProcessed: 0,
+      retries: 0,
+      totalProcessingTime: 0,
+      client: caller.client,
+    };
   }
 
   add(job: BulkJob): void {

@@ -18,8 +18,9 @@ import {
   queryJobSummary,
   TERMINAL_STATES,
   type BulkJob,
+  type JobCaller,
 } from './jobs.ts';
-import { abortQueryJob, createQueryJob, queryResults, type JobCaller } from './query-jobs.ts';
+import { abortQueryJob, createQueryJob, queryResults } from './query-jobs.ts';
 
 /** "Get All Jobs returns up to 1000 result rows per request." */
 const JOBS_PER_PAGE = 1000;

@@ -5,7 +5,6 @@
 // "Upload Job Data", "Upload Complete", "Understanding Bulk API 2.0 Ingest":
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_understanding_bulk2_ingest.htm
-import { formatDateTime } from '../org/datetime.ts';
 import { RequestError } from '../org/errors.ts';
 import type { WriteContext } from '../org/dml.ts';
 import { findField, findObject, type FieldDef, type ObjectDef } from '../schema/types.ts';
@@ -14,8 +13,7 @@ import { CsvReader } from './csv.ts';
 import { resolveColumns, type IngestColumn } from './ingest-columns.ts';
 import { applyRow, type RowInput } from './ingest-rows.ts';
 import { enumProperty, jobBody, jobDialect, stringProperty } from './job-requests.ts';
-import type { IngestJob, IngestOperation } from './jobs.ts';
-import type { JobCaller } from './query-jobs.ts';
+import type { IngestJob, IngestOperation, JobCaller } from './jobs.ts';
 
 /** "Batches are processed in chunks ... 200 records": each chunk is one transaction. */
 const CHUNK_SIZE = 200;
@@ -69,24 +67,13 @@ export function createIngestJob(jobs: BulkJobs, caller: JobCaller, rawBody: stri
       : undefined;
   const assignmentRuleId = stringProperty(body, 'assignmentRuleId');
   const dialect = jobDialect(body);
-  const now = formatDateTime(jobs.org.clock.now());
   const job: IngestJob = {
+    ...jobs.newJob(caller, object.name, dialect),
     kind: 'ingest',
-    id: jobs.org.ids.next('750'),
     operation,
-    object: object.name,
-    createdById: caller.userId,
-    createdDate: now,
-    systemModstamp: now,
     state: 'Open',
-    apiVersion: caller.version,
-    dialect,
-    numberRecordsProcessed: 0,
     numberRecordsFailed: 0,
-    retries: 0,
-    totalProcessingTime: 0,
     apiActiveProcessingTime: 0,
-    client: caller.client,
     rowStarts: [],
     rowEnds: [],
     headerEnd: 0,

@@ -8,7 +8,7 @@ export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardD
 export type QueryJobState = 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
 export type IngestJobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Aborted' | 'Failed';
 
-interface JobCommon {
+export interface JobCommon {
   id: string;
   /** The sObject the job reads or writes, with Salesforce's casing. */
   object: string;
@@ -73,14 +73,21 @@ export interface IngestJob extends JobCommon {
 
 export type BulkJob = QueryJob | IngestJob;
 
+/** Who creates a job, in which API version, with which Sforce-Call-Options client. */
+export interface JobCaller {
+  userId: string;
+  version: string;
+  client: string | undefined;
+}
+
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['JobComplete', 'Aborted', 'Failed']);
 
 function apiVersionNumber(job: JobCommon): number {
   return Number(job.apiVersion);
 }
 
-/** The create / PATCH response of a query job. */
-export function queryJobSummary(job: QueryJob): Record<string, unknown> {
+/** The properties every JobInfo starts with. */
+function jobHead(job: BulkJob): Record<string, unknown> {
   return {
     id: job.id,
     operation: job.operation,
@@ -89,6 +96,13 @@ export function queryJobSummary(job: QueryJob): Record<string, unknown> {
     createdDate: job.createdDate,
     systemModstamp: job.systemModstamp,
     state: job.state,
+  };
+}
+
+/** The create / PATCH response of a query job. */
+export function queryJobSummary(job: QueryJob): Record<string, unknown> {
+  return {
+    ...jobHead(job),
     concurrencyMode: 'Parallel',
     contentType: 'CSV',
     apiVersion: apiVersionNumber(job),
@@ -119,13 +133,7 @@ export function contentUrl(job: IngestJob): string {
 /** The create / PATCH response of an ingest job. */
 export function ingestJobSummary(job: IngestJob): Record<string, unknown> {
   return {
-    id: job.id,
-    operation: job.operation,
-    object: job.object,
-    createdById: job.createdById,
-    createdDate: job.createdDate,
-    systemModstamp: job.systemModstamp,
-    state: job.state,
+    ...jobHead(job),
     ...(job.externalIdFieldName === undefined ? {} : { externalIdFieldName: job.externalIdFieldName }),
     ...(job.assignmentRuleId === undefined ? {} : { assignmentRuleId: job.assignmentRuleId }),
     concurrencyMode: 'Parallel',

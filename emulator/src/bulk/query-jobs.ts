@@ -5,7 +5,6 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
 import type { Query } from '@jetstreamapp/soql-parser-js';
-import { formatDateTime } from '../org/datetime.ts';
 import { RequestError } from '../org/errors.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import { isAggregateQuery } from '../soql/aggregates.ts';
@@ -20,14 +19,7 @@ import type { BulkJobs } from './bulk-jobs.ts';
 import { csvLine, lineBreak } from './csv.ts';
 import { cellText } from './field-text.ts';
 import { enumProperty, jobBody, jobDialect, stringProperty } from './job-requests.ts';
-import type { QueryJob, QueryOperation } from './jobs.ts';
-
-/** Who creates a job, in which API version, with which Sforce-Call-Options client. */
-export interface JobCaller {
-  userId: string;
-  version: string;
-  client: string | undefined;
-}
+import type { JobCaller, QueryJob, QueryOperation } from './jobs.ts';
 
 /** Rows written to CSV per turn of the event loop. */
 const ROWS_PER_STEP = 2_000;
@@ -122,23 +114,12 @@ export function createQueryJob(jobs: BulkJobs, caller: JobCaller, rawBody: strin
       `Max number of Bulk API 2.0 query jobs (${jobs.usage.allocations.queryJobs}) in a rolling 24-hour period exceeded.`,
     );
   }
-  const now = formatDateTime(jobs.org.clock.now());
   const job: QueryJob = {
+    ...jobs.newJob(caller, object.name, dialect),
     kind: 'query',
-    id: jobs.org.ids.next('750'),
     operation,
-    object: object.name,
     query,
-    createdById: caller.userId,
-    createdDate: now,
-    systemModstamp: now,
     state: 'UploadComplete',
-    apiVersion: caller.version,
-    dialect,
-    numberRecordsProcessed: 0,
-    retries: 0,
-    totalProcessingTime: 0,
-    client: caller.client,
     isPkChunkingSupported: object.custom || PK_CHUNKING_STANDARD.has(object.name.toLowerCase()),
     header: '',
     rows: [],
