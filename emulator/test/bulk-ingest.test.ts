@@ -480,6 +480,45 @@ describe('Bulk API 2.0 ingest jobs', () => {
     });
   });
 
+  it('fails the job and undoes its chunk when processing breaks unexpectedly', async () => {
+    await withEmulator({}, async (emulator) => {
+      const conn = await connect(emulator);
+      const store = emulator.state.org.store;
+      const put = store.put.bind(store);
+      store.put = (record) => {
+        if (record.fields.LastName === 'Boom') throw new Error('simulated storage failure');
+        put(record);
+      };
+      const originalError = console.error;
+      console.error = () => undefined;
+      try {
+        const job = await runJob(
+          emulator,
+          conn,
+          { object: 'Contact', operation: 'insert' },
+          'LastName\nBefore\nBoom\nAfter\n',
+        );
+        assert.equal(job.info.state, 'Failed');
+        assert.equal(job.info.errorMessage, 'InternalServerError : An unexpected error occurred.');
+        assert.equal(job.info.numberRecordsProcessed, 0);
+        assert.equal(
+          await resultFile(emulator, conn, job.id, 'successfulResults'),
+          '"sf__Id","sf__Created",LastName\n',
+        );
+        assert.equal(
+          await resultFile(emulator, conn, job.id, 'unprocessedrecords'),
+          'LastName\nBefore\nBoom\nAfter\n',
+        );
+      } finally {
+        console.error = originalError;
+        store.put = put;
+      }
+      const count = await conn.query('SELECT Id FROM Contact');
+      assert.equal(count.totalSize, 0, 'the chunk with the failure is undone whole');
+      assert.deepEqual(await changeHeaders(emulator, '/data/ContactChangeEvent'), []);
+    });
+  });
+
   it('refuses job data over 150 MB (base64) from its Content-Length, without reading it', async () => {
     await withEmulator({}, async (emulator) => {
       const conn = await connect(emulator);

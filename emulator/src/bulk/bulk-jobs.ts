@@ -83,12 +83,26 @@ export class BulkJobs {
     this.jobs.delete(id);
   }
 
-  /** Runs `step` on a later turn of the event loop (never while a request is being answered). */
-  schedule(step: () => void): void {
+  /**
+   * Runs a step of `job` on a later turn of the event loop (never while a request is being answered).
+   * A step that throws leaves nothing half-written: what it wrote is undone and the job fails, as a
+   * job does on the platform when processing breaks.
+   */
+  schedule(job: BulkJob, step: () => void): void {
     if (this.closed) return;
     const handle = setImmediate(() => {
       this.pending.delete(handle);
-      step();
+      // Requests and steps commit before they end, so nothing is pending here.
+      const savepoint = this.org.store.savepoint();
+      try {
+        step();
+      } catch (error) {
+        this.org.store.rollbackTo(savepoint);
+        console.error(`emulator: bulk job ${job.id} failed`, error);
+        job.state = 'Failed';
+        if (job.kind === 'ingest') job.errorMessage = 'InternalServerError : An unexpected error occurred.';
+        this.touch(job);
+      }
     });
     this.pending.add(handle);
   }

@@ -13,7 +13,7 @@ import { CsvReader } from './csv.ts';
 import { resolveColumns, type IngestColumn } from './ingest-columns.ts';
 import { applyRow, type RowInput } from './ingest-rows.ts';
 import { enumProperty, jobBody, jobDialect, stringProperty } from './job-requests.ts';
-import type { IngestJob, IngestOperation, JobCaller } from './jobs.ts';
+import type { IngestJob, IngestOperation, JobCaller, RowOutcome } from './jobs.ts';
 
 /** "Batches are processed in chunks ... 200 records": each chunk is one transaction. */
 const CHUNK_SIZE = 200;
@@ -122,7 +122,7 @@ export function changeIngestState(jobs: BulkJobs, job: IngestJob, state: string)
     }
     job.state = 'UploadComplete';
     jobs.touch(job);
-    jobs.schedule(() => {
+    jobs.schedule(job, () => {
       scanJobData(jobs, job);
     });
     return;
@@ -212,7 +212,7 @@ function scanJobData(jobs: BulkJobs, job: IngestJob): void {
       return;
     }
     if (offset < reader.length) {
-      jobs.schedule(step);
+      jobs.schedule(job, step);
       return;
     }
     job.scanned = true;
@@ -260,7 +260,7 @@ function processRows(
       );
       return;
     }
-    jobs.schedule(step);
+    jobs.schedule(job, step);
   };
   step();
 }
@@ -270,6 +270,7 @@ function processChunk(input: RowInput, reader: CsvReader, from: number, to: numb
   const { jobs, job } = input;
   const store = jobs.org.store;
   const write: WriteContext = { org: jobs.org, userId: job.createdById, changes: [] };
+  const outcomes: RowOutcome[] = [];
   for (let row = from; row < to; row++) {
     const record = reader.read(job.rowStarts[row] ?? 0);
     const savepoint = store.savepoint();
@@ -278,11 +279,13 @@ function processChunk(input: RowInput, reader: CsvReader, from: number, to: numb
     if (outcome.error !== undefined) {
       store.rollbackTo(savepoint);
       write.changes.length = before;
-      job.numberRecordsFailed++;
     }
-    job.outcomes.push({ row, ...outcome });
+    outcomes.push({ row, ...outcome });
   }
   store.commit();
+  // The job counts the chunk only once it is committed.
+  job.outcomes.push(...outcomes);
+  job.numberRecordsFailed += outcomes.filter((outcome) => outcome.error !== undefined).length;
   job.processedRows = to;
   job.numberRecordsProcessed = to;
   jobs.publish(job, write.changes);

@@ -125,7 +125,7 @@ export function createQueryJob(jobs: BulkJobs, caller: JobCaller, rawBody: strin
     rows: [],
   };
   jobs.add(job);
-  jobs.schedule(() => {
+  jobs.schedule(job, () => {
     runQueryJob(jobs, job);
   });
   return job;
@@ -208,7 +208,7 @@ function runQueryJob(jobs: BulkJobs, job: QueryJob): void {
     }
     if (rows.length < records.length) {
       job.totalProcessingTime += Math.round(performance.now() - started);
-      jobs.schedule(() => {
+      jobs.schedule(job, () => {
         started = performance.now();
         step();
       });
