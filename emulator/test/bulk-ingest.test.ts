@@ -558,6 +558,59 @@ describe('Bulk API 2.0 ingest jobs', () => {
     });
   });
 
+  it('refuses a chunked upload once it grows past 150 MB (base64), as it arrives', async () => {
+    await withEmulator({}, async (emulator) => {
+      const conn = await connect(emulator);
+      const job = conn.bulk2.createJob({ object: 'Contact', operation: 'insert' });
+      await job.open();
+      const megabyte = Buffer.from(`LastName\n${'x'.repeat(1024 * 1024 - 10)}\n`);
+      const answer = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
+        let sent = 0;
+        let answered = false;
+        const upload = request(`${emulator.url}${dataPath(`/jobs/ingest/${job.id}/batches`)}`, {
+          method: 'PUT',
+          // No Content-Length: the body arrives chunked, so only counting it can stop it.
+          headers: { Authorization: `Bearer ${conn.accessToken ?? ''}`, 'Content-Type': 'text/csv' },
+        });
+        upload.on('response', (response) => {
+          answered = true;
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => {
+            resolve({ status: response.statusCode ?? 0, body, sent });
+            upload.destroy();
+          });
+        });
+        upload.on('error', (error) => {
+          if (!answered) reject(error);
+        });
+        const pump = (): void => {
+          // 120 MB at most: past the 112.5 MB limit, whatever the server has read by then.
+          while (!answered && sent < 120) {
+            sent++;
+            if (!upload.write(megabyte)) {
+              upload.once('drain', pump);
+              return;
+            }
+          }
+          if (!answered) upload.end();
+        };
+        pump();
+      });
+      assert.equal(answer.status, 413);
+      assert.equal(
+        (JSON.parse(answer.body) as { errorCode: string }[])[0]?.errorCode,
+        'EXCEEDED_MAX_SIZE_REQUEST',
+      );
+      assert.ok(answer.sent > 107, `the answer came once the limit was passed (after ${answer.sent} MB)`);
+      const info = json(await bulkRequest(emulator, conn, 'GET', `/jobs/ingest/${job.id}`)) as {
+        state: string;
+      };
+      assert.equal(info.state, 'Open', 'nothing of the oversized upload was kept');
+      await job.uploadData('LastName\nSmall\n');
+    });
+  });
+
   it('spends a batch per 10,000 records and stops a job when the day’s allocation runs out', async () => {
     await withEmulator({ bulkAllocations: { batches: 1, ingestRecords: 3 } }, async (emulator) => {
       const conn = await connect(emulator);

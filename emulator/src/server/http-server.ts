@@ -49,17 +49,36 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads at most `limit` bytes; a longer body (by Content-Length or as it arrives) is not held. */
-async function readLimitedBody(req: IncomingMessage, limit: number): Promise<Body> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return { tooLarge: true };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return { tooLarge: true };
-    chunks.push(chunk as Buffer);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8') };
+/**
+ * Reads at most `limit` bytes; a longer body (by Content-Length or as it arrives) is not held: the
+ * rest is read and dropped, so the client can finish sending and read the answer on the same
+ * connection.
+ */
+function readLimitedBody(req: IncomingMessage, limit: number): Promise<Body> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve({ tooLarge: true });
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      // Flowing without a 'data' listener drops what still arrives.
+      req.resume();
+      chunks.length = 0;
+      resolveBody({ tooLarge: true });
+    };
+    const onEnd = (): void => {
+      resolveBody({ text: Buffer.concat(chunks).toString('utf8') });
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', rejectBody);
+  });
 }
 
 function bearerToken(headers: Record<string, string | undefined>): string | undefined {
@@ -136,8 +155,7 @@ function apiCall(
     return {
       status: refused.status,
       body: refused.body,
-      // The rest of the upload is not read: the connection closes after the answer.
-      headers: { 'Sforce-Limit-Info': state.usage.header(), Connection: 'close' },
+      headers: { 'Sforce-Limit-Info': state.usage.header() },
       counted: true,
     };
   }
