@@ -14,7 +14,7 @@ import {
   within,
   type DeliveredEvent,
   type StreamingClient,
-} from '../src/streaming/test-harness.ts';
+} from './streaming-harness.ts';
 import { API_VERSION, connect, TestClock, withEmulator } from './helpers.ts';
 
 const TASK_CHANGES = '/data/TaskChangeEvent';

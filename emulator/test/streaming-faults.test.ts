@@ -17,7 +17,7 @@ import {
   settledWithin,
   type DeliveredEvent,
   type StreamingClient,
-} from '../src/streaming/test-harness.ts';
+} from './streaming-harness.ts';
 import { admin, connect, withEmulator } from './helpers.ts';
 
 const TASK_CHANGES = '/data/TaskChangeEvent';

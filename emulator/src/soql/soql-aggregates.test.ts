@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSoql, SoqlError } from './index.ts';
-import { fixtureOptions } from './test-fixture.ts';
+import { fixtureOptions } from '../../test/soql-fixture.ts';
 import type { SoqlOptions } from './types.ts';
 
 function records(soql: string, overrides: Partial<SoqlOptions> = {}): Record<string, unknown>[] {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addDays, calendarDate, dateLiteralRange, startOfDay } from './date-literals.ts';
 import { runSoql } from './index.ts';
-import { fixtureOptions } from './test-fixture.ts';
+import { fixtureOptions } from '../../test/soql-fixture.ts';
 
 const LOS_ANGELES = 'America/Los_Angeles';
 const TOKYO = 'Asia/Tokyo';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSoql, SoqlError } from './index.ts';
-import { fixtureOptions } from './test-fixture.ts';
+import { fixtureOptions } from '../../test/soql-fixture.ts';
 
 function refusal(soql: string): { errorCode: string; message: string } {
   try {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSoql } from './index.ts';
-import { fixtureOptions, ids } from './test-fixture.ts';
+import { fixtureOptions, ids } from '../../test/soql-fixture.ts';
 import type { SoqlOptions } from './types.ts';
 
 /** Subjects of the matching tasks, in result order. */

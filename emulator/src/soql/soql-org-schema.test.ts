@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { loadSchema } from '../schema/load-schema.ts';
 import { findObject, type StoredRecord } from '../schema/types.ts';
 import { runSoql } from './index.ts';
-import { buildSource, makeId, NOW } from './test-fixture.ts';
+import { buildSource, makeId, NOW } from '../../test/soql-fixture.ts';
 import type { SoqlOptions } from './types.ts';
 
 const schema = loadSchema(resolve(import.meta.dirname, '../../../force-app'));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSoql } from './index.ts';
-import { buildSource, fixtureOptions, ids, makeId } from './test-fixture.ts';
+import { buildSource, fixtureOptions, ids, makeId } from '../../test/soql-fixture.ts';
 import type { SoqlOptions } from './types.ts';
 
 function run(soql: string, overrides: Partial<SoqlOptions> = {}) {

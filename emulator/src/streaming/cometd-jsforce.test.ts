@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { buildChangeEventPayload } from './change-event.ts';
 import { DEFAULT_RETENTION_MS } from './event-bus.ts';
-import { Inbox, delay, startStreamingServer, within, type StreamingServer } from './test-harness.ts';
+import {
+  Inbox,
+  delay,
+  startStreamingServer,
+  within,
+  type StreamingServer,
+} from '../../test/streaming-harness.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASK_CHANGES = '/data/TaskChangeEvent';

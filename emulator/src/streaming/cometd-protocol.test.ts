@@ -1,7 +1,7 @@
 // The CometD endpoint at the Bayeux message level: what a client that is not Faye would see.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { delay, startStreamingServer, type StreamingServer } from './test-harness.ts';
+import { delay, startStreamingServer, type StreamingServer } from '../../test/streaming-harness.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASKS = '/data/TaskChangeEvent';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createEventBus, DEFAULT_RETENTION_MS } from './event-bus.ts';
-import { testClock } from './test-harness.ts';
+import { testClock } from '../../test/streaming-harness.ts';
 import type { RetainedEvent } from './types.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';

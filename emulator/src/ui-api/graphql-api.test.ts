@@ -3,7 +3,7 @@
 // and the documented error classes (InvalidSyntax, ValidationError, DataFetchingException).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADMIN, REP, withUiApi, type UiApiSession } from './ui-api-test-kit.ts';
+import { ADMIN, REP, withUiApi, type UiApiSession } from '../../test/ui-api-kit.ts';
 
 interface GraphqlError {
   message: string;

@@ -2,7 +2,7 @@
 // each answers the rows, order and totals the component relies on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADMIN, componentQuery, REP, withUiApi, type UiApiSession } from './ui-api-test-kit.ts';
+import { ADMIN, componentQuery, REP, withUiApi, type UiApiSession } from '../../test/ui-api-kit.ts';
 
 interface Cell {
   value: unknown;

@@ -2,7 +2,7 @@
 // before), delete, `@{alias}` references, allOrNone both ways, DML validation as errors, change events.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADMIN, withUiApi, type UiApiSession } from './ui-api-test-kit.ts';
+import { ADMIN, withUiApi, type UiApiSession } from '../../test/ui-api-kit.ts';
 
 interface MutationBody {
   data?: { uiapi: Record<string, Record<string, unknown> | null> } | null;

@@ -2,7 +2,7 @@
 // (getPicklistValues in siaSyncedTasks and siaCommandCenter) and SIA_Sync_Setting__c.Task_Sync_Mode__c.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VERSION, withUiApi } from './ui-api-test-kit.ts';
+import { VERSION, withUiApi } from '../../test/ui-api-kit.ts';
 
 interface PicklistValues {
   controllerValues: Record<string, number>;

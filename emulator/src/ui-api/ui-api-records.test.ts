@@ -6,7 +6,7 @@ import {
   reduceErrors,
   reduceFieldErrors,
 } from '../../../force-app/main/default/lwc/siaReduceErrors/siaReduceErrors.ts';
-import { ADMIN, REP, withUiApi } from './ui-api-test-kit.ts';
+import { ADMIN, REP, withUiApi } from '../../test/ui-api-kit.ts';
 
 interface FieldValue {
   displayValue: string | null;

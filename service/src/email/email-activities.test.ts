@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDatabases } from '../../test/databases.ts';
 import { CLAIM_LEASE_MS } from './activity-writer.ts';
 import type { EmailTables } from './email-store.ts';
-import { EmailTestKit } from './email-test-kit.ts';
+import { EmailTestKit } from '../../test/email-kit.ts';
 
 type Json = Record<string, unknown>;
 

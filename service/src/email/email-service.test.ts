@@ -8,7 +8,7 @@ import { startService, type RunningService } from '../app.ts';
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { toCaseSafeId } from '../sia/shared.ts';
-import { adminConnection, type Emulator } from './email-test-kit.ts';
+import { adminConnection, type Emulator } from '../../test/email-kit.ts';
 
 const TOKEN = 'email-service-test-token-0123';
 

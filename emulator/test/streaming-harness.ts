@@ -6,10 +6,10 @@ import { Connection } from 'jsforce';
 // jsforce documents `jsforce/api/streaming`; that path is a directory alias that ES modules cannot
 // import, so the same module is loaded by its file name.
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
-import type { Clock } from '../schema/types.ts';
-import { createCometdHandler, type CometdHandler } from './cometd-handler.ts';
-import { createEventBus } from './event-bus.ts';
-import type { EventBus, SessionInfo } from './types.ts';
+import type { Clock } from '../src/schema/types.ts';
+import { createCometdHandler, type CometdHandler } from '../src/streaming/cometd-handler.ts';
+import { createEventBus } from '../src/streaming/event-bus.ts';
+import type { EventBus, SessionInfo } from '../src/streaming/types.ts';
 
 /** The part of Faye's client that jsforce returns and these tests use. */
 export interface StreamingClient {

@@ -3,8 +3,8 @@
 // read from the components' source so the tests run exactly what the LWCs send.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../index.ts';
-import { TestClock, userToken } from '../../test/helpers.ts';
+import { startEmulator, type RunningEmulator } from '../src/index.ts';
+import { TestClock, userToken } from './helpers.ts';
 
 export const VERSION = '66.0';
 
@@ -87,7 +87,7 @@ export async function withUiApi(
   }
 }
 
-const LWC_DIR = resolve(import.meta.dirname, '..', '..', '..', 'force-app', 'main', 'default', 'lwc');
+const LWC_DIR = resolve(import.meta.dirname, '..', '..', 'force-app', 'main', 'default', 'lwc');
 
 /** Every gql`...` document in a component's source, in order. */
 export function componentQueries(component: string): string[] {

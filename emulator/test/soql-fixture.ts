@@ -1,8 +1,8 @@
 // A small org for the SOQL tests: Task, Contact, Lead, User and Account with the references between
 // them (Task.Who → Contact or Lead, Task.What → Account, Owner → User, Contact.Account → Account).
-import { field, object, picklist, reference, systemFields } from '../schema/field-builders.ts';
-import type { ObjectDef, RecordSource, Schema, StoredRecord } from '../schema/types.ts';
-import type { SoqlOptions } from './types.ts';
+import { field, object, picklist, reference, systemFields } from '../src/schema/field-builders.ts';
+import type { ObjectDef, RecordSource, Schema, StoredRecord } from '../src/schema/types.ts';
+import type { SoqlOptions } from '../src/soql/types.ts';
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 

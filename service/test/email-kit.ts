@@ -3,19 +3,19 @@
 // working in the org through plain REST to seed people and settings. Nothing is mocked.
 import { Writable } from 'node:stream';
 import { Connection } from 'jsforce';
-import { startEmulator } from '../../../emulator/src/index.ts';
-import type { TestDatabase, TestDatabaseFactory } from '../../test/databases.ts';
-import { ManualClock } from '../clock.ts';
-import { createMetrics } from '../http/metrics.ts';
-import { buildServer, type SiaServer } from '../http/server.ts';
-import { createLogger } from '../logger.ts';
-import { SalesforceClient } from '../salesforce/client.ts';
-import { TaskService } from '../sia/task-service.ts';
-import { toCaseSafeId } from '../sia/shared.ts';
-import { openDatabase, type OpenDatabase } from '../store/database.ts';
-import { Store } from '../store/store.ts';
-import { EmailLogging } from './email-logging.ts';
-import { registerEmailRoutes } from './routes.ts';
+import { startEmulator } from '../../emulator/src/index.ts';
+import type { TestDatabase, TestDatabaseFactory } from './databases.ts';
+import { ManualClock } from '../src/clock.ts';
+import { createMetrics } from '../src/http/metrics.ts';
+import { buildServer, type SiaServer } from '../src/http/server.ts';
+import { createLogger } from '../src/logger.ts';
+import { SalesforceClient } from '../src/salesforce/client.ts';
+import { TaskService } from '../src/sia/task-service.ts';
+import { toCaseSafeId } from '../src/sia/shared.ts';
+import { openDatabase, type OpenDatabase } from '../src/store/database.ts';
+import { Store } from '../src/store/store.ts';
+import { EmailLogging } from '../src/email/email-logging.ts';
+import { registerEmailRoutes } from '../src/email/routes.ts';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 export const API_TOKEN = 'email-test-token-0123456789';
