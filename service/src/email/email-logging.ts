@@ -8,7 +8,7 @@ import type { SalesforceClient } from '../salesforce/client.ts';
 import { NotFoundError } from '../sia/errors.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
-import type { EmailLoggingMode } from '../../../force-app/main/default/lwc/siaSettings/siaSettings.ts';
+import type { EmailLoggingMode } from '../sia/shared.ts';
 import { ActivityWriter } from './activity-writer.ts';
 import { EmailSettingsReader, type UserEmailSettings } from './email-settings.ts';
 import { EmailStore, type NewEmailActivity } from './email-store.ts';

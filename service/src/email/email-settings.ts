@@ -1,16 +1,19 @@
 // Effective email-logging settings per user: SIA_Sync_Setting__c read in one query (the org row
-// and every user row), merged org → user by the shared siaSettings module, which also applies the
+// and every user row), merged org → user by the shared settings model (siaSyncSettingsData), which also applies the
 // team logging override. Cached for a short time so a burst of emails costs one query.
 import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import type { SiaUser } from '../sia/model.ts';
 import {
+  ORG_SCOPE_KEY,
   SETTING_FIELDS,
   emailLoggingMode,
+  mergeSettings,
+  toCaseSafeId,
   type EffectiveSettings,
   type EmailLoggingMode,
-} from '../../../force-app/main/default/lwc/siaSettings/siaSettings.ts';
-import { ORG_SCOPE_KEY, mergeSettings, toCaseSafeId, type SettingsRow } from '../sia/shared.ts';
+  type SettingsRow,
+} from '../sia/shared.ts';
 
 const SETTINGS_SOQL = `SELECT Id, Scope_Key__c, User__c, ${Object.values(SETTING_FIELDS).join(', ')} FROM SIA_Sync_Setting__c`;
 

@@ -3,12 +3,7 @@
 // (Log_To__c), what happens when several records match (Duplicate_Rule__c) or none
 // (No_Match_Rule__c), and whether a contact's opportunities (through contact roles) or account get
 // the activity. The queries cover a whole batch of addresses at once; the rest is pure.
-import type {
-  DuplicateRule,
-  LogTo,
-  NoMatchRule,
-  OpportunityLogging,
-} from '../../../force-app/main/default/lwc/siaSettings/siaSettings.ts';
+import type { DuplicateRule, LogTo, NoMatchRule, OpportunityLogging } from '../sia/shared.ts';
 
 export type PersonType = 'Lead' | 'Contact';
 

@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { todayIn } from '../sia/dates.ts';
 import type { SiaUser } from '../sia/model.ts';
-import { renderSubject } from '../sia/shared.ts';
-import { replySubject } from '../../../force-app/main/default/lwc/siaSubjectTemplate/siaSubjectTemplate.ts';
+import { renderSubject, replySubject } from '../sia/shared.ts';
 import type { SObjectRecord } from '../salesforce/client.ts';
 import type { EmailActivity } from './email-store.ts';
 import type { Target } from './record-matching.ts';

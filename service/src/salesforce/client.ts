@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { SalesforceAuth } from '../config.ts';
 import type { Metrics } from '../http/metrics.ts';
+import { apiBudget } from '../sia/shared.ts';
 import { SalesforceApiError, errorCodeOf } from './errors.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.ts';
 import { mintToken, type AccessToken } from './token.ts';
@@ -202,10 +203,10 @@ export class SalesforceClient {
     return this.#usageAt;
   }
 
-  /** True when the last Sforce-Limit-Info says we spent our share of the daily allowance. */
+  /** True when the last Sforce-Limit-Info says we spent our share of the daily allowance (the shared budget rule). */
   overBudget(): boolean {
     if (!this.#usage || this.#budgetPercent === null) return false;
-    return this.#usage.used >= (this.#usage.limit * this.#budgetPercent) / 100;
+    return apiBudget(this.#usage.used, this.#usage.limit, this.#budgetPercent).overBudget;
   }
 
   #readLimits(): void {

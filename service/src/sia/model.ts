@@ -50,7 +50,5 @@ export interface SiaTask {
   salesforceTaskId: string | null;
 }
 
-export type SyncMode = 'DoNotSync' | 'SyncCompleteSkipped' | 'SyncDeleteSkipped';
-
 export const ERROR_CATEGORIES = ['Authentication', 'Access & Validation', 'Intermittent', 'Other'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];

@@ -1,5 +1,6 @@
 // The one seam to the package's pure modules that both the LWCs and the service use (shared by
-// relative import, never copied): status/priority/type mapping, settings merge, subject templates.
+// relative import, never copied): status/priority/type mapping, settings merge and the task-sync
+// rule, subject templates, Salesforce Id rules, the API budget and the SIA_Sync_Notice__e payload.
 export {
   STANDARD_TASK_PRIORITIES,
   STANDARD_TASK_STATUSES,
@@ -10,6 +11,7 @@ export {
   siaPriorityToSalesforce,
   siaStatusToSalesforce,
   siaTypeToSalesforce,
+  skippedTaskOutcome,
   activityTypeLabel,
   statusCatalog,
   type PriorityCatalog,
@@ -19,13 +21,36 @@ export {
 } from '../../../force-app/main/default/lwc/siaTaskMapping/siaTaskMapping.ts';
 export {
   ORG_SCOPE_KEY,
+  SETTING_FIELDS,
+  TASK_SYNC_MODES,
+  emailLoggingMode,
   isTaskSyncOn,
   mergeSettings,
-  toCaseSafeId,
+  type DuplicateRule,
   type EffectiveSettings,
+  type EmailLoggingMode,
+  type LogTo,
+  type NoMatchRule,
+  type OpportunityLogging,
   type SettingsRow,
-} from '../../../force-app/main/default/lwc/siaSettings/siaSettings.ts';
+  type TaskSyncMode,
+} from '../../../force-app/main/default/lwc/siaSyncSettingsData/siaSyncSettingsData.ts';
 export {
   renderSubject,
+  replySubject,
   subjectIsTaskName,
 } from '../../../force-app/main/default/lwc/siaSubjectTemplate/siaSubjectTemplate.ts';
+export {
+  idForms,
+  idKey,
+  isSalesforceId,
+  sameId,
+  toCaseSafeId,
+} from '../../../force-app/main/default/lwc/siaSalesforceId/siaSalesforceId.ts';
+export { apiBudget, type ApiBudget } from '../../../force-app/main/default/lwc/siaApiBudget/siaApiBudget.ts';
+export {
+  NOTICE_EVENT,
+  encodeSyncNotices,
+  type NoticeKind,
+  type NoticePayload,
+} from '../../../force-app/main/default/lwc/siaSyncNotice/siaSyncNotice.ts';

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Link, Store, SyncState } from '../store/store.ts';
 import { NotFoundError } from './errors.ts';
+import { isTaskSyncOn, skippedTaskOutcome, type TaskSyncMode } from './shared.ts';
 import {
   SYNCED_FIELDS,
   type SiaTask,
@@ -39,8 +40,11 @@ export interface UserInput {
   timeZone: string;
 }
 
-export function isSyncOn(state: SyncState | undefined): state is SyncState & { enabled_at: string } {
-  return state !== undefined && state.mode !== 'DoNotSync' && state.enabled_at !== null;
+/** The stored sync state of a user, read by the shared rule "task sync is on for this user". */
+export function isSyncOn(
+  state: SyncState | undefined,
+): state is SyncState & { mode: TaskSyncMode; enabled_at: string } {
+  return state !== undefined && isTaskSyncOn(state.mode, state.enabled_at);
 }
 
 /**
@@ -148,7 +152,7 @@ export class TaskService {
       await tx.updateTask(next);
       const [link, state] = await Promise.all([tx.getLink(id), tx.getSyncState(current.ownerId)]);
       if (!shouldPush(current, link, state)) return { task: next, pushed: false };
-      if (next.status === 'skipped' && state?.mode === 'SyncDeleteSkipped') {
+      if (next.status === 'skipped' && isSyncOn(state) && skippedTaskOutcome(state.mode) === 'deleted') {
         await tx.enqueue({
           taskId: id,
           ownerId: next.ownerId,

@@ -1,7 +1,7 @@
 // The typed query layer over the service database: every read and write the API and the sync
 // engine make goes through here, on SQLite and PostgreSQL alike.
 import type { Kysely, Selectable } from 'kysely';
-import type { SiaTask, SiaUser, SyncMode, TaskPriority, TaskStatus, TaskType } from '../sia/model.ts';
+import type { SiaTask, SiaUser, TaskPriority, TaskStatus, TaskType } from '../sia/model.ts';
 import type { Database, LinksTable, OutboxTable, SyncStateTable } from './schema.ts';
 
 export type Link = Selectable<LinksTable>;
@@ -526,5 +526,3 @@ export class Store {
     }));
   }
 }
-
-export type { SyncMode };

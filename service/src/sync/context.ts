@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
-import type { SiaUser, SyncMode } from '../sia/model.ts';
-import type { PriorityCatalog, StatusCatalog } from '../sia/shared.ts';
+import type { SiaUser } from '../sia/model.ts';
+import type { PriorityCatalog, StatusCatalog, TaskSyncMode } from '../sia/shared.ts';
 import type { Store } from '../store/store.ts';
 import type { MappingContext } from './mapping.ts';
 
 export interface UserSettings {
-  mode: SyncMode;
+  mode: TaskSyncMode;
   enabledAt: string | null;
   subjectTemplate: string;
 }

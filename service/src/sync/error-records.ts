@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import type { ErrorCategory } from '../sia/model.ts';
+import { NOTICE_EVENT, encodeSyncNotices } from '../sia/shared.ts';
 
 export const CATEGORY_VALUE: Record<ErrorCategory, string> = {
   Authentication: 'Authentication',
@@ -87,9 +88,10 @@ export async function writeSyncError(
         : await deps.salesforce.updateRecords('SIA_Sync_Error__c', [{ Id: open, ...fields }]);
     if (result && !result.success)
       throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
-    await deps.salesforce.createRecords('SIA_Sync_Notice__e', [
-      { User_Id__c: error.userSalesforceId, Kind__c: 'error', Record_Ids__c: error.recordId ?? '' },
-    ]);
+    await deps.salesforce.createRecords(
+      NOTICE_EVENT,
+      encodeSyncNotices(error.userSalesforceId, 'error', [error.recordId]),
+    );
     return open ?? result?.id ?? undefined;
   } catch (failure) {
     deps.logger.warn({ err: failure, code: error.code }, 'could not record SIA_Sync_Error__c');

@@ -1,7 +1,7 @@
 // SIA task ↔ Salesforce Task field mapping (DESIGN 4.1), built on the shared package modules.
 // ActivityDate is a date with no time zone: it is copied as the same YYYY-MM-DD string both ways.
 import { createHash } from 'node:crypto';
-import type { SiaTask, SyncedField, SyncMode } from '../sia/model.ts';
+import type { SiaTask, SyncedField } from '../sia/model.ts';
 import {
   renderSubject,
   salesforcePriorityToSia,
@@ -13,6 +13,7 @@ import {
   subjectIsTaskName,
   type PriorityCatalog,
   type StatusCatalog,
+  type TaskSyncMode,
 } from '../sia/shared.ts';
 
 /** Salesforce Task fields the sync compares and writes after create. */
@@ -66,7 +67,7 @@ export interface MappingContext {
   statuses: StatusCatalog;
   priorities: PriorityCatalog;
   subjectTemplate: string;
-  mode: SyncMode;
+  mode: TaskSyncMode;
 }
 
 function text(value: unknown): string | null {

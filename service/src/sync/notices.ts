@@ -2,37 +2,22 @@
 // LWCs refresh on it) and SIA_Sync_Error__c for failures an admin must see. Both are best effort:
 // a failed notice is logged, never allowed to undo the sync work it reports.
 import type { ErrorCategory, SiaUser } from '../sia/model.ts';
+import { NOTICE_EVENT, encodeSyncNotices, type NoticeKind, type NoticePayload } from '../sia/shared.ts';
 import type { SyncContext } from './context.ts';
 import { writeSyncError } from './error-records.ts';
 
-/** Length of SIA_Sync_Notice__e.Record_Ids__c (LongTextArea(131072)). */
-export const NOTICE_IDS_MAX_LENGTH = 131_072;
-
 /**
- * The SIA_Sync_Notice__e records announcing `salesforceIds` (deduplicated, in order): one per
- * chunk of comma-separated ids that fits Record_Ids__c, at least one even when there are none.
+ * The SIA_Sync_Notice__e records announcing `salesforceIds` for a user (the shared payload rule:
+ * each id once, chunked to fit Record_Ids__c, at least one notice).
  */
 export function noticeRecords(
   user: SiaUser,
   kind: NoticeKind,
   salesforceIds: Iterable<string | null | undefined>,
-  maxLength = NOTICE_IDS_MAX_LENGTH,
-): Record<string, unknown>[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const id of new Set(salesforceIds)) {
-    if (typeof id !== 'string' || id === '') continue;
-    const next = current === '' ? id : `${current},${id}`;
-    if (next.length > maxLength && current !== '') {
-      chunks.push(current);
-      current = id;
-    } else current = next;
-  }
-  if (current !== '' || chunks.length === 0) chunks.push(current);
-  return chunks.map((ids) => ({ User_Id__c: user.salesforceUserId, Kind__c: kind, Record_Ids__c: ids }));
+  maxLength?: number,
+): NoticePayload[] {
+  return encodeSyncNotices(user.salesforceUserId, kind, salesforceIds, maxLength);
 }
-
-export type NoticeKind = 'pushed' | 'pulled' | 'error';
 
 export async function publishNotice(
   ctx: SyncContext,
@@ -43,7 +28,7 @@ export async function publishNotice(
   try {
     const records = noticeRecords(user, kind, salesforceIds);
     for (let i = 0; i < records.length; i += 200)
-      await ctx.salesforce.createRecords('SIA_Sync_Notice__e', records.slice(i, i + 200));
+      await ctx.salesforce.createRecords(NOTICE_EVENT, records.slice(i, i + 200));
   } catch (error) {
     ctx.logger.warn({ err: error, kind }, 'could not publish SIA_Sync_Notice__e');
   }

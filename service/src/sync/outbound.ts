@@ -12,6 +12,7 @@ import { mappingFor, nowIso, type SyncContext } from './context.ts';
 import { parseValues, upsertRecord, valuesHash, type TaskValues } from './mapping.ts';
 import { noticeRecords, publishNotice, reportError } from './notices.ts';
 import type { SyncedField } from '../sia/model.ts';
+import { NOTICE_EVENT } from '../sia/shared.ts';
 
 export const BATCH_SIZE = 200;
 /** Salesforce answers these for a record that is already gone: the delete has happened. */
@@ -129,7 +130,7 @@ async function pushUpserts(
   try {
     const sent = await ctx.salesforce.upsertTasksAndPublish(
       prepared.map((p) => p.record),
-      { type: 'SIA_Sync_Notice__e', records: noticeRecords(user, 'pushed', noticeIds) },
+      { type: NOTICE_EVENT, records: noticeRecords(user, 'pushed', noticeIds) },
     );
     results = sent.results;
     if (sent.publishError)
@@ -306,7 +307,7 @@ async function pushStamps(
       'Task',
       targets.map((e) => ({ Id: e.salesforceId, SIA_Task_Id__c: e.taskId })),
       {
-        type: 'SIA_Sync_Notice__e',
+        type: NOTICE_EVENT,
         records: noticeRecords(
           user,
           'pushed',

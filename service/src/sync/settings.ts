@@ -1,8 +1,16 @@
 // Task-sync settings come from SIA_Sync_Setting__c in Salesforce (the org row and one row per
-// user, merged field by field by the shared siaSettings module). Reading them tells the engine
+// user, merged field by field by the shared settings model (siaSyncSettingsData)). Reading them tells the engine
 // which users switched sync on (and when) or off.
-import type { SiaUser, SyncMode } from '../sia/model.ts';
-import { ORG_SCOPE_KEY, mergeSettings, toCaseSafeId, type SettingsRow } from '../sia/shared.ts';
+import type { SiaUser } from '../sia/model.ts';
+import {
+  ORG_SCOPE_KEY,
+  isTaskSyncOn,
+  mergeSettings,
+  toCaseSafeId,
+  type SettingsRow,
+  type TaskSyncMode,
+} from '../sia/shared.ts';
+import { isSyncOn } from '../sia/task-service.ts';
 import type { SyncContext, UserSettings } from './context.ts';
 
 const SETTINGS_SOQL =
@@ -39,7 +47,7 @@ export function effectiveSettings(
   user: SiaUser,
 ): UserSettings & { budgetPercent: number } {
   const merged = mergeSettings(snapshot.org, userRow(snapshot, user));
-  const mode: SyncMode = merged.taskSyncMode.value;
+  const mode: TaskSyncMode = merged.taskSyncMode.value;
   const enabledAt = merged.taskSyncEnabledAt.value;
   return {
     mode,
@@ -63,8 +71,8 @@ export async function applySettings(ctx: SyncContext, snapshot: SettingsSnapshot
     ctx.settings.set(user.id, next);
     ctx.salesforce.setBudgetPercent(next.budgetPercent);
     const state = await ctx.store.getSyncState(user.id);
-    const wasOn = state !== undefined && state.mode !== 'DoNotSync' && state.enabled_at !== null;
-    const isOn = next.mode !== 'DoNotSync' && next.enabledAt !== null;
+    const wasOn = isSyncOn(state);
+    const isOn = isTaskSyncOn(next.mode, next.enabledAt);
     if (isOn && next.enabledAt !== null && (!wasOn || state.enabled_at !== next.enabledAt)) {
       await ctx.store.putSyncState({
         user_id: user.id,

@@ -9,25 +9,27 @@ import {
   COMPLETED_STATUS,
   DayWatcher,
   MASTER_RECORD_TYPE_ID,
-  RefreshCoalescer,
-  SyncNoticeListener,
   announcementFor,
   isTaskAction,
-  noticeNamesAny,
   openStatusFrom,
   queryResult,
-  sameId,
   saveTaskAction,
   taskPageFrom,
-  type SyncNotice,
   type TaskPage,
   type TaskRow,
 } from 'c/siaSyncedTaskData';
+import {
+  RefreshCoalescer,
+  SyncNoticeListener,
+  noticeNamesAny,
+  type SyncNotice,
+} from 'c/siaSyncNoticeListener';
+import { sameId } from 'c/siaSalesforceId';
 
 const DEFAULT_MAX_ROWS = 100;
 const MAX_ROWS_LIMIT = 200;
 
-// The Command Center rule (DESIGN 4.2): the running user's open synced tasks due today or tomorrow
+// The Command Center rule: the running user's open synced tasks due today or tomorrow
 // in the user's time zone. The dates are computed here (c/siaDateBuckets, as the service does)
 // rather than with the TODAY/TOMORROW literals, so both sides apply one rule; they are plain
 // dates, compared without any time-zone shift. The fragment matches siaSyncedTasks' (a test

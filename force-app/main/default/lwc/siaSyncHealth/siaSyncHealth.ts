@@ -4,8 +4,8 @@ import { updateRecord } from 'lightning/uiRecordApi';
 import { NavigationMixin } from 'lightning/navigation';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import ERROR_OBJECT from '@salesforce/schema/SIA_Sync_Error__c';
-import { ORG_SCOPE_KEY } from 'c/siaSettings';
-import { RefreshCoalescer, SyncNoticeListener } from 'c/siaSyncedTaskData';
+import { ORG_SCOPE_KEY } from 'c/siaSyncSettingsData';
+import { RefreshCoalescer, SyncNoticeListener } from 'c/siaSyncNoticeListener';
 import {
   ERROR_CATEGORIES,
   actionAnnouncement,

@@ -21,7 +21,8 @@ import API_REQUESTS_USED_FIELD from '@salesforce/schema/SIA_Sync_Status__c.Api_R
 import API_REQUESTS_ALLOWED_FIELD from '@salesforce/schema/SIA_Sync_Status__c.Api_Requests_Allowed__c';
 import API_USAGE_AT_FIELD from '@salesforce/schema/SIA_Sync_Status__c.Api_Usage_At__c';
 import API_BUDGET_PERCENT_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.Api_Budget_Percent__c';
-import { DEFAULT_SETTINGS } from 'c/siaSettings';
+import { mergeSettings } from 'c/siaSyncSettingsData';
+import { apiBudget, type ApiBudget } from 'c/siaApiBudget';
 
 // ---- Categories ------------------------------------------------------------------------------
 
@@ -338,32 +339,22 @@ export function serviceHeartbeatFrom(orgStatusConnection: unknown): string | nul
 
 // ---- API usage -------------------------------------------------------------------------------
 
-export interface ApiUsage {
+export interface ApiUsage extends ApiBudget {
   used: number;
   allowed: number;
   /** used / allowed, 0..1 (may pass 1: Salesforce lets an org run over its allowance for a while). */
   allowanceFraction: number;
   budgetPercent: number;
-  /** True when the budget is the built-in default because the org row leaves it blank. */
+  /** True when the budget is the built-in default because the org row leaves it blank (or invalid). */
   budgetIsDefault: boolean;
-  /** The requests the service may spend: allowed x budget percent. */
-  budgetRequests: number;
-  /** used / budgetRequests, 0..1 or more. */
-  budgetFraction: number;
-  /** At or over the budget: the service slows down (DESIGN 4.3). */
-  overBudget: boolean;
-  /** At 90 % of the budget or more. */
-  nearBudget: boolean;
   readAt: string | null;
 }
-
-/** Share of the budget from which the page warns that the service is about to slow down. */
-export const NEAR_BUDGET_FRACTION = 0.9;
 
 /**
  * The org's API usage from the ORG status row and the budget from the ORG settings row, or null
  * when the service has not reported usage yet. Sforce-Limit-Info counts the whole org's requests,
- * so "used" is everyone's, which is also what the service's budget is measured against.
+ * so "used" is everyone's, which is also what the service's budget is measured against; the
+ * budget itself is c/siaApiBudget's rule, the one the service slows down by.
  */
 export function apiUsageFrom(orgStatusConnection: unknown, orgSettingsConnection: unknown): ApiUsage | null {
   const status = nodesOf(orgStatusConnection).nodes[0];
@@ -373,20 +364,17 @@ export function apiUsageFrom(orgStatusConnection: unknown, orgSettingsConnection
   if (used === null || allowed === null || allowed <= 0 || used < 0) return null;
   const settings = nodesOf(orgSettingsConnection).nodes[0];
   const configured = settings ? numberOf(settings, API_BUDGET_PERCENT_FIELD) : null;
-  const budgetIsDefault = configured === null || configured < 1 || configured > 100;
-  const budgetPercent = budgetIsDefault ? DEFAULT_SETTINGS.apiBudgetPercent : configured;
-  const budgetRequests = Math.floor((allowed * budgetPercent) / 100);
-  const budgetFraction = budgetRequests > 0 ? used / budgetRequests : 1;
+  const budget = mergeSettings(
+    { [API_BUDGET_PERCENT_FIELD.fieldApiName]: configured },
+    null,
+  ).apiBudgetPercent;
   return {
     used,
     allowed,
     allowanceFraction: used / allowed,
-    budgetPercent,
-    budgetIsDefault,
-    budgetRequests,
-    budgetFraction,
-    overBudget: used >= budgetRequests,
-    nearBudget: budgetFraction >= NEAR_BUDGET_FRACTION,
+    budgetPercent: budget.value,
+    budgetIsDefault: budget.source === 'default',
+    ...apiBudget(used, allowed, budget.value),
     readAt: textOf(status, API_USAGE_AT_FIELD),
   };
 }

@@ -36,8 +36,8 @@ import {
   isTaskSyncOn,
   mergeSettings,
   rowValue,
+  syncsTasks,
   taskSyncEnabledAtFor,
-  toCaseSafeId,
   validateSettings,
   type EffectiveSetting,
   type EffectiveSettings,
@@ -46,7 +46,8 @@ import {
   type SettingsRow,
   type SettingsScope,
   type TaskSyncMode,
-} from 'c/siaSettings';
+} from 'c/siaSyncSettingsData';
+import { toCaseSafeId } from 'c/siaSalesforceId';
 import { DYNAMIC_FIELDS, renderSubject, unknownFields, type TemplateValues } from 'c/siaSubjectTemplate';
 import { reduceErrors, reduceFieldErrors } from 'c/siaReduceErrors';
 
@@ -490,13 +491,13 @@ export default class SiaSyncSettings extends LightningElement {
   }
 
   get showFirstSyncRules(): boolean {
-    return isTaskSyncOn(this.draftMode);
+    return syncsTasks(this.draftMode);
   }
 
   /** When the sync in effect was switched on; lightning-formatted-date-time shows it in the user's time zone. */
   get syncSince(): string {
     const at = this.effective.taskSyncEnabledAt.value;
-    return at && isTaskSyncOn(this.effective.taskSyncMode.value) ? at : '';
+    return at && isTaskSyncOn(this.effective.taskSyncMode.value, at) ? at : '';
   }
 
   get hasSyncSince(): boolean {
@@ -617,7 +618,7 @@ export default class SiaSyncSettings extends LightningElement {
     } else if (
       ownsMode &&
       !this.isOrgScope &&
-      isTaskSyncOn(after.taskSyncMode.value) &&
+      syncsTasks(after.taskSyncMode.value) &&
       before.taskSyncEnabledAt.source === 'org' &&
       before.taskSyncEnabledAt.value &&
       !rowValue(this.userRow, 'taskSyncEnabledAt')

@@ -1,8 +1,7 @@
-// What siaSyncedTasks and siaCommandCenter share: the shape of a synced Task read through the UI API
-// GraphQL wire, the row model the task list renders, the writes behind complete / reopen / change
-// due date, and the live-refresh listener on SIA_Sync_Notice__e.
+// The synced-task screens' model (siaSyncedTasks, siaCommandCenter and their siaTaskList): the shape
+// of a synced Task read through the UI API GraphQL wire, the row model the task list renders, the
+// writes behind complete / reopen / change due date, and the watch on the user's calendar day.
 import { updateRecord, type RecordInput } from 'lightning/uiRecordApi';
-import { isEmpEnabled, subscribe, unsubscribe, type EmpSubscription } from 'lightning/empApi';
 import TASK_ID_FIELD from '@salesforce/schema/Task.Id';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TASK_ACTIVITY_DATE_FIELD from '@salesforce/schema/Task.ActivityDate';
@@ -13,7 +12,7 @@ import { salesforceTypeToSia, statusCatalog, type SiaTaskType } from 'c/siaTaskM
 // (IsClosed) adapter, so the component completes with the standard closed value and reopens with
 // the org's picklist default (see openStatusFrom).
 const STANDARD_STATUSES = statusCatalog();
-/** The closed status a completed SIA task maps to (DESIGN 4.1: "default Completed"). */
+/** The closed status a completed SIA task maps to (the standard "Completed"). */
 export const COMPLETED_STATUS = STANDARD_STATUSES.defaultClosed;
 /** Task.Status when the org's picklist declares no default (standard: Not Started). */
 export const FALLBACK_OPEN_STATUS = STANDARD_STATUSES.defaultOpen;
@@ -173,130 +172,6 @@ export function isTaskAction(value: unknown): value is TaskAction {
   if (!isObject(value) || typeof value.taskId !== 'string' || !value.taskId) return false;
   if (value.kind === 'complete' || value.kind === 'reopen') return true;
   return value.kind === 'reschedule' && isIsoDate(value.activityDate);
-}
-
-// ---- Live refresh on SIA_Sync_Notice__e ------------------------------------------------------
-
-export const SYNC_NOTICE_CHANNEL = '/event/SIA_Sync_Notice__e';
-/** -1: only notices published from now on; an open page has just read the current state. */
-export const SYNC_NOTICE_REPLAY_ID = -1;
-
-export interface SyncNotice {
-  userId: string | null;
-  recordIds: string[];
-  kind: string | null;
-}
-
-/** A notice from an empApi message; the payload is keyed by field API name. */
-export function noticeFrom(message: unknown): SyncNotice | null {
-  if (!isObject(message) || !isObject(message.data) || !isObject(message.data.payload)) return null;
-  const payload = message.data.payload;
-  const ids = typeof payload.Record_Ids__c === 'string' ? payload.Record_Ids__c : '';
-  return {
-    userId: typeof payload.User_Id__c === 'string' && payload.User_Id__c ? payload.User_Id__c : null,
-    recordIds: ids
-      .split(',')
-      .map((id) => id.trim())
-      .filter((id) => id.length >= 15),
-    kind: typeof payload.Kind__c === 'string' ? payload.Kind__c : null,
-  };
-}
-
-/**
- * Salesforce Ids compare on their first 15 characters: the 18-character form only appends a
- * case-insensitivity checksum, and either form may reach us.
- */
-export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
-  if (!a || !b || a.length < 15 || b.length < 15) return false;
-  return a.slice(0, 15) === b.slice(0, 15);
-}
-
-/** True when the notice names any of `ids` (records or tasks). */
-export function noticeNamesAny(notice: SyncNotice, ids: Iterable<string | null | undefined>): boolean {
-  const named = new Set(notice.recordIds.map((id) => id.slice(0, 15)));
-  for (const id of ids) {
-    if (id && id.length >= 15 && named.has(id.slice(0, 15))) return true;
-  }
-  return false;
-}
-
-/**
- * One empApi subscription to SIA_Sync_Notice__e for the life of a component: start() in
- * connectedCallback, stop() in disconnectedCallback, also when stop() comes before subscribe
- * has resolved.
- */
-export class SyncNoticeListener {
-  private subscription: EmpSubscription | null = null;
-  /** Bumped by every start() and stop(), so a start that a later call overtook backs out. */
-  private generation = 0;
-  private readonly onNotice: (notice: SyncNotice) => void;
-
-  constructor(onNotice: (notice: SyncNotice) => void) {
-    this.onNotice = onNotice;
-  }
-
-  /** Resolves true once subscribed, false when streaming is unavailable here (e.g. mobile). */
-  async start(): Promise<boolean> {
-    this.stop();
-    const generation = ++this.generation;
-    // empApi works in Lightning Experience on desktop only; elsewhere subscribe would fail.
-    if (!(await isEmpEnabled())) return false;
-    if (generation !== this.generation) return false;
-    const subscription = await subscribe(SYNC_NOTICE_CHANNEL, SYNC_NOTICE_REPLAY_ID, (message) => {
-      const notice = noticeFrom(message);
-      if (notice && generation === this.generation) this.onNotice(notice);
-    });
-    if (generation !== this.generation) {
-      await unsubscribe(subscription);
-      return false;
-    }
-    this.subscription = subscription;
-    return true;
-  }
-
-  stop(): void {
-    this.generation++;
-    const subscription = this.subscription;
-    this.subscription = null;
-    if (subscription) {
-      // Nothing waits on the answer: the component is leaving the page.
-      unsubscribe(subscription).catch(() => undefined);
-    }
-  }
-}
-
-/**
- * Runs `refresh` for a burst of notices at most twice: once now and once more if notices arrived
- * while it ran, so a batch of notices does not queue a refresh each.
- */
-export class RefreshCoalescer {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private readonly refresh: () => Promise<void>;
-
-  constructor(refresh: () => Promise<void>) {
-    this.refresh = refresh;
-  }
-
-  request(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          // Sequential on purpose: the next refresh must see what the previous one missed.
-          // eslint-disable-next-line no-await-in-loop
-          await this.refresh();
-        } while (this.again);
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
-  }
 }
 
 /**

@@ -7,19 +7,21 @@ import type { IsoDate } from 'c/siaDateBuckets';
 import {
   DayWatcher,
   MASTER_RECORD_TYPE_ID,
-  RefreshCoalescer,
-  SyncNoticeListener,
   announcementFor,
   isTaskAction,
-  noticeNamesAny,
   openStatusFrom,
   queryResult,
   saveTaskAction,
   taskPageFrom,
-  type SyncNotice,
   type TaskPage,
   type TaskRow,
 } from 'c/siaSyncedTaskData';
+import {
+  RefreshCoalescer,
+  SyncNoticeListener,
+  noticeNamesAny,
+  type SyncNotice,
+} from 'c/siaSyncNoticeListener';
 
 const DEFAULT_MAX_ROWS = 50;
 /** How the empty state names the record; an account also rolls up its contacts' and deals' tasks. */

@@ -1,15 +1,18 @@
 // Status, priority and type mapping between SIA tasks and Salesforce Tasks, shared by the LWCs and
-// the sync service (which imports this file by relative path, so it stays self-contained: no
-// imports, erasable TypeScript only, no DOM).
+// the sync service (which imports this file by relative path, so it stays self-contained: no value
+// imports, erasable TypeScript only, no DOM). It is the one home of what a task skipped in SIA
+// becomes in Salesforce (skippedTaskOutcome).
 //
 // Salesforce orgs define their own Task Status and Priority values (TaskStatus, TaskPriority), so
 // nothing here hard-codes "Completed" as the only closed status: closedness is read from
 // TaskStatus.IsClosed and "high" from TaskPriority.IsHighPriority.
 
+import type { TaskSyncMode } from 'c/siaSyncSettingsData';
+
+export type { TaskSyncMode };
 export type SiaTaskStatus = 'open' | 'completed' | 'skipped';
 export type SiaPriority = 'normal' | 'high';
 export type SiaTaskType = 'call' | 'email' | 'inmail' | 'custom';
-export type TaskSyncMode = 'DoNotSync' | 'SyncCompleteSkipped' | 'SyncDeleteSkipped';
 
 /** One row of `SELECT ApiName, MasterLabel, IsClosed, IsDefault, SortOrder FROM TaskStatus`. */
 export interface TaskStatusValue {
@@ -93,15 +96,26 @@ export function isClosedStatus(status: string | null | undefined, catalog: Statu
   return typeof status === 'string' && catalog.closedValues.has(status);
 }
 
+/**
+ * What a task skipped in SIA becomes in Salesforce. Salesforce has no skipped status, so the sync
+ * mode decides: a closed status (SyncCompleteSkipped) or no Task at all (SyncDeleteSkipped). With
+ * DoNotSync nothing reaches Salesforce.
+ */
+export function skippedTaskOutcome(mode: TaskSyncMode): 'completed' | 'deleted' | 'untouched' {
+  if (mode === 'SyncCompleteSkipped') return 'completed';
+  if (mode === 'SyncDeleteSkipped') return 'deleted';
+  return 'untouched';
+}
+
 /** What a push does with the Salesforce Task for an SIA status. */
 export type StatusWrite =
   { action: 'write'; salesforceStatus: string } | { action: 'delete' } | { action: 'none' };
 
 /**
  * Salesforce Status for an SIA status. A current Salesforce status of the right kind is kept (an
- * open "In Progress" stays In Progress while the SIA task is open). Skipped has no Salesforce
- * counterpart, so the sync mode decides: Completed (SyncCompleteSkipped) or delete
- * (SyncDeleteSkipped). With DoNotSync nothing is written.
+ * open "In Progress" stays In Progress while the SIA task is open). A skipped task becomes what
+ * skippedTaskOutcome says: a closed status, or a delete of the Task. With DoNotSync nothing is
+ * written.
  */
 export function siaStatusToSalesforce(
   status: SiaTaskStatus,
@@ -110,7 +124,7 @@ export function siaStatusToSalesforce(
   currentSalesforceStatus?: string | null,
 ): StatusWrite {
   if (mode === 'DoNotSync') return { action: 'none' };
-  if (status === 'skipped' && mode === 'SyncDeleteSkipped') return { action: 'delete' };
+  if (status === 'skipped' && skippedTaskOutcome(mode) === 'deleted') return { action: 'delete' };
   const wantClosed = status !== 'open';
   const current = currentSalesforceStatus ?? null;
   if (current !== null && catalog.known.has(current) && isClosedStatus(current, catalog) === wantClosed) {

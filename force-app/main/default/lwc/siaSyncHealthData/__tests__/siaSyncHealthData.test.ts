@@ -259,7 +259,7 @@ describe('c/siaSyncHealthData', () => {
       expect(apiUsageFrom(usageConnection(100, 15000), { edges: [] })!.budgetPercent).toBe(50);
     });
 
-    it('is over budget at the budget, as the service is (used >= allowed x percent)', () => {
+    it('is over budget by the rule the service slows down by (c/siaApiBudget)', () => {
       expect(apiUsageFrom(usageConnection(7500, 15000), budgetConnection(50))!.overBudget).toBe(true);
       expect(apiUsageFrom(usageConnection(7499, 15000), budgetConnection(50))!.overBudget).toBe(false);
     });

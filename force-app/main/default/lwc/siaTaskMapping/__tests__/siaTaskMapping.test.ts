@@ -6,6 +6,7 @@ import {
   salesforceTypeToSia,
   siaPriorityToSalesforce,
   siaStatusToSalesforce,
+  skippedTaskOutcome,
   siaTypeToSalesforce,
   statusCatalog,
   type TaskStatusValue,
@@ -53,6 +54,14 @@ describe('statusCatalog', () => {
     expect(() =>
       statusCatalog([{ ApiName: 'Open', MasterLabel: 'Open', IsClosed: false, IsDefault: true }]),
     ).toThrow(/open and one closed/);
+  });
+});
+
+describe('skippedTaskOutcome', () => {
+  it('says what a task skipped in SIA becomes in Salesforce under each sync mode', () => {
+    expect(skippedTaskOutcome('SyncCompleteSkipped')).toBe('completed');
+    expect(skippedTaskOutcome('SyncDeleteSkipped')).toBe('deleted');
+    expect(skippedTaskOutcome('DoNotSync')).toBe('untouched');
   });
 });
 

@@ -5,11 +5,11 @@ import {
   isTaskSyncOn,
   mergeSettings,
   rowValue,
+  syncsTasks,
   taskSyncEnabledAtFor,
-  toCaseSafeId,
   validateSettings,
   type SettingsRow,
-} from 'c/siaSettings';
+} from 'c/siaSyncSettingsData';
 
 const USER_ID = '005xx000001SvQaAAK';
 
@@ -102,6 +102,18 @@ describe('mergeSettings', () => {
     expect(merged.logReplies).toMatchObject({ value: true, source: 'org' });
   });
 
+  it('takes an API budget only as a whole percent from 1 to 100', () => {
+    for (const budget of [0, 101, 12.5, -5, Number.NaN]) {
+      expect(mergeSettings({ ...ORG_ROW, Api_Budget_Percent__c: budget }, null).apiBudgetPercent).toEqual({
+        value: DEFAULT_SETTINGS.apiBudgetPercent,
+        source: 'default',
+        forcedByTeam: false,
+      });
+    }
+    expect(mergeSettings({ ...ORG_ROW, Api_Budget_Percent__c: 100 }, null).apiBudgetPercent.value).toBe(100);
+    expect(mergeSettings({ ...ORG_ROW, Api_Budget_Percent__c: 1 }, null).apiBudgetPercent.value).toBe(1);
+  });
+
   it('takes the task-sync start time from the row whose mode is in effect', () => {
     expect(mergeSettings(ORG_ROW, USER_ROW).taskSyncEnabledAt).toEqual({
       value: '2026-11-20T14:30:00.000+0000',
@@ -168,26 +180,27 @@ describe('task sync switching', () => {
   });
 
   it('knows which modes sync', () => {
-    expect(isTaskSyncOn('DoNotSync')).toBe(false);
-    expect(isTaskSyncOn(undefined)).toBe(false);
-    expect(isTaskSyncOn('SyncCompleteSkipped')).toBe(true);
-  });
-});
-
-describe('toCaseSafeId', () => {
-  it('adds the checksum suffix CASESAFEID() adds', () => {
-    // Suffix of a well-known example: 001A0000006Vm9r -> 001A0000006Vm9rIAC.
-    expect(toCaseSafeId('001A0000006Vm9r')).toBe('001A0000006Vm9rIAC');
-    expect(toCaseSafeId('005xx000001svqa')).toBe('005xx000001svqaAAA');
+    expect(syncsTasks('DoNotSync')).toBe(false);
+    expect(syncsTasks(undefined)).toBe(false);
+    expect(syncsTasks('SyncCompleteSkipped')).toBe(true);
+    expect(syncsTasks('SyncDeleteSkipped')).toBe(true);
+    expect(syncsTasks('Sync')).toBe(false);
   });
 
-  it('recomputes the suffix of an 18-character Id', () => {
-    expect(toCaseSafeId('001A0000006Vm9rxxx')).toBe('001A0000006Vm9rIAC');
+  it('is on for a user only in a syncing mode with a start time', () => {
+    expect(isTaskSyncOn('SyncCompleteSkipped', '2026-11-28T13:00:00.000Z')).toBe(true);
+    expect(isTaskSyncOn('SyncDeleteSkipped', '2026-11-28T13:00:00.000Z')).toBe(true);
+    expect(isTaskSyncOn('SyncCompleteSkipped', null)).toBe(false);
+    expect(isTaskSyncOn('SyncCompleteSkipped', '')).toBe(false);
+    expect(isTaskSyncOn('DoNotSync', '2026-11-28T13:00:00.000Z')).toBe(false);
+    expect(isTaskSyncOn(undefined, undefined)).toBe(false);
   });
 
-  it('rejects what is not an Id', () => {
-    expect(() => toCaseSafeId('ORG')).toThrow(/Not a Salesforce Id/);
-    expect(() => toCaseSafeId('001A0000006Vm9r!')).toThrow();
+  it('is on for the merged settings of a user with a running sync', () => {
+    const merged = mergeSettings(ORG_ROW, USER_ROW);
+    expect(isTaskSyncOn(merged.taskSyncMode.value, merged.taskSyncEnabledAt.value)).toBe(true);
+    const off = mergeSettings({ ...ORG_ROW, Task_Sync_Mode__c: 'DoNotSync' }, null);
+    expect(isTaskSyncOn(off.taskSyncMode.value, off.taskSyncEnabledAt.value)).toBe(false);
   });
 });
 

@@ -1,11 +1,14 @@
-// The SIA Sync settings model, shared by the siaSyncSettings component and the sync service (which
-// imports this file by relative path, so it stays self-contained: no imports, erasable TypeScript
-// only, no DOM).
+// The SIA Sync settings model (the siaSyncSettings screen's data), shared with the sync service,
+// which imports this file by relative path, so it stays self-contained: no imports, erasable
+// TypeScript only, no DOM.
 //
 // SIA_Sync_Setting__c holds one org-default row (Scope_Key__c = 'ORG', "Admin settings") and at
 // most one row per user (Scope_Key__c = the user's 18-character Id, "My account"). A user row
 // overrides the org row field by field. Salesforce checkboxes are never null, so on a user row a
 // checkbox is always that user's explicit choice; a blank picklist, text or date inherits.
+//
+// This is the one home of the task-sync mode (TASK_SYNC_MODES) and of the rule "task sync is on
+// for this user" (isTaskSyncOn).
 
 export const SETTINGS_OBJECT = 'SIA_Sync_Setting__c';
 export const ORG_SCOPE_KEY = 'ORG';
@@ -183,7 +186,10 @@ function picklist<V extends string>(domain: readonly V[]): Parser<V> {
 }
 const checkbox: Parser<boolean> = (raw) => (typeof raw === 'boolean' ? raw : undefined);
 const text: Parser<string> = (raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw : undefined);
-const whole: Parser<number> = (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined);
+/** Api_Budget_Percent__c: a whole percent from 1 to 100; anything else counts as unset. */
+const percent: Parser<number> = (raw) => {
+  return typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= 100 ? raw : undefined;
+};
 
 const PARSERS: { [K in SettingKey]: Parser<NonNullable<SettingValues[K]>> } = {
   logEmailViaApi: checkbox,
@@ -201,7 +207,7 @@ const PARSERS: { [K in SettingKey]: Parser<NonNullable<SettingValues[K]>> } = {
   emailSubjectTemplate: text,
   callSubjectTemplate: text,
   taskSubjectTemplate: text,
-  apiBudgetPercent: whole,
+  apiBudgetPercent: percent,
 };
 
 /** The value a row sets for one setting, or undefined when the row leaves it blank or invalid. */
@@ -270,8 +276,23 @@ export function emailLoggingMode(settings: EffectiveSettings): EmailLoggingMode 
   return 'none';
 }
 
-export function isTaskSyncOn(mode: TaskSyncMode | null | undefined): boolean {
-  return mode !== undefined && mode !== null && mode !== 'DoNotSync';
+/** True for the modes that sync tasks: every mode but DoNotSync. */
+export function syncsTasks(mode: string | null | undefined): boolean {
+  return mode !== undefined && mode !== null && mode !== 'DoNotSync' && isTaskSyncMode(mode);
+}
+
+function isTaskSyncMode(mode: string): mode is TaskSyncMode {
+  return (TASK_SYNC_MODES as readonly string[]).includes(mode);
+}
+
+/**
+ * Task sync is on for a user when the mode in effect syncs and has a start time
+ * (Task_Sync_Enabled_At__c): the first-sync rules count from that instant, so a syncing mode
+ * without one moves nothing yet. The service's stored sync state and the settings screen both ask
+ * this.
+ */
+export function isTaskSyncOn(mode: string | null | undefined, enabledAt: string | null | undefined): boolean {
+  return syncsTasks(mode) && typeof enabledAt === 'string' && enabledAt !== '';
 }
 
 /**
@@ -284,31 +305,7 @@ export function taskSyncEnabledAtFor(
   after: TaskSyncMode | null | undefined,
   now: Date,
 ): string | undefined {
-  return !isTaskSyncOn(before) && isTaskSyncOn(after) ? now.toISOString() : undefined;
-}
-
-const CASE_SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/**
- * The 18-character, case-insensitive form of a Salesforce Id (what CASESAFEID() returns): each
- * 5-character chunk of the 15-character Id adds one suffix character whose bits mark upper-case
- * letters. Scope_Key__c of a user row is this form of the user's Id.
- */
-export function toCaseSafeId(id: string): string {
-  if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id)) {
-    throw new Error(`Not a Salesforce Id: "${id}"`);
-  }
-  const base = id.slice(0, 15);
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const ch = base.charAt(chunk * 5 + i);
-      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
-    }
-    suffix += CASE_SAFE_ALPHABET.charAt(bits);
-  }
-  return base + suffix;
+  return !syncsTasks(before) && syncsTasks(after) ? now.toISOString() : undefined;
 }
 
 export type SettingsScope = 'org' | 'user';

@@ -1,0 +1,58 @@
+// Salesforce Id rules, shared by the LWCs and the sync service (which imports this file by relative
+// path, so it stays self-contained: no imports, erasable TypeScript only, no DOM).
+//
+// An Id comes in two forms. The 15-character form is case-sensitive. The 18-character form (what
+// the REST API sends, and what CASESAFEID() returns) appends a three-character checksum of the
+// case of the first 15, so that tools which ignore case still tell Ids apart. Either form may
+// reach us, so Ids are never compared as plain strings: two Ids name the same record when their
+// first 15 characters are the same, case included (idKey, sameId).
+
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+const CASE_SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** True for a 15- or 18-character Id (letters and digits only). */
+export function isSalesforceId(value: unknown): value is string {
+  return typeof value === 'string' && SALESFORCE_ID.test(value);
+}
+
+/**
+ * The 18-character, case-insensitive form of a Salesforce Id (what CASESAFEID() returns): each
+ * 5-character chunk of the 15-character Id adds one suffix character whose bits mark upper-case
+ * letters. The suffix of an 18-character Id is computed again from its first 15 characters.
+ */
+export function toCaseSafeId(id: string): string {
+  if (!isSalesforceId(id)) {
+    throw new Error(`Not a Salesforce Id: "${id}"`);
+  }
+  const base = id.slice(0, 15);
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const ch = base.charAt(chunk * 5 + i);
+      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
+    }
+    suffix += CASE_SAFE_ALPHABET.charAt(bits);
+  }
+  return base + suffix;
+}
+
+/**
+ * The key two Ids of one record share, whatever their form: the 15-character, case-sensitive Id.
+ * Undefined for what is not an Id.
+ */
+export function idKey(id: string | null | undefined): string | undefined {
+  return isSalesforceId(id) ? id.slice(0, 15) : undefined;
+}
+
+/** True when both are Ids of the same record, in the 15- or the 18-character form. */
+export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
+  const key = idKey(a);
+  return key !== undefined && key === idKey(b);
+}
+
+/** The forms an Id may be stored in: itself and its other length (for look-ups by exact value). */
+export function idForms(id: string): string[] {
+  if (!isSalesforceId(id)) return [id];
+  return id.length === 15 ? [id, toCaseSafeId(id)] : [id, id.slice(0, 15)];
+}
