@@ -1,7 +1,8 @@
-// startEmulator(): a local Salesforce org on 127.0.0.1 that jsforce and the Salesforce CLI accept.
+// startEmulator(): a local Salesforce org on 127.0.0.1 that jsforce and the Salesforce CLI accept. It
+// starts as an org with the standard objects only (or as its --data file left it); a package arrives
+// by a Metadata API deploy, as on a real org.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { importSPKI, importX509, type CryptoKey } from 'jose';
 import { FaultInjector } from './admin/faults.ts';
 import { RequestLog } from './admin/request-log.ts';
@@ -13,8 +14,10 @@ import { createOrg, DEFAULT_USERS, type OrgUser, type UserSeed } from './org/org
 import { RecycleBin } from './org/recycle-bin.ts';
 import { ApiUsage } from './rest/api-usage.ts';
 import { QueryCursors } from './rest/query-cursors.ts';
-import { loadSchema } from './schema/load-schema.ts';
-import { readCustomPermissions } from './schema/metadata-reader.ts';
+import { applyMetadata } from './metadata/apply.ts';
+import { DeployJobs } from './metadata/deploy.ts';
+import { OrgMetadata } from './metadata/org-metadata.ts';
+import { buildSchema } from './metadata/schema-from-metadata.ts';
 import { systemClock, type Clock } from './schema/types.ts';
 import { isKnownChannel } from './server/change-events.ts';
 import type { EmulatorState } from './server/emulator-state.ts';
@@ -44,9 +47,7 @@ export interface EmulatorOptions {
   jwtCertificate?: string;
   /** Extra accepted JWT `aud` values (login.salesforce.com and test.salesforce.com are always accepted). */
   jwtAudiences?: string[];
-  /** The package source the custom schema is read from; defaults to the repository's force-app/. */
-  forceAppDir?: string;
-  /** Seeded users; the first is the administrator (all of the package's custom permissions unless given). */
+  /** Seeded users; the first is the administrator (profile System Administrator unless given). */
   users?: UserSeed[];
   /** Username of the client-credentials "Run As" user; defaults to the integration user. */
   runAsUsername?: string;
@@ -78,18 +79,19 @@ async function jwtKey(options: EmulatorOptions): Promise<CryptoKey | undefined> 
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const clock = options.clock ?? systemClock;
-  const forceAppDir = options.forceAppDir ?? resolve(import.meta.dirname, '..', '..', 'force-app');
-  const schema = loadSchema(forceAppDir);
-  const customPermissions = readCustomPermissions(forceAppDir);
   const snapshot = options.dataFile === undefined ? undefined : loadSnapshot(options.dataFile);
+  const metadata = new OrgMetadata(snapshot?.metadata);
+  const schema = buildSchema(metadata.all(), metadata.keyPrefixes);
   const users = options.users ?? DEFAULT_USERS;
   const org = createOrg({
     schema,
+    metadata,
     clock,
     users,
-    customPermissions,
     ...(snapshot === undefined ? {} : { snapshot }),
   });
+  // Rows that follow the deployed metadata (permission sets, custom permissions) are rebuilt from it.
+  if (snapshot?.metadata !== undefined) applyMetadata(org, undefined);
   const oauth: OAuthConfig = {
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -123,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }),
     requestLog: new RequestLog(),
     faults: new FaultInjector(),
+    deployJobs: new DeployJobs(applyMetadata),
     oauth,
     runSoql,
     baseUrl: '',

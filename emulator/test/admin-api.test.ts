@@ -65,7 +65,7 @@ describe('admin API', () => {
   });
 
   it('logs requests with whether they counted, and enforces the daily allowance', async () => {
-    await withEmulator({ dailyApiLimit: 3 }, async (emulator) => {
+    await withEmulator({ dailyApiLimit: 3, installPackage: false }, async (emulator) => {
       const token = await clientCredentialsToken(emulator);
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {

@@ -1,6 +1,7 @@
 // Shared set-up for the emulator's conformance tests: an emulator per test on port 0, jsforce
 // connections through the real OAuth endpoint, and the admin API.
 import { Connection } from 'jsforce';
+import { installPackage } from '../../scripts/package-install.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/index.ts';
 import type { Clock } from '../src/schema/types.ts';
 
@@ -23,16 +24,34 @@ export class TestClock implements Clock {
   }
 }
 
+/**
+ * Runs `run` against a fresh emulator on a free port; the package is deployed and its permission
+ * sets assigned first (scripts/package-install.ts) unless `installPackage` is false.
+ */
 export async function withEmulator(
-  options: Partial<EmulatorOptions>,
+  options: Partial<EmulatorOptions> & { installPackage?: boolean },
   run: (emulator: RunningEmulator) => Promise<void>,
 ): Promise<void> {
-  const emulator = await startEmulator({ port: 0, connectHoldMs: 500, ...options });
+  const { installPackage: install = true, ...emulatorOptions } = options;
+  const emulator = await startEmulator({ port: 0, connectHoldMs: 500, ...emulatorOptions });
   try {
+    if (install) {
+      await installPackage(emulator);
+      forgetSetupCalls(emulator);
+    }
     await run(emulator);
   } finally {
     await emulator.close();
   }
+}
+
+/**
+ * Clears the request log and the day's API usage after a test's set-up (deploy, assignments), so a
+ * test's assertions on calls see its own calls only.
+ */
+export function forgetSetupCalls(emulator: RunningEmulator): void {
+  emulator.state.requestLog.clear();
+  emulator.state.usage.reset();
 }
 
 export async function clientCredentialsToken(emulator: RunningEmulator): Promise<string> {

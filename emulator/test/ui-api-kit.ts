@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/index.ts';
 import { TestClock, userToken } from './helpers.ts';
+import { installPackage } from '../../scripts/package-install.ts';
 
 export const VERSION = '66.0';
 
@@ -40,6 +41,7 @@ export async function withUiApi(
   const clock = new TestClock(options.now ?? '2026-11-20T15:00:00.000Z');
   const emulator = await startEmulator({ port: 0, clock, connectHoldMs: 200 });
   try {
+    await installPackage(emulator);
     const token = await userToken(emulator, options.username ?? ADMIN);
     const call = async <T>(
       method: string,

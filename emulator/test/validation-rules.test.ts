@@ -1,7 +1,8 @@
-// The package's validation rules on SIA_Sync_Setting__c, enforced from force-app/ metadata with
+// The package's validation rules on SIA_Sync_Setting__c, enforced once deployed, with
 // FIELD_CUSTOM_VALIDATION_EXCEPTION, through jsforce as the admin, the rep and the integration user.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { deploySource } from '../../scripts/package-install.ts';
 import { connect, connectAs, withEmulator } from './helpers.ts';
 
 /** Every error of a failed call: jsforce reports several as MULTIPLE_API_ERRORS with an array in `data`. */
@@ -85,29 +86,41 @@ describe('validation rules from metadata', () => {
     });
   });
 
-  it("gives the first user (the org's administrator) the package's custom permissions unless told otherwise", async () => {
+  it('reads $Permission from the permission sets assigned to the user, not from the profile alone', async () => {
     const users = [
       { username: 'boss@example.com', firstName: 'B', lastName: 'Oss' },
       { username: 'worker@example.com', firstName: 'W', lastName: 'Orker' },
-      {
-        username: 'auditor@example.com',
-        firstName: 'A',
-        lastName: 'Uditor',
-        permissions: ['SIA_Sync_Admin'],
-      },
     ];
-    await withEmulator({ users, runAsUsername: 'worker@example.com' }, async (emulator) => {
-      assert.deepEqual(
-        emulator.users.map((u) => u.permissions),
-        [['SIA_Sync_Admin'], [], ['SIA_Sync_Admin']],
-      );
-      const boss = await connectAs(emulator, 'boss@example.com');
-      assert.equal((await boss.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG' })).success, true);
-      const worker = await connect(emulator);
-      await assert.rejects(
-        worker.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG', Log_Replies__c: true }),
-        { name: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' },
-      );
-    });
+    await withEmulator(
+      { users, runAsUsername: 'worker@example.com', installPackage: false },
+      async (emulator) => {
+        await deploySource(emulator);
+        const boss = await connectAs(emulator, 'boss@example.com');
+        await assert.rejects(boss.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG' }), {
+          name: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        });
+        const [set] = (
+          await boss.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'SIA_Sync_Admin'")
+        ).records;
+        const bossId = emulator.users[0]?.id;
+        assert.ok(set && bossId);
+        const assigned = await boss
+          .sobject('PermissionSetAssignment')
+          .create({ AssigneeId: bossId, PermissionSetId: set.Id });
+        assert.equal(assigned.success, true);
+        assert.equal(
+          (await boss.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG' })).success,
+          true,
+        );
+        const worker = await connect(emulator);
+        await assert.rejects(
+          worker.sobject('SIA_Sync_Setting__c').update({
+            Id: (await boss.query<{ Id: string }>('SELECT Id FROM SIA_Sync_Setting__c')).records[0]?.Id ?? '',
+            Log_Replies__c: true,
+          }),
+          { name: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' },
+        );
+      },
+    );
   });
 });

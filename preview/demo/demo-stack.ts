@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import pino from 'pino';
 import { startEmulator, type RunningEmulator } from '../../emulator/src/index.ts';
+import { installPackage } from '../../scripts/package-install.ts';
 import { startService, type RunningService } from '../../service/src/app.ts';
 import { systemClock } from '../../service/src/clock.ts';
 import { loadConfig } from '../../service/src/config.ts';
@@ -86,6 +87,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     log(`Starting the Salesforce org emulator (${join(dataDir, 'org.json')})…`);
     const emulator: RunningEmulator = await startEmulator({ port: 0, dataFile: join(dataDir, 'org.json') });
     stack.push(emulator);
+    // The admin's path from the README: deploy the package through the Metadata API, then assign
+    // the permission sets (a later start deploys again, so a changed force-app reaches the org).
+    log('Deploying force-app to the org (Metadata API) and assigning the permission sets…');
+    await installPackage(emulator);
     const rep = emulator.users.find((user) => user.username === DEMO_REP_USERNAME);
     if (rep === undefined) throw new Error(`the emulator has no ${DEMO_REP_USERNAME}`);
 
@@ -134,7 +139,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         apiVersion: API_VERSION,
       });
     // The rep works the tasks; the admin (SIA_Sync_Admin) also sees the org settings and sync health.
-    const admin = emulator.users.find((user) => user.permissions.includes('SIA_Sync_Admin'));
+    const admin = emulator.users.find((user) => user.profile === 'System Administrator');
     const { demo } = state;
     const preview: RunningPreviewServer = await startPreviewServer({
       port: options.previewPort,

@@ -16,6 +16,8 @@ import { openDatabase, type OpenDatabase } from '../src/store/database.ts';
 import { Store } from '../src/store/store.ts';
 import { EmailLogging } from '../src/email/email-logging.ts';
 import { registerEmailRoutes } from '../src/email/routes.ts';
+import { installPackage } from '../../scripts/package-install.ts';
+import { forgetSetupCalls } from '../../emulator/test/helpers.ts';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 export const API_TOKEN = 'email-test-token-0123456789';
@@ -99,6 +101,8 @@ export class EmailTestKit {
 
   static async start(factory: TestDatabaseFactory): Promise<EmailTestKit> {
     const emulator = await startEmulator({ port: 0, connectHoldMs: 300 });
+    await installPackage(emulator);
+    forgetSetupCalls(emulator);
     const database = factory.create();
     const open = await openDatabase(database.config);
     const clock = new ManualClock('2026-11-28T12:00:00Z');

@@ -3,6 +3,8 @@
 // our Sforce-Call-Options client, so its changes are not ours).
 import { Connection } from 'jsforce';
 import { startEmulator } from '../../emulator/src/index.ts';
+import { installPackage } from '../../scripts/package-install.ts';
+import { forgetSetupCalls } from '../../emulator/test/helpers.ts';
 import { startService, type RunningService } from '../src/app.ts';
 import type { Clock } from '../src/clock.ts';
 import { systemClock } from '../src/clock.ts';
@@ -37,8 +39,9 @@ export async function waitFor<T>(
 
 export const REPS = ['rep1', 'rep2', 'rep3', 'rep4', 'rep5', 'rep6', 'rep7', 'rep8', 'rep9', 'rep10'];
 
+/** An emulator org with the package deployed and its permission sets assigned, as an admin sets one up. */
 export async function startTestEmulator(clock: Clock = systemClock): Promise<Emulator> {
-  return startEmulator({
+  const emulator = await startEmulator({
     port: 0,
     clock,
     connectHoldMs: 300,
@@ -49,6 +52,7 @@ export async function startTestEmulator(clock: Clock = systemClock): Promise<Emu
         firstName: 'SIA',
         lastName: 'Integration',
         timeZone: 'UTC',
+        profile: 'Minimum Access - Salesforce',
       },
       ...REPS.map((name) => ({
         username: `${name}@sia-emulator.example`,
@@ -58,6 +62,9 @@ export async function startTestEmulator(clock: Clock = systemClock): Promise<Emu
       })),
     ],
   });
+  await installPackage(emulator);
+  forgetSetupCalls(emulator);
+  return emulator;
 }
 
 export function repId(emulator: Emulator, name: string): string {

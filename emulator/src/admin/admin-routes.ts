@@ -1,5 +1,6 @@
 // /__emulator/...: the test and demo control surface, guarded by the OAuth client secret
 // (`Authorization: Bearer <secret>` or `X-Emulator-Secret: <secret>`).
+import { customPermissionsOf, syncSetupRecords } from '../access/access-records.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { mintRefreshToken } from '../auth/oauth-token.ts';
 import { seedBaseline } from '../org/org.ts';
@@ -47,6 +48,8 @@ function invalid(error: z.ZodError | string): AdminResponse {
 function reset(state: EmulatorState): void {
   state.org.store.clear();
   seedBaseline(state.org);
+  // Deployed metadata stays; the setup rows it defines come back (assignments are data and go).
+  syncSetupRecords(state.org, undefined);
   state.org.store.commit();
   state.usage.reset();
   state.requestLog.clear();
@@ -89,7 +92,11 @@ export function handleAdmin(
           url: state.baseUrl,
           orgId: state.org.orgId,
           clientId: state.oauth.clientId,
-          users: state.org.users,
+          // What each user holds through their profile and permission set assignments.
+          users: state.org.users.map((user) => ({
+            ...user,
+            permissions: [...customPermissionsOf(state.org, user.id)].sort(),
+          })),
         },
       };
     case 'POST /__emulator/reset':

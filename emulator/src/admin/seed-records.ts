@@ -6,6 +6,7 @@ import { createRecord, deleteRecord, type SeedOptions, type WriteContext } from 
 import { RequestError, type RecordError } from '../org/errors.ts';
 import type { Org } from '../org/org.ts';
 import { findObject } from '../schema/types.ts';
+import { profileId } from '../access/access-records.ts';
 
 const timestamp = z.string().refine((s) => parseDateTime(s) !== undefined, 'not a datetime');
 
@@ -63,7 +64,12 @@ export function seedRecords(org: Org, records: SeedRecord[], userId: string): Se
       if (stamp !== undefined) system.SystemModstamp = stamp;
       if (seed.createdById !== undefined) system.CreatedById = seed.createdById;
       if (seed.lastModifiedById !== undefined) system.LastModifiedById = seed.lastModifiedById;
-      const result = createRecord(ctx, def, seed.fields, { system, bypassAccess: true });
+      // A user seeded without a profile gets Standard User, the profile a new user gets in Setup.
+      const fields =
+        def.name === 'User' && seed.fields.ProfileId === undefined
+          ? { ...seed.fields, ProfileId: profileId(org, 'Standard User') }
+          : seed.fields;
+      const result = createRecord(ctx, def, fields, { system, bypassAccess: true });
       if (!result.ok) {
         failures.push({ index, errors: 'errors' in result ? result.errors : [] });
         continue;

@@ -6,6 +6,7 @@ import { cascadedChildren } from './cascade-delete.ts';
 import { applyDerivedFields } from './derived-fields.ts';
 import { NOT_FOUND_MESSAGE, RequestError, recordError, type RecordError } from './errors.ts';
 import { coerceFieldValue } from './field-values.ts';
+import { assignmentProblem, customPermissionsOf } from '../access/access-records.ts';
 import { validationErrors } from './formula/validation-rules.ts';
 import { normalizeId } from './ids.ts';
 import type { Org } from './org.ts';
@@ -156,12 +157,11 @@ function ruleErrors(
   seed: SeedOptions | undefined,
 ): RecordError[] {
   if (seed?.bypassAccess === true || def.validationRules.length === 0) return [];
-  const user = ctx.org.users.find((u) => u.id === ctx.userId);
   return validationErrors(def, {
     fields,
     previous,
     userId: ctx.userId,
-    permissions: new Set(user?.permissions ?? []),
+    permissions: customPermissionsOf(ctx.org, ctx.userId),
     now: ctx.org.clock.now(),
   });
 }
@@ -221,6 +221,10 @@ export function createRecord(
   if (invalid.length > 0) return fail(400, ...invalid);
   const duplicate = duplicateError(ctx, def, fields, undefined);
   if (duplicate) return fail(400, duplicate);
+  // An assignment is checked against the others (one per user and set) and its set (never a profile's).
+  const refused =
+    def.name === 'PermissionSetAssignment' ? assignmentProblem(ctx.org, fields, undefined) : undefined;
+  if (refused) return fail(400, recordError(refused.code, refused.message));
   Object.assign(fields, {
     IsDeleted: false,
     CreatedDate: now,

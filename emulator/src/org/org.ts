@@ -1,5 +1,8 @@
-// One emulated org: its schema, records, id minting and clock, plus the baseline rows every org has
-// (the Organization, its users, TaskStatus and TaskPriority values).
+// One emulated org: its schema, deployed metadata, records, id minting and clock, plus the baseline
+// rows every org has (the Organization, its users, TaskStatus and TaskPriority values, profiles and
+// roles). A new org has the standard objects only; a package arrives by Metadata API deploy.
+import { seedAccessBaseline, type ProfileName } from '../access/access-records.ts';
+import type { OrgMetadata, OrgMetadataSnapshot } from '../metadata/org-metadata.ts';
 import { formatDateTime } from './datetime.ts';
 import { IdGenerator } from './ids.ts';
 import { RecordStore } from './record-store.ts';
@@ -13,12 +16,16 @@ export interface OrgUser {
   lastName: string;
   email: string;
   timeZone: string;
-  /** Custom permissions granted through permission sets (`$Permission.<name>` in validation rules). */
-  permissions: string[];
+  /** The user's profile (ProfileId). */
+  profile: ProfileName;
+  /** The user's role (UserRoleId), if any. */
+  role?: string;
 }
 
 export interface Org {
   schema: Schema;
+  /** What has been deployed; the schema is built from it. */
+  metadata: OrgMetadata;
   store: RecordStore;
   ids: IdGenerator;
   clock: Clock;
@@ -31,6 +38,8 @@ export interface OrgSnapshot {
   format: 'sia-emulator-org/1';
   idCounter: number;
   records: StoredRecord[];
+  /** Absent in files written before the emulator took deploys. */
+  metadata?: OrgMetadataSnapshot;
 }
 
 export interface UserSeed {
@@ -39,19 +48,33 @@ export interface UserSeed {
   lastName: string;
   email?: string;
   timeZone?: string;
-  /** Custom permissions; when absent, the first user (the org's administrator) holds every one the package defines. */
-  permissions?: string[];
+  /** Default: System Administrator for the first user, Standard User for the others. */
+  profile?: ProfileName;
+  role?: string;
 }
 
 export const DEFAULT_USERS: UserSeed[] = [
-  { username: 'admin@sia-emulator.example', firstName: 'Ada', lastName: 'Admin', timeZone: 'UTC' },
+  {
+    username: 'admin@sia-emulator.example',
+    firstName: 'Ada',
+    lastName: 'Admin',
+    timeZone: 'UTC',
+    role: 'CEO',
+  },
   {
     username: 'integration@sia-emulator.example',
     firstName: 'SIA',
     lastName: 'Integration',
     timeZone: 'UTC',
+    profile: 'Minimum Access - Salesforce',
   },
-  { username: 'rep@sia-emulator.example', firstName: 'Riley', lastName: 'Rep', timeZone: 'America/New_York' },
+  {
+    username: 'rep@sia-emulator.example',
+    firstName: 'Riley',
+    lastName: 'Rep',
+    timeZone: 'America/New_York',
+    role: 'Sales Rep',
+  },
 ];
 
 // Baseline rows get fixed ids (their own generator), so users keep their ids across resets and runs.
@@ -61,10 +84,9 @@ function baselineIds(): IdGenerator {
 
 export function createOrg(options: {
   schema: Schema;
+  metadata: OrgMetadata;
   clock: Clock;
   users?: UserSeed[];
-  /** Custom permissions the package defines: the default grants of the administrator. */
-  customPermissions?: string[];
   snapshot?: OrgSnapshot;
 }): Org {
   const ids = baselineIds();
@@ -76,10 +98,12 @@ export function createOrg(options: {
     lastName: u.lastName,
     email: u.email ?? u.username,
     timeZone: u.timeZone ?? 'UTC',
-    permissions: u.permissions ?? (index === 0 ? (options.customPermissions ?? []) : []),
+    profile: u.profile ?? (index === 0 ? 'System Administrator' : 'Standard User'),
+    ...(u.role === undefined ? {} : { role: u.role }),
   }));
   const org: Org = {
     schema: options.schema,
+    metadata: options.metadata,
     store: new RecordStore(),
     ids: new IdGenerator(options.snapshot?.idCounter ?? 0),
     clock: options.clock,
@@ -163,10 +187,16 @@ export function seedBaseline(org: Org): void {
       IsHighPriority: priority.isHighPriority,
     });
   });
+  seedAccessBaseline(org, ids);
 }
 
 export function orgSnapshot(org: Org): OrgSnapshot {
-  return { format: 'sia-emulator-org/1', idCounter: org.ids.value, records: org.store.allRecords() };
+  return {
+    format: 'sia-emulator-org/1',
+    idCounter: org.ids.value,
+    records: org.store.allRecords(),
+    metadata: org.metadata.snapshot(),
+  };
 }
 
 export function findUserByUsername(org: Org, username: string): OrgUser | undefined {

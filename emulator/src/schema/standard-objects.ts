@@ -1,6 +1,7 @@
 // Catalogue of the standard objects this product touches, with the fields, types, lengths and
-// picklists the Object Reference documents (Task: Summer '26 Object Reference, see
-// ../shared/reference/salesforce-platform.md A.8). Custom fields come only from force-app/.
+// picklists the Object Reference documents (Task: Summer '26 Object Reference), and the setup
+// objects of the access model (access/access-objects.ts). Custom fields arrive only by deploy.
+import { accessObjects } from '../access/access-objects.ts';
 import { field, object, picklist, readOnly, reference, systemFields } from './field-builders.ts';
 import type { ObjectDef } from './types.ts';
 
@@ -87,6 +88,8 @@ function user(): ObjectDef {
     readOnly('UserType', 'picklist', { length: 40, defaultedOnCreate: true, defaultValue: 'Standard' }),
     field('Title', 'string', { length: 80 }),
     field('Phone', 'phone', { length: 40 }),
+    reference('ProfileId', ['Profile'], 'Profile', { label: 'Profile ID', nillable: false }),
+    reference('UserRoleId', ['UserRole'], 'UserRole', { label: 'Role ID' }),
   ]);
 }
 
@@ -400,5 +403,6 @@ export function standardObjects(): ObjectDef[] {
     taskStatus(),
     taskPriority(),
     emailMessage(),
+    ...accessObjects(),
   ].map(withChildRelationships);
 }

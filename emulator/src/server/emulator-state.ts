@@ -4,6 +4,7 @@ import type { RequestLog } from '../admin/request-log.ts';
 import type { OAuthConfig } from '../auth/oauth-token.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { BulkJobs } from '../bulk/bulk-jobs.ts';
+import type { DeployJobs } from '../metadata/deploy.ts';
 import type { Org } from '../org/org.ts';
 import type { RecycleBin } from '../org/recycle-bin.ts';
 import type { SoqlRunner } from '../rest/api-types.ts';
@@ -21,6 +22,8 @@ export interface EmulatorState {
   bulk: BulkJobs;
   requestLog: RequestLog;
   faults: FaultInjector;
+  /** Metadata API deploys and their results. */
+  deployJobs: DeployJobs;
   oauth: OAuthConfig;
   runSoql: SoqlRunner;
   /** `http://127.0.0.1:<port>`, known once the server listens. */

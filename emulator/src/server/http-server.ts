@@ -1,11 +1,14 @@
-// The emulator's HTTP front: OAuth, identity, the REST data API, CometD and the admin API on one
-// node:http server (CometD needs the raw request and response).
+// The emulator's HTTP front: OAuth, identity, the REST data API, the Metadata API (SOAP, and REST
+// deployRequest), CometD and the admin API on one node:http server (CometD needs the raw request and
+// response).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from '../admin/admin-routes.ts';
 import { faultErrorBody, type Fault } from '../admin/faults.ts';
 import { identity, userInfo } from '../auth/identity.ts';
 import { handleTokenRequest } from '../auth/oauth-token.ts';
 import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../bulk/upload-limit.ts';
+import { handleRestDeploy } from '../metadata/rest-deploy.ts';
+import { handleMetadataSoap, soapFault } from '../metadata/soap-api.ts';
 import type { ApiContext } from '../rest/api-types.ts';
 import { executeApi } from '../rest/api-router.ts';
 import { isSupportedVersion, versionsList } from '../rest/versions.ts';
@@ -43,10 +46,14 @@ function headerMap(req: IncomingMessage): Record<string, string | undefined> {
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
 }
 
 /**
@@ -113,7 +120,11 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
   }
   const headers: Record<string, string> = { ...reply.headers };
   let payload: string | undefined;
-  if (typeof reply.body === 'string') {
+  if (typeof reply.body === 'string' && reply.body.startsWith('<?xml')) {
+    // Metadata API SOAP answers.
+    payload = reply.body;
+    headers['Content-Type'] = 'text/xml;charset=UTF-8';
+  } else if (typeof reply.body === 'string') {
     // Plain-text answers, such as userinfo's `Bad_OAuth_Token`.
     payload = reply.body;
     headers['Content-Type'] = 'text/plain;charset=UTF-8';
@@ -213,10 +224,59 @@ function apiCall(
   };
 }
 
+const LIMIT_EXCEEDED = 'TotalRequests Limit exceeded.';
+
+/** `/services/Soap/m/<version>`: the Metadata API (deploy, checkDeployStatus, cancelDeploy). */
+function metadataSoapCall(state: EmulatorState, rawBody: string): Reply {
+  if (!state.usage.tryCount()) {
+    const fault = soapFault('REQUEST_LIMIT_EXCEEDED', LIMIT_EXCEEDED);
+    return { status: fault.status, body: fault.body };
+  }
+  const reply = handleMetadataSoap(
+    { org: state.org, jobs: state.deployJobs, session: (token) => state.sessions.validate(token) },
+    rawBody,
+  );
+  return { status: reply.status, body: reply.body, counted: true };
+}
+
+/** `/services/data/vXX.X/metadata/deployRequest[/<id>]`: multipart with a binary zip, read as bytes. */
+async function restDeployCall(
+  state: EmulatorState,
+  req: IncomingMessage,
+  url: URL,
+  session: SessionInfo,
+  version: string,
+  id: string | undefined,
+): Promise<Reply> {
+  const bytes = await readBytes(req);
+  if (!state.usage.tryCount())
+    return { status: 403, body: [{ message: LIMIT_EXCEEDED, errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
+  const reply = handleRestDeploy(
+    { org: state.org, jobs: state.deployJobs, userId: session.userId, baseUrl: state.baseUrl, version },
+    req.method ?? 'GET',
+    id === undefined ? [] : [id],
+    url.searchParams,
+    req.headers['content-type'] ?? '',
+    bytes,
+  );
+  return {
+    status: reply.status,
+    body: reply.body,
+    headers: { 'Sforce-Limit-Info': state.usage.header() },
+    counted: true,
+  };
+}
+
 async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): Promise<Reply> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const headers = headerMap(req);
+  const soapMatch = /^\/services\/Soap\/m\/(\d+\.\d)\/?$/.exec(path);
+  if (soapMatch) {
+    const rawBody = await readBody(req);
+    if (!isSupportedVersion(soapMatch[1] ?? '') || method !== 'POST') return NOT_FOUND;
+    return metadataSoapCall(state, rawBody);
+  }
   if (path === '/services/oauth2/token') {
     const rawBody = await readBody(req);
     if (method !== 'POST')
@@ -264,6 +324,8 @@ async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): P
     const version = dataMatch[1] ?? '';
     if (!isSupportedVersion(version)) return NOT_FOUND;
     if (session === undefined) return INVALID_SESSION;
+    const deployMatch = /^\/metadata\/deployRequest(?:\/([^/]+))?\/?$/.exec(dataMatch[2] ?? '');
+    if (deployMatch) return restDeployCall(state, req, url, session, version, deployMatch[1]);
     const body: Body = isJobDataUpload(method, path)
       ? await readLimitedBody(req, MAX_UPLOAD_BYTES)
       : { text: await readBody(req) };

@@ -21,6 +21,7 @@ export function loadSnapshot(path: string): DataFile | undefined {
     format: parsed.format,
     idCounter: typeof parsed.idCounter === 'number' ? parsed.idCounter : 0,
     records: parsed.records,
+    ...(parsed.metadata === undefined ? {} : { metadata: parsed.metadata }),
     ...(events === undefined ? {} : { events }),
   };
 }

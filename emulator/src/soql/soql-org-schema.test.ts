@@ -1,15 +1,25 @@
-// The engine against the emulator's real schema (standard catalogue plus force-app/ metadata): the
+// The engine against the emulator's real schema (standard catalogue plus the deployed package): the
 // queries the sync service and the Lightning components send must plan and run.
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { describe, it } from 'node:test';
-import { loadSchema } from '../schema/load-schema.ts';
-import { findObject, type StoredRecord } from '../schema/types.ts';
+import { before, describe, it } from 'node:test';
+import { installPackage } from '../../../scripts/package-install.ts';
+import { startEmulator } from '../index.ts';
+import { findObject, type Schema, type StoredRecord } from '../schema/types.ts';
 import { runSoql } from './index.ts';
 import { buildSource, makeId, NOW } from '../../test/soql-fixture.ts';
 import type { SoqlOptions } from './types.ts';
 
-const schema = loadSchema(resolve(import.meta.dirname, '../../../force-app'));
+// The schema of an org the package was deployed to (through the emulator's Metadata API).
+let schema: Schema;
+before(async () => {
+  const emulator = await startEmulator({ port: 0 });
+  try {
+    await installPackage(emulator);
+    schema = emulator.state.org.schema;
+  } finally {
+    await emulator.close();
+  }
+});
 
 function options(records: StoredRecord[]): SoqlOptions {
   return {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator } from '../../../emulator/src/index.ts';
+import { installPackage } from '../../../scripts/package-install.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import { startService, type RunningService } from '../app.ts';
 import { systemClock } from '../clock.ts';
@@ -32,6 +33,7 @@ for (const factory of testDatabases) {
 
     before(async () => {
       emulator = await startEmulator({ port: 0, connectHoldMs: 300 });
+      await installPackage(emulator);
       database = factory.create();
       const rep = emulator.users.find((u) => u.username.startsWith('rep@'));
       if (!rep) throw new Error('no rep user');
