@@ -2,67 +2,12 @@
 // emulator, then sf data query / create record / get record / update record / delete record on Task.
 // The CLI runs with HOME and its state in a temporary directory, never the real home.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { RunningEmulator } from '../src/index.ts';
-import { admin, clientCredentialsToken, withEmulator } from './helpers.ts';
-
-const SF = resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'sf');
-
-interface CliResult {
-  status: number;
-  result?: Record<string, unknown>;
-  message?: string;
-  name?: string;
-}
-
-function sf(home: string, token: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolveRun, rejectRun) => {
-    execFile(
-      SF,
-      [...args, '--json'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          SF_ACCESS_TOKEN: token,
-          SF_DISABLE_TELEMETRY: 'true',
-          SF_AUTOUPDATE_DISABLE: 'true',
-          SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-          SF_DISABLE_LOG_FILE: 'true',
-          SF_SKIP_NEW_VERSION_CHECK: 'true',
-          XDG_CONFIG_HOME: join(home, '.config'),
-          XDG_DATA_HOME: join(home, '.local', 'share'),
-          XDG_CACHE_HOME: join(home, '.cache'),
-        },
-        cwd: home,
-        timeout: 60_000,
-      },
-      (error, stdout) => {
-        const start = stdout.indexOf('{');
-        if (start < 0) {
-          rejectRun(error ?? new Error(`sf ${args.join(' ')} printed no JSON: ${stdout}`));
-          return;
-        }
-        try {
-          resolveRun(JSON.parse(stdout.slice(start)) as CliResult);
-        } catch (parseError) {
-          rejectRun(parseError instanceof Error ? parseError : new Error(String(parseError)));
-        }
-      },
-    );
-  });
-}
-
-async function requestLog(emulator: RunningEmulator): Promise<string> {
-  const log = (await admin(emulator, 'GET', 'requests')).body as {
-    requests: { method: string; path: string; query: string; status: number }[];
-  };
-  return log.requests.map((r) => `${r.method} ${r.path}${r.query} → ${r.status}`).join('\n');
-}
+import { clientCredentialsToken, withEmulator } from './helpers.ts';
+import { requestLog, sf } from './sf-cli-runner.ts';
 
 describe('Salesforce CLI against the emulator', { timeout: 120_000 }, () => {
   it('logs in with an access token and runs sf data commands on Task', async () => {
