@@ -1,0 +1,212 @@
+// The Metadata API deploy as the CLI drives it: SOAP deploy + checkDeployStatus (and the REST
+// deployRequest resource), DeployResult details, check-only deploys, rollbackOnError, later deploys
+// that update what is there, and deployed metadata kept by --data across a restart.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { deployZip, packageZip, sessionFor } from '../../scripts/package-install.ts';
+import { findField, findObject } from '../src/schema/types.ts';
+import { raw, withEmulator } from './helpers.ts';
+
+const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A source-format package in a temporary folder: relative path → XML (or file) text. */
+function sourcePackage(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'sia-deploy-'));
+  dirs.push(root);
+  for (const [path, body] of Object.entries(files)) {
+    const full = join(root, 'main', 'default', path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, path.endsWith('.js') ? body : `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`);
+  }
+  return root;
+}
+
+const WIDGET = {
+  'objects/Widget__c/Widget__c.object-meta.xml': `<CustomObject ${NS}><label>Widget</label><pluralLabel>Widgets</pluralLabel><nameField><label>Widget Name</label><type>Text</type></nameField><deploymentStatus>Deployed</deploymentStatus><sharingModel>ReadWrite</sharingModel></CustomObject>`,
+  'objects/Widget__c/fields/Size__c.field-meta.xml': `<CustomField ${NS}><fullName>Size__c</fullName><label>Size</label><type>Number</type><precision>5</precision><scale>0</scale></CustomField>`,
+};
+
+const BUNDLE_META = `<LightningComponentBundle ${NS}><apiVersion>66.0</apiVersion><isExposed>false</isExposed></LightningComponentBundle>`;
+
+describe('Metadata API deploy', () => {
+  it('deploys, reports every component, and a later deploy updates only what changed', async () => {
+    await withEmulator({ installPackage: false }, async (emulator) => {
+      const first = await deployZip(emulator, await packageZip(sourcePackage(WIDGET)));
+      assert.equal(first.status, 'Succeeded');
+      assert.equal(first.success, true);
+      assert.equal(first.numberComponentsDeployed, 2);
+      assert.deepEqual(
+        first.successes.map((s) => [s.componentType, s.fullName, s.fileName, s.created]),
+        [
+          ['', 'package.xml', 'package.xml', 'false'],
+          ['CustomObject', 'Widget__c', 'objects/Widget__c.object', 'true'],
+          ['CustomField', 'Widget__c.Size__c', 'objects/Widget__c.object', 'true'],
+        ],
+      );
+      assert.equal(first.result.rollbackOnError, 'true');
+      assert.equal(first.result.runTestsEnabled, 'false');
+      assert.equal(first.result.numberTestsTotal, '0');
+      const widget = findObject(emulator.state.org.schema, 'Widget__c');
+      assert.equal(findField(widget ?? ({ fields: new Map() } as never), 'Size__c')?.precision, 5);
+
+      const relabelled = sourcePackage({
+        ...WIDGET,
+        'objects/Widget__c/fields/Size__c.field-meta.xml': `<CustomField ${NS}><fullName>Size__c</fullName><label>Widget Size</label><type>Number</type><precision>5</precision><scale>0</scale></CustomField>`,
+      });
+      const second = await deployZip(emulator, await packageZip(relabelled));
+      const states = new Map(second.successes.map((s) => [s.fullName, [s.created, s.changed]]));
+      assert.deepEqual(states.get('Widget__c'), ['false', 'false'], 'unchanged');
+      assert.deepEqual(states.get('Widget__c.Size__c'), ['false', 'true'], 'changed');
+      assert.equal(
+        findField(
+          findObject(emulator.state.org.schema, 'Widget__c') ?? ({ fields: new Map() } as never),
+          'Size__c',
+        )?.label,
+        'Widget Size',
+      );
+    });
+  });
+
+  it('a check-only deploy (sf project deploy start --dry-run) validates and changes nothing', async () => {
+    await withEmulator({ installPackage: false }, async (emulator) => {
+      const result = await deployZip(emulator, await packageZip(sourcePackage(WIDGET)), { checkOnly: true });
+      assert.equal(result.status, 'Succeeded');
+      assert.equal(result.checkOnly, true);
+      assert.equal(findObject(emulator.state.org.schema, 'Widget__c'), undefined);
+    });
+  });
+
+  it('fails the whole deploy on one bad component and leaves the org unchanged (rollbackOnError)', async () => {
+    const broken = sourcePackage({ ...WIDGET, 'lwc/noScript/noScript.js-meta.xml': BUNDLE_META });
+    await withEmulator({ installPackage: false }, async (emulator) => {
+      const result = await deployZip(emulator, await packageZip(broken));
+      assert.equal(result.status, 'Failed');
+      assert.equal(result.success, false);
+      assert.equal(result.numberComponentErrors, 1);
+      assert.deepEqual(result.failures, [
+        {
+          changed: 'false',
+          componentType: 'LightningComponentBundle',
+          created: 'false',
+          createdDate: result.failures[0]?.['createdDate' as keyof (typeof result.failures)[0]],
+          deleted: 'false',
+          fileName: 'lwc/noScript',
+          fullName: 'noScript',
+          problem: 'No base file for markup://c:noScript',
+          problemType: 'Error',
+          success: 'false',
+        },
+      ]);
+      assert.equal(findObject(emulator.state.org.schema, 'Widget__c'), undefined, 'nothing was deployed');
+
+      const partial = await deployZip(emulator, await packageZip(broken), { rollbackOnError: false });
+      assert.equal(partial.status, 'SucceededPartial');
+      assert.ok(
+        findObject(emulator.state.org.schema, 'Widget__c'),
+        'without rollbackOnError the good part is deployed',
+      );
+    });
+  });
+
+  it('answers SOAP faults as the platform does', async () => {
+    await withEmulator({ installPackage: false }, async (emulator) => {
+      const envelope = (session: string, body: string): string =>
+        `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><SessionHeader><sessionId>${session}</sessionId></SessionHeader></soapenv:Header><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+      const post = (body: string): ReturnType<typeof raw> =>
+        raw(emulator, 'POST', '/services/Soap/m/66.0', {
+          body,
+          headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
+        });
+      const expired = await post(
+        envelope(
+          '00D!nope',
+          '<checkDeployStatus><asyncProcessId>0Af000000000001AAA</asyncProcessId></checkDeployStatus>',
+        ),
+      );
+      assert.equal(expired.status, 500);
+      assert.match(String(expired.body), /<faultcode>sf:INVALID_SESSION_ID<\/faultcode>/);
+      const token = await sessionFor(emulator, 'admin@sia-emulator.example');
+      const unknown = await post(
+        envelope(
+          token,
+          '<checkDeployStatus><asyncProcessId>0Af000000000001AAA</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>',
+        ),
+      );
+      assert.equal(unknown.status, 500);
+      assert.match(String(unknown.body), /<faultcode>sf:INVALID_CROSS_REFERENCE_KEY<\/faultcode>/);
+    });
+  });
+
+  it('takes the REST deployRequest resource (multipart zip + deployOptions)', async () => {
+    await withEmulator({ installPackage: false }, async (emulator) => {
+      const token = await sessionFor(emulator, 'admin@sia-emulator.example');
+      const form = new FormData();
+      form.append(
+        'file',
+        new Blob([await packageZip(sourcePackage(WIDGET))], { type: 'application/zip' }),
+        'package.xml',
+      );
+      form.append(
+        'entity_content',
+        new Blob([JSON.stringify({ deployOptions: { singlePackage: true, rollbackOnError: true } })], {
+          type: 'application/json',
+        }),
+      );
+      const posted = await fetch(`${emulator.url}/services/data/v66.0/metadata/deployRequest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      assert.equal(posted.status, 201);
+      const queued = (await posted.json()) as { id: string; deployResult: { status: string; done: boolean } };
+      assert.match(queued.id, /^0Af/);
+      assert.deepEqual([queued.deployResult.status, queued.deployResult.done], ['Pending', false]);
+      const report = await raw(
+        emulator,
+        'GET',
+        `/services/data/v66.0/metadata/deployRequest/${queued.id}?includeDetails=true`,
+        { token },
+      );
+      const { deployResult } = report.body as {
+        deployResult: {
+          status: string;
+          done: boolean;
+          details: { componentSuccesses: { fullName: string; created: boolean }[] };
+        };
+      };
+      assert.equal(deployResult.status, 'Succeeded');
+      assert.equal(deployResult.done, true);
+      assert.ok(
+        deployResult.details.componentSuccesses.some((s) => s.fullName === 'Widget__c.Size__c' && s.created),
+      );
+      assert.ok(findObject(emulator.state.org.schema, 'Widget__c'));
+    });
+  });
+
+  it('keeps deployed metadata and its permission sets across a --data restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sia-deploy-data-'));
+    dirs.push(dir);
+    const dataFile = join(dir, 'org.json');
+    await withEmulator({ dataFile }, () => Promise.resolve());
+    await withEmulator({ dataFile, installPackage: false }, async (emulator) => {
+      assert.ok(findObject(emulator.state.org.schema, 'SIA_Sync_Setting__c'));
+      const info = (
+        await raw(emulator, 'GET', '/__emulator/info', {
+          headers: { 'X-Emulator-Secret': emulator.clientSecret },
+        })
+      ).body as {
+        users: { username: string; permissions: string[] }[];
+      };
+      assert.deepEqual(info.users.find((u) => u.username === 'admin@sia-emulator.example')?.permissions, [
+        'SIA_Sync_Admin',
+      ]);
+    });
+  });
+});
