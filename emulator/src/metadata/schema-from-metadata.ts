@@ -1,7 +1,9 @@
-// The org's schema from its deployed metadata: the standard-object catalogue, plus every deployed
+// The org's schema from its deployed metadata: the standard-object catalogue and the access model's
+// setup objects, plus every deployed
 // custom object and platform event with its fields and validation rules, custom fields on standard
 // objects (Activity fields belong to both Task and Event), and the change-data-capture selections
 // of PlatformEventChannelMember components on the ChangeEvents channel.
+import { accessObjects } from '../access/access-objects.ts';
 import {
   field,
   object,
@@ -261,7 +263,7 @@ export function buildSchema(
 ): Schema {
   const all = [...components];
   const objects = new Map<string, ObjectDef>();
-  for (const def of standardObjects()) objects.set(def.name.toLowerCase(), def);
+  for (const def of [...standardObjects(), ...accessObjects()]) objects.set(def.name.toLowerCase(), def);
   const fieldsOf = (parent: string): FieldDef[] =>
     all
       .filter((c) => c.type === 'CustomField' && parentOf(c.fullName).toLowerCase() === parent.toLowerCase())

@@ -1,7 +1,6 @@
 // Catalogue of the standard objects this product touches, with the fields, types, lengths and
-// picklists the Object Reference documents (Task: Summer '26 Object Reference), and the setup
-// objects of the access model (access/access-objects.ts). Custom fields arrive only by deploy.
-import { accessObjects } from '../access/access-objects.ts';
+// picklists the Object Reference documents (Task: Summer '26 Object Reference). The setup objects of
+// the access model are in access/access-objects.ts; custom fields arrive only by deploy.
 import { field, object, picklist, readOnly, reference, systemFields } from './field-builders.ts';
 import type { ObjectDef } from './types.ts';
 
@@ -403,6 +402,5 @@ export function standardObjects(): ObjectDef[] {
     taskStatus(),
     taskPriority(),
     emailMessage(),
-    ...accessObjects(),
   ].map(withChildRelationships);
 }
