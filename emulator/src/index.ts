@@ -51,6 +51,12 @@ export interface EmulatorOptions {
   users?: UserSeed[];
   /** Username of the client-credentials "Run As" user; defaults to the integration user. */
   runAsUsername?: string;
+  /**
+   * Entities the org may select for change data capture across all channels: 5 in every edition
+   * without the Change Data Capture add-on license, more with it.
+   * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_allocations.htm
+   */
+  changeDataCaptureEntities?: number;
   /** Event retention; Salesforce keeps platform and change events 72 hours. */
   eventRetentionMs?: number;
   /** CometD /meta/connect hold time (Salesforce: 110 s); tests use less. */
@@ -89,6 +95,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     clock,
     users,
     ...(snapshot === undefined ? {} : { snapshot }),
+    ...(options.changeDataCaptureEntities === undefined
+      ? {}
+      : { changeDataCaptureAllowance: options.changeDataCaptureEntities }),
   });
   // Rows that follow the deployed metadata (permission sets, custom permissions) are rebuilt from it.
   if (snapshot?.metadata !== undefined) applyMetadata(org, undefined);

@@ -16,6 +16,8 @@ Options:
   --client-secret <secret>   OAuth client secret it accepts; also guards /__emulator/ (default: generated)
   --jwt-key <pem file>       public key or X.509 certificate that verifies JWT bearer assertions
   --daily-api-limit <n>      daily API allowance reported in Sforce-Limit-Info and /limits
+  --cdc-entities <n>         entities change data capture may select (default 5, the allowance
+                             without the Change Data Capture add-on)
   --token-ttl <seconds>      access token lifetime, after which calls get 401 INVALID_SESSION_ID
   --help                     show this help`;
 
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
       'client-secret': { type: 'string' },
       'jwt-key': { type: 'string' },
       'daily-api-limit': { type: 'string' },
+      'cdc-entities': { type: 'string' },
       'token-ttl': { type: 'string' },
     },
     strict: true,
@@ -44,6 +47,12 @@ async function main(): Promise<void> {
   if (values['client-id'] !== undefined) options.clientId = values['client-id'];
   if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
   if (values['daily-api-limit'] !== undefined) options.dailyApiLimit = Number(values['daily-api-limit']);
+  if (values['cdc-entities'] !== undefined) {
+    const allowance = Number(values['cdc-entities']);
+    if (!Number.isInteger(allowance) || allowance < 0)
+      throw new Error(`--cdc-entities must be a count, got ${values['cdc-entities']}`);
+    options.changeDataCaptureEntities = allowance;
+  }
   if (values['token-ttl'] !== undefined) options.tokenTtlSeconds = Number(values['token-ttl']);
   if (values['jwt-key'] !== undefined) {
     const pem = readFileSync(values['jwt-key'], 'utf8');

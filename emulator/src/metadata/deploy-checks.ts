@@ -1,8 +1,25 @@
-// What a deploy checks before it changes the org, rule by rule, with the platform's problem text.
-// Each rule looks at the incoming components against the org as it would be after the deploy.
+// What a deploy checks before it changes the org: every rule of ./deploy-rules.ts, and the formulas
+// of validation rules, against the org as it would be after the deploy (the schema is built from
+// the deployed components overlaid with the incoming ones).
+import { validationFormulaProblem } from '../org/formula/formula.ts';
 import type { Org } from '../org/org.ts';
 import type { ComponentProblem, MetadataComponent } from './components.ts';
+import {
+  changeDataCaptureMembers,
+  fieldTypes,
+  lwcBaseFile,
+  permissionSetReferences,
+  picklistDefaults,
+  problem,
+  references,
+  relationshipTargets,
+  textLengths,
+  type Rule,
+  type RuleScope,
+} from './deploy-rules.ts';
 import type { OrgMetadata } from './org-metadata.ts';
+import { buildSchema } from './schema-from-metadata.ts';
+import { text } from './xml.ts';
 
 export interface CheckContext {
   org: Org;
@@ -10,56 +27,53 @@ export interface CheckContext {
   incoming: MetadataComponent[];
   /** The org's metadata before the deploy. */
   before: OrgMetadata;
-  /** A copy the deploy fills in; checks read it through `lookup`. */
-  candidate: OrgMetadata;
-}
-
-export interface CheckScope extends CheckContext {
-  /** A component as it would be after the deploy: the incoming one, else the org's. */
-  lookup(type: string, fullName: string): MetadataComponent | undefined;
-  /** Every component of a type after the deploy. */
-  ofType(type: string): MetadataComponent[];
-}
-
-type Rule = (scope: CheckScope) => ComponentProblem[];
-
-function problem(component: MetadataComponent, message: string): ComponentProblem {
-  return {
-    componentType: component.type,
-    fullName: component.fullName,
-    fileName: component.fileName,
-    problem: message,
-  };
 }
 
 /**
- * A LightningComponentBundle is compiled from `<name>.js`; a bundle without it fails with "No base
- * file" (the platform's message for a bundle whose folder lacks the same-named .js).
+ * A validation rule's formula must compile against its object: the platform's own messages for
+ * syntax, unknown fields and functions, parameters, and a result that is not true or false.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/customvalidationrule.htm
  */
-const lwcBaseFile: Rule = ({ incoming }) =>
+const validationFormulas: Rule = ({ incoming, schema }) =>
   incoming
-    .filter((c) => c.type === 'LightningComponentBundle' && c.files?.[`${c.fullName}.js`] === undefined)
-    .map((c) => problem(c, `No base file for markup://c:${c.fullName}`));
+    .filter((c) => c.type === 'ValidationRule')
+    .flatMap((c) => {
+      const parent = c.fullName.slice(0, c.fullName.indexOf('.'));
+      const def = schema.objects.get((parent === 'Activity' ? 'Task' : parent).toLowerCase());
+      if (def === undefined) return [];
+      const message = validationFormulaProblem(
+        def,
+        schema.objects.get('user'),
+        text(c.xml, 'errorConditionFormula') ?? '',
+      );
+      return message === undefined ? [] : [problem(c, message)];
+    });
 
-const RULES: Rule[] = [lwcBaseFile];
+const RULES: Rule[] = [
+  textLengths,
+  fieldTypes,
+  relationshipTargets,
+  picklistDefaults,
+  validationFormulas,
+  permissionSetReferences,
+  changeDataCaptureMembers,
+  references,
+  lwcBaseFile,
+];
 
 export function checkDeploy(context: CheckContext): ComponentProblem[] {
-  const incomingByKey = new Map(context.incoming.map((c) => [`${c.type}:${c.fullName.toLowerCase()}`, c]));
-  const scope: CheckScope = {
-    ...context,
-    lookup: (type, fullName) =>
-      incomingByKey.get(`${type}:${fullName.toLowerCase()}`) ?? context.before.get(type, fullName),
-    ofType: (type) => {
-      const names = new Set<string>();
-      const out: MetadataComponent[] = [];
-      for (const c of [...context.incoming, ...context.before.ofType(type)]) {
-        const key = c.fullName.toLowerCase();
-        if (c.type !== type || names.has(key)) continue;
-        names.add(key);
-        out.push(c);
-      }
-      return out;
-    },
+  const key = (type: string, fullName: string): string => `${type}:${fullName.toLowerCase()}`;
+  const incomingByKey = new Map(context.incoming.map((c) => [key(c.type, c.fullName), c]));
+  const after = new Map<string, MetadataComponent>(
+    context.before.all().map((c) => [key(c.type, c.fullName), c]),
+  );
+  for (const [k, c] of incomingByKey) after.set(k, c);
+  const scope: RuleScope = {
+    incoming: context.incoming,
+    lookup: (type, fullName) => after.get(key(type, fullName)),
+    ofType: (type) => [...after.values()].filter((c) => c.type === type),
+    schema: buildSchema(after.values(), new Map(context.before.keyPrefixes)),
+    changeDataCaptureAllowance: context.org.changeDataCaptureAllowance,
   };
   return RULES.flatMap((rule) => rule(scope));
 }

@@ -161,7 +161,7 @@ export class DeployJobs {
     try {
       const pkg = readDeployPackage(packageFiles(zip, options.singlePackage));
       const problems: ComponentProblem[] = [...pkg.problems];
-      problems.push(...checkDeploy({ org, incoming: pkg.components, candidate, before: org.metadata }));
+      problems.push(...checkDeploy({ org, incoming: pkg.components, before: org.metadata }));
       const failed = new Set(problems.map((p) => `${p.componentType}:${p.fullName}`));
       total = pkg.components.length + pkg.problems.filter((p) => p.fileName !== 'package.xml').length;
       const ok = pkg.components.filter((c) => !failed.has(`${c.type}:${c.fullName}`));

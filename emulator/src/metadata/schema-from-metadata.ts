@@ -267,7 +267,14 @@ export function buildSchema(
   const fieldsOf = (parent: string): FieldDef[] =>
     all
       .filter((c) => c.type === 'CustomField' && parentOf(c.fullName).toLowerCase() === parent.toLowerCase())
-      .map((c) => fieldFromMetadata({ ...c.xml, fullName: childName(c.fullName) }, parent.endsWith('__e')));
+      .flatMap((c) => {
+        try {
+          return [fieldFromMetadata({ ...c.xml, fullName: childName(c.fullName) }, parent.endsWith('__e'))];
+        } catch {
+          // A field of a type the platform does not know: the deploy rules report it; it never goes live.
+          return [];
+        }
+      });
   const rulesOf = (parent: string): ValidationRuleDef[] =>
     all
       .filter(

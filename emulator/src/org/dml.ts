@@ -10,7 +10,7 @@ import { assignmentProblem, customPermissionsOf } from '../access/access-records
 import { validationErrors } from './formula/validation-rules.ts';
 import { normalizeId } from './ids.ts';
 import type { Org } from './org.ts';
-import { findField, type FieldDef, type ObjectDef, type StoredRecord } from '../schema/types.ts';
+import { findField, findObject, type FieldDef, type ObjectDef, type StoredRecord } from '../schema/types.ts';
 
 const SYSTEM_FIELDS = new Set([
   'CreatedDate',
@@ -157,11 +157,12 @@ function ruleErrors(
   seed: SeedOptions | undefined,
 ): RecordError[] {
   if (seed?.bypassAccess === true || def.validationRules.length === 0) return [];
-  return validationErrors(def, {
+  return validationErrors(def, findObject(ctx.org.schema, 'User'), {
     fields,
     previous,
     userId: ctx.userId,
     permissions: customPermissionsOf(ctx.org, ctx.userId),
+    user: ctx.org.store.byId(ctx.userId)?.fields,
     now: ctx.org.clock.now(),
   });
 }

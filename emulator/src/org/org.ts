@@ -32,6 +32,8 @@ export interface Org {
   orgId: string;
   orgName: string;
   users: OrgUser[];
+  /** Entities the org may select for change data capture across all channels (5 without the add-on). */
+  changeDataCaptureAllowance: number;
 }
 
 export interface OrgSnapshot {
@@ -88,6 +90,7 @@ export function createOrg(options: {
   clock: Clock;
   users?: UserSeed[];
   snapshot?: OrgSnapshot;
+  changeDataCaptureAllowance?: number;
 }): Org {
   const ids = baselineIds();
   const orgId = ids.next('00D');
@@ -110,6 +113,7 @@ export function createOrg(options: {
     orgId,
     orgName: 'SIA Emulator Org',
     users,
+    changeDataCaptureAllowance: options.changeDataCaptureAllowance ?? 5,
   };
   for (const record of options.snapshot?.records ?? []) org.store.put(record);
   seedBaseline(org);
