@@ -382,4 +382,32 @@ describe('deploy rules, each refusing a broken copy of the package', () => {
         "An object 'SIA_Sync_Settings' of type CustomTab was named in package.xml, but was not found in zipped directory",
     });
   });
+
+  it('list views and compact layouts name fields and layouts that exist', async () => {
+    await refuse(
+      {
+        'objects/SIA_Sync_Error__c/listViews/Open_Errors.listView-meta.xml': (t) =>
+          t.replace('<columns>Error_Code__c</columns>', '<columns>Eror_Code__c</columns>'),
+      },
+      {
+        componentType: 'ListView',
+        fullName: 'SIA_Sync_Error__c.Open_Errors',
+        problem: 'In field: columns - no CustomField named SIA_Sync_Error__c.Eror_Code__c found',
+      },
+    );
+    await refuse(
+      {
+        'objects/SIA_Sync_Error__c/SIA_Sync_Error__c.object-meta.xml': (t) =>
+          t.replace(
+            '<compactLayoutAssignment>SIA_Sync_Error_Compact',
+            '<compactLayoutAssignment>Nope_Compact',
+          ),
+      },
+      {
+        componentType: 'CustomObject',
+        fullName: 'SIA_Sync_Error__c',
+        problem: 'In field: compactLayoutAssignment - no CompactLayout named Nope_Compact found',
+      },
+    );
+  });
 });

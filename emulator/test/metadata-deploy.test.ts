@@ -209,4 +209,87 @@ describe('Metadata API deploy', () => {
       ]);
     });
   });
+
+  it('takes an org’s own Task Status values (the TaskStatus standard value set): a renamed closed status', async () => {
+    const statuses = sourcePackage({
+      'standardValueSets/TaskStatus.standardValueSet-meta.xml': `<StandardValueSet ${NS}><sorted>false</sorted>${[
+        ['Not Started', true, false],
+        ['In Progress', false, false],
+        ['Done', false, true],
+        ['Waiting on someone else', false, false],
+      ]
+        .map(
+          ([name, isDefault, closed]) =>
+            `<standardValue><fullName>${String(name)}</fullName><default>${String(isDefault)}</default><label>${String(name)}</label><closed>${String(closed)}</closed></standardValue>`,
+        )
+        .join('')}</StandardValueSet>`,
+    });
+    await withEmulator({}, async (emulator) => {
+      const result = await deployZip(emulator, await packageZip(statuses));
+      assert.equal(result.status, 'Succeeded', JSON.stringify(result.failures));
+      const token = await sessionFor(emulator, 'admin@sia-emulator.example');
+      const query = async (soql: string): Promise<{ records: Record<string, unknown>[] }> =>
+        (await raw(emulator, 'GET', `/services/data/v66.0/query?q=${encodeURIComponent(soql)}`, { token }))
+          .body as {
+          records: Record<string, unknown>[];
+        };
+      const rows = await query('SELECT ApiName, IsClosed, IsDefault FROM TaskStatus ORDER BY SortOrder');
+      assert.deepEqual(
+        rows.records.map((r) => [r.ApiName, r.IsClosed, r.IsDefault]),
+        [
+          ['Not Started', false, true],
+          ['In Progress', false, false],
+          ['Done', true, false],
+          ['Waiting on someone else', false, false],
+        ],
+      );
+      const create = (status: string): ReturnType<typeof raw> =>
+        raw(emulator, 'POST', '/services/data/v66.0/sobjects/Task', {
+          token,
+          body: JSON.stringify({ Subject: 'Call', Status: status }),
+        });
+      const done = await create('Done');
+      assert.equal(done.status, 201);
+      const task = await query(`SELECT IsClosed FROM Task WHERE Id = '${(done.body as { id: string }).id}'`);
+      assert.equal(task.records[0]?.IsClosed, true);
+      const completed = await create('Completed');
+      assert.equal(completed.status, 400);
+      assert.equal(
+        (completed.body as { errorCode: string }[])[0]?.errorCode,
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      );
+    });
+  });
+
+  it('makes layouts, compact layouts and list views live with the package', async () => {
+    await withEmulator({ installPackage: false }, async (emulator) => {
+      const result = await deployZip(emulator, await packageZip());
+      const deployed = new Set(result.successes.map((s) => `${s.componentType}:${s.fullName}`));
+      for (const name of [
+        'Layout:SIA_Sync_Error__c-SIA Sync Error Layout',
+        'CompactLayout:SIA_Sync_Error__c.SIA_Sync_Error_Compact',
+        'ListView:SIA_Sync_Error__c.Open_Errors',
+        'Layout:SIA_Sync_Setting__c-SIA Sync Setting Layout',
+        'Layout:SIA_Sync_Status__c-SIA Sync Status Layout',
+      ]) {
+        assert.ok(deployed.has(name), name);
+      }
+      const token = await sessionFor(emulator, 'admin@sia-emulator.example');
+      const views = (
+        await raw(
+          emulator,
+          'GET',
+          `/services/data/v66.0/query?q=${encodeURIComponent("SELECT Name, DeveloperName FROM ListView WHERE SobjectType = 'SIA_Sync_Error__c' ORDER BY DeveloperName")}`,
+          { token },
+        )
+      ).body as { records: { Name: string; DeveloperName: string }[] };
+      assert.deepEqual(
+        views.records.map((v) => [v.DeveloperName, v.Name]),
+        [
+          ['All', 'All'],
+          ['Open_Errors', 'Open errors'],
+        ],
+      );
+    });
+  });
 });

@@ -1,6 +1,7 @@
 // /__emulator/...: the test and demo control surface, guarded by the OAuth client secret
 // (`Authorization: Bearer <secret>` or `X-Emulator-Secret: <secret>`).
 import { customPermissionsOf, syncSetupRecords } from '../access/access-records.ts';
+import { syncMetadataRecords } from '../metadata/metadata-records.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { mintRefreshToken } from '../auth/oauth-token.ts';
 import { seedBaseline } from '../org/org.ts';
@@ -50,6 +51,7 @@ function reset(state: EmulatorState): void {
   seedBaseline(state.org);
   // Deployed metadata stays; the setup rows it defines come back (assignments are data and go).
   syncSetupRecords(state.org, undefined);
+  syncMetadataRecords(state.org);
   state.org.store.commit();
   state.usage.reset();
   state.requestLog.clear();

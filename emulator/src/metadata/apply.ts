@@ -1,9 +1,11 @@
 // Makes deployed metadata live: the org's schema is rebuilt from it (every holder of org.schema sees
 // the new objects, fields, validation rules and change-data-capture selections at once), records of
 // an object that gained fields get them as blanks, and the setup records (permission sets, custom
-// permissions and their access rows) follow the deployed definitions.
+// permissions and their access rows), the Task Status values and list views follow the deployed
+// definitions.
 import type { Org } from '../org/org.ts';
 import { syncSetupRecords } from '../access/access-records.ts';
+import { syncMetadataRecords } from './metadata-records.ts';
 import type { OrgMetadata } from './org-metadata.ts';
 import { buildSchema, replaceSchema } from './schema-from-metadata.ts';
 
@@ -21,5 +23,6 @@ export function applyMetadata(org: Org, before: OrgMetadata | undefined): void {
     }
   }
   syncSetupRecords(org, before);
+  syncMetadataRecords(org);
   org.store.commit();
 }

@@ -57,6 +57,7 @@ export const FOLDER_TYPES: Record<string, FolderType> = {
     suffix: '.sharingRules',
     children: { sharingCriteriaRules: 'SharingCriteriaRule', sharingOwnerRules: 'SharingOwnerRule' },
   },
+  standardValueSets: { type: 'StandardValueSet', suffix: '.standardValueSet' },
   tabs: { type: 'CustomTab', suffix: '.tab' },
 };
 

@@ -9,6 +9,7 @@ import {
   fieldTypes,
   lwcBaseFile,
   permissionSetReferences,
+  standardValueSets,
   picklistDefaults,
   problem,
   references,
@@ -58,6 +59,7 @@ const RULES: Rule[] = [
   permissionSetReferences,
   changeDataCaptureMembers,
   references,
+  standardValueSets,
   lwcBaseFile,
 ];
 

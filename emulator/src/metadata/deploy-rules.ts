@@ -351,6 +351,17 @@ export const references: Rule = ({ incoming, schema, lookup }) => {
   for (const c of incoming) {
     const parent = c.fullName.slice(0, c.fullName.indexOf('.'));
     switch (c.type) {
+      case 'CustomObject': {
+        const compact = text(c.xml, 'compactLayoutAssignment');
+        if (
+          compact !== undefined &&
+          compact !== 'SYSTEM' &&
+          lookup('CompactLayout', `${c.fullName}.${compact}`) === undefined
+        ) {
+          problems.push(notFound(c, 'compactLayoutAssignment', 'CompactLayout', compact));
+        }
+        break;
+      }
       case 'CustomTab': {
         const lwc = text(c.xml, 'lwcComponent');
         if (lwc !== undefined && lookup('LightningComponentBundle', lwc) === undefined) {
@@ -428,6 +439,27 @@ export const references: Rule = ({ incoming, schema, lookup }) => {
   }
   return problems;
 };
+
+/**
+ * Standard value sets: the emulator deploys TaskStatus (an org's Task Status values). Its values need
+ * one default and at least one closed value (Setup refuses a Task Status picklist without them).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/standardvalueset.htm
+ * Wording not found in a published deploy result; it states the rule.
+ */
+export const standardValueSets: Rule = ({ incoming }) =>
+  incoming
+    .filter((c) => c.type === 'StandardValueSet')
+    .flatMap((c) => {
+      if (c.fullName !== 'TaskStatus')
+        return [problem(c, `The emulator does not deploy the standard value set ${c.fullName}`)];
+      const values = list(c.xml, 'standardValue');
+      const problems: ComponentProblem[] = [];
+      if (values.filter((v) => flag(v, 'default')).length !== 1)
+        problems.push(problem(c, 'TaskStatus must have exactly one default value'));
+      if (!values.some((v) => flag(v, 'closed')))
+        problems.push(problem(c, 'TaskStatus must have at least one closed value'));
+      return problems;
+    });
 
 /**
  * A LightningComponentBundle is compiled from `<name>.js`; a bundle without it fails with "No base

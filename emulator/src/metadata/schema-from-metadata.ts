@@ -4,6 +4,7 @@
 // objects (Activity fields belong to both Task and Event), and the change-data-capture selections
 // of PlatformEventChannelMember components on the ChangeEvents channel.
 import { accessObjects } from '../access/access-objects.ts';
+import { listViewObject, taskStatusPicklist } from './metadata-records.ts';
 import {
   field,
   object,
@@ -263,7 +264,17 @@ export function buildSchema(
 ): Schema {
   const all = [...components];
   const objects = new Map<string, ObjectDef>();
-  for (const def of [...standardObjects(), ...accessObjects()]) objects.set(def.name.toLowerCase(), def);
+  for (const def of [...standardObjects(), ...accessObjects(), listViewObject()]) {
+    objects.set(def.name.toLowerCase(), def);
+  }
+  // The org's Task Status values, when an admin deployed them (renamed, added closed values).
+  const taskStatuses = all.find((c) => c.type === 'StandardValueSet' && c.fullName === 'TaskStatus');
+  const status = objects.get('task')?.fields.get('status');
+  if (taskStatuses !== undefined && status !== undefined) {
+    const picklist = taskStatusPicklist(taskStatuses);
+    status.picklistValues = picklist.values;
+    status.defaultValue = picklist.defaultValue;
+  }
   const fieldsOf = (parent: string): FieldDef[] =>
     all
       .filter((c) => c.type === 'CustomField' && parentOf(c.fullName).toLowerCase() === parent.toLowerCase())
