@@ -1,8 +1,13 @@
 // Date and datetime values as the REST API writes them: dates `YYYY-MM-DD` (no time zone), datetimes
 // `YYYY-MM-DDTHH:mm:ss.SSS+0000` in UTC. Stored records keep these exact strings.
+// Salesforce keeps datetimes to the second: a stored value (CreatedDate, LastModifiedDate,
+// SystemModstamp, or a DateTime field written with milliseconds) always reads back `….000+0000`.
+// ("Datetime fields do not store milliseconds", https://albasfdc.com/2016/03/28/working-with-datetimes/;
+// and comparisons ignore them: https://salesforce.stackexchange.com/questions/234824).
 
 export function formatDateTime(date: Date): string {
-  return date.toISOString().replace('Z', '+0000');
+  const seconds = Math.floor(date.getTime() / 1000) * 1000;
+  return new Date(seconds).toISOString().replace('Z', '+0000');
 }
 
 const DATE_TIME_PATTERN =

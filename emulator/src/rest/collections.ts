@@ -106,7 +106,12 @@ function runAll(
     ctx.org.store.rollbackTo(savepoint);
     ctx.write.changes.length = changesBefore;
     ctx.platformEvents.length = eventsBefore;
-    return { status: 200, body: results.map((r) => (r.ok ? ROLLED_BACK : resultOf(r, withCreated))) };
+    return {
+      status: 200,
+      body: results.map((r) =>
+        r.ok ? (withCreated ? { ...ROLLED_BACK, created: false } : ROLLED_BACK) : resultOf(r, withCreated),
+      ),
+    };
   }
   return { status: 200, body: results.map((r) => resultOf(r, withCreated)) };
 }

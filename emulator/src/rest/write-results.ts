@@ -24,7 +24,12 @@ export interface SaveResult {
   created?: boolean;
 }
 
+/**
+ * One entry of a save answer. An upsert's entries carry `created` whether they succeeded or not: a
+ * failed upsert entry says `"created": false`, as a real org's sObject Collections upsert does.
+ */
 export function saveResult(result: WriteResult, withCreated: boolean): SaveResult {
+  const failedCreated = withCreated ? { created: false } : {};
   if (result.ok) {
     return withCreated
       ? { id: result.id, success: true, errors: [], created: result.created }
@@ -40,7 +45,8 @@ export function saveResult(result: WriteResult, withCreated: boolean): SaveResul
           fields: [],
         },
       ],
+      ...failedCreated,
     };
   }
-  return { success: false, errors: result.errors };
+  return { success: false, errors: result.errors, ...failedCreated };
 }
