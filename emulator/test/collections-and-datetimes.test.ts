@@ -30,11 +30,11 @@ describe('collections upsert results and datetime precision', () => {
         created?: boolean;
         errors: { statusCode: string }[];
       }[];
-      assert.equal(partial[0]?.success, true);
-      assert.equal(partial[0]?.created, true);
-      assert.equal(partial[1]?.success, false);
-      assert.equal(partial[1]?.created, false);
-      assert.equal(partial[1]?.errors[0]?.statusCode, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+      const [fine, refused] = partial;
+      assert.ok(fine && refused);
+      assert.deepEqual([fine.success, fine.created], [true, true]);
+      assert.deepEqual([refused.success, refused.created], [false, false]);
+      assert.equal(refused.errors[0]?.statusCode, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
       const all = (await upsert(true)).body as {
         success: boolean;
         created?: boolean;

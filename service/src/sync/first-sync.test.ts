@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
 import type { RunningService } from '../app.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import { ManualClock } from '../clock.ts';
 import {
   admin,
   repId,
@@ -29,10 +30,15 @@ for (const factory of testDatabases) {
     let sf: Connection;
     let api: SiaApi;
 
+    // The service's clock says when SIA tasks are created. Salesforce keeps the switch-on time to the
+    // second, so the test places it on a whole second, with the "before" task earlier and the
+    // "after" task later than it, as they are a second or more apart in real use.
+    const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000 + 300));
+
     before(async () => {
       emulator = await startTestEmulator();
       database = factory.create();
-      service = await startTestService(emulator, database);
+      service = await startTestService(emulator, database, { clock });
       sf = await salesforceUser(emulator);
       api = new SiaApi(service.url);
     });
@@ -72,7 +78,8 @@ for (const factory of testDatabases) {
       });
       assert.equal(before.status, 201);
 
-      const t0 = new Date();
+      // The switch-on instant: the next whole second after the task above was made.
+      const t0 = new Date(Math.floor(clock.now().getTime() / 1000) * 1000 + 1000);
       const ago = (hours: number) => new Date(t0.getTime() - hours * HOUR).toISOString();
       await admin(emulator, 'POST', '/records', {
         records: [
@@ -162,6 +169,7 @@ for (const factory of testDatabases) {
           .status,
         200,
       );
+      clock.set(new Date(t0.getTime() + 1000));
       const after = await api.call<TaskJson>('POST', '/api/v1/tasks', {
         ownerId: 'rep1',
         type: 'email',
