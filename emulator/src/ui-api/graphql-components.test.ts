@@ -114,6 +114,27 @@ describe('GraphQL queries of the package components', () => {
     });
   });
 
+  it("siaSyncedTasks and siaCommandCenter: the org's Task Status values come with the tasks, closed ones marked", async () => {
+    await withUiApi(async (session) => {
+      const { contactId } = await seedTasks(session);
+      const reply = await session.graphql<GraphqlBody>(componentQuery('siaSyncedTasks', 'siaSyncedTasks'), {
+        recordId: contactId,
+        first: 50,
+      });
+      const statuses = connection(reply.body, 'taskStatuses').edges.map((e) => [
+        cell(e.node, 'MasterLabel'),
+        cell(e.node, 'IsClosed'),
+      ]);
+      assert.deepEqual(statuses, [
+        ['Not Started', false],
+        ['In Progress', false],
+        ['Completed', true],
+        ['Waiting on someone else', false],
+        ['Deferred', false],
+      ]);
+    });
+  });
+
   it('siaSyncedTasks: `first` caps each list while totalCount counts every match', async () => {
     await withUiApi(async (session) => {
       const { contactId } = await seedTasks(session);

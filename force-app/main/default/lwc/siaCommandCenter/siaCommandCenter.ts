@@ -6,11 +6,11 @@ import TIME_ZONE from '@salesforce/i18n/timeZone';
 import USER_ID from '@salesforce/user/Id';
 import { commandCenterRange, isCommandCenterTask, type IsoDate } from 'c/siaDateBuckets';
 import {
-  COMPLETED_STATUS,
   DayWatcher,
   MASTER_RECORD_TYPE_ID,
   announcementFor,
   isTaskAction,
+  closedStatusFrom,
   openStatusFrom,
   queryResult,
   saveTaskAction,
@@ -54,6 +54,24 @@ const COMMAND_CENTER_QUERY = gql`
           edges {
             node {
               ...SiaTaskFields
+            }
+          }
+        }
+        taskStatuses: TaskStatus(first: 100, orderBy: { SortOrder: { order: ASC } }) {
+          edges {
+            node {
+              MasterLabel {
+                value
+              }
+              IsClosed {
+                value
+              }
+              IsDefault {
+                value
+              }
+              SortOrder {
+                value
+              }
             }
           }
         }
@@ -156,6 +174,9 @@ export default class SiaCommandCenter extends LightningElement {
   today: IsoDate = this.dayWatcher.current();
 
   private openStatus = openStatusFrom(undefined);
+  private closedStatus = closedStatusFrom(undefined);
+  private statusData: unknown = undefined;
+  private statusPicklist: unknown = undefined;
   private graphqlResult: GraphQLResult | undefined;
   private readonly refresher = new RefreshCoalescer(() => this.refreshTasks());
   private readonly listener = new SyncNoticeListener((notice) => this.handleNotice(notice));
@@ -182,6 +203,8 @@ export default class SiaCommandCenter extends LightningElement {
     }
     if (data) {
       this.loadErrors = undefined;
+      this.statusData = data;
+      this.closedStatus = closedStatusFrom(data, this.statusPicklist);
       this.taskPage = taskPageFrom(queryResult(data, 'openTasks'));
       this.hasLoaded = true;
     }
@@ -189,7 +212,11 @@ export default class SiaCommandCenter extends LightningElement {
 
   @wire(getPicklistValues, { recordTypeId: MASTER_RECORD_TYPE_ID, fieldApiName: TASK_STATUS_FIELD })
   wiredStatusValues({ data }: { data?: unknown }): void {
-    if (data) this.openStatus = openStatusFrom(data);
+    if (data) {
+      this.openStatus = openStatusFrom(data);
+      this.statusPicklist = data;
+      this.closedStatus = closedStatusFrom(this.statusData, data);
+    }
   }
 
   override connectedCallback(): void {
@@ -251,7 +278,7 @@ export default class SiaCommandCenter extends LightningElement {
     this.actionError = undefined;
     this.announcement = '';
     try {
-      await saveTaskAction(action, this.openStatus);
+      await saveTaskAction(action, { openStatus: this.openStatus, closedStatus: this.closedStatus });
       this.announcement = announcementFor(action);
       this.rememberCompletion(action.kind, action.taskId);
     } catch (error) {
@@ -276,7 +303,7 @@ export default class SiaCommandCenter extends LightningElement {
     if (row) {
       this.completedHere = [
         ...this.completedHere.filter((other) => other.id !== taskId),
-        { ...row, isClosed: true, statusLabel: COMPLETED_STATUS },
+        { ...row, isClosed: true, statusLabel: this.closedStatus },
       ];
     }
   }

@@ -6,14 +6,19 @@ import TASK_ID_FIELD from '@salesforce/schema/Task.Id';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TASK_ACTIVITY_DATE_FIELD from '@salesforce/schema/Task.ActivityDate';
 import { isIsoDate, todayIn, type DatedTask, type IsoDate } from 'c/siaDateBuckets';
-import { salesforceTypeToSia, statusCatalog, type SiaTaskType } from 'c/siaTaskMapping';
+import { salesforceTypeToSia, statusCatalog, type SiaTaskType, type TaskStatusValue } from 'c/siaTaskMapping';
 
-// The standard TaskStatus values, which the sync service also falls back to. LDS has no TaskStatus
-// (IsClosed) adapter, so the component completes with the standard closed value and reopens with
-// the org's picklist default (see openStatusFrom).
+// Orgs rename Task Status values and add closed ones, so completing a task writes the org's own
+// default closed status: the task queries read the org's TaskStatus rows (IsClosed) through UI API
+// GraphQL alongside the tasks (alias `taskStatuses`), and closedStatusFrom picks the closed value
+// the sync service also uses (siaTaskMapping's statusCatalog). A UI API GraphQL record's `ApiName`
+// is its object's name, which hides TaskStatus.ApiName, so the rows are read by MasterLabel and
+// matched to the Status picklist's values (getPicklistValues) when those are known. Reopening writes
+// the org's picklist default (openStatusFrom). Until the org's values are known, the standard ones
+// stand in.
 const STANDARD_STATUSES = statusCatalog();
-/** The closed status a completed SIA task maps to (the standard "Completed"). */
-export const COMPLETED_STATUS = STANDARD_STATUSES.defaultClosed;
+/** The closed status while the org's TaskStatus rows are not known (the standard "Completed"). */
+export const FALLBACK_CLOSED_STATUS = STANDARD_STATUSES.defaultClosed;
 /** Task.Status when the org's picklist declares no default (standard: Not Started). */
 export const FALLBACK_OPEN_STATUS = STANDARD_STATUSES.defaultOpen;
 /** Task record types are optional; the master record type carries the org-wide picklist default. */
@@ -138,16 +143,61 @@ export type TaskAction =
 export function openStatusFrom(picklist: unknown): string {
   if (isObject(picklist) && isObject(picklist.defaultValue)) {
     const value = picklist.defaultValue.value;
-    if (typeof value === 'string' && value && value !== COMPLETED_STATUS) return value;
+    if (typeof value === 'string' && value && value !== FALLBACK_CLOSED_STATUS) return value;
   }
   return FALLBACK_OPEN_STATUS;
 }
 
+/**
+ * The org's default closed Task.Status from the `taskStatuses` alias of a task query's answer (rows
+ * of TaskStatus), or the standard "Completed" while they are not known.
+ */
+export function closedStatusFrom(data: unknown, picklist?: unknown): string {
+  const connection = queryResult(data, 'taskStatuses');
+  if (!isObject(connection) || !Array.isArray(connection.edges)) return FALLBACK_CLOSED_STATUS;
+  const values: TaskStatusValue[] = [];
+  for (const edge of connection.edges as unknown[]) {
+    if (!isObject(edge) || !isObject(edge.node)) continue;
+    const label = fieldValue(edge.node, 'MasterLabel');
+    if (typeof label !== 'string') continue;
+    const sortOrder = fieldValue(edge.node, 'SortOrder');
+    values.push({
+      ApiName: picklistValueFor(label, picklist),
+      MasterLabel: label,
+      IsClosed: fieldValue(edge.node, 'IsClosed') === true,
+      IsDefault: fieldValue(edge.node, 'IsDefault') === true,
+      SortOrder: typeof sortOrder === 'number' ? sortOrder : null,
+    });
+  }
+  try {
+    return statusCatalog(values).defaultClosed;
+  } catch {
+    // No closed (or no open) value among the rows: keep the standard one rather than guess.
+    return FALLBACK_CLOSED_STATUS;
+  }
+}
+
+/** The Status picklist value whose value or label is `masterLabel` (getPicklistValues), else the label itself. */
+function picklistValueFor(masterLabel: string, picklist: unknown): string {
+  if (!isObject(picklist) || !Array.isArray(picklist.values)) return masterLabel;
+  const entries = (picklist.values as unknown[]).filter(isObject);
+  const match =
+    entries.find((entry) => entry.value === masterLabel) ??
+    entries.find((entry) => entry.label === masterLabel);
+  return match !== undefined && typeof match.value === 'string' ? match.value : masterLabel;
+}
+
+/** The statuses an action writes: the org's default open and default closed Task.Status. */
+export interface TaskStatuses {
+  openStatus: string;
+  closedStatus: string;
+}
+
 /** The updateRecord input of an action. ActivityDate is sent as the bare date: it has no time zone. */
-export function recordInputFor(action: TaskAction, openStatus: string): RecordInput {
+export function recordInputFor(action: TaskAction, statuses: TaskStatuses): RecordInput {
   const fields: Record<string, unknown> = { [TASK_ID_FIELD.fieldApiName]: action.taskId };
-  if (action.kind === 'complete') fields[TASK_STATUS_FIELD.fieldApiName] = COMPLETED_STATUS;
-  else if (action.kind === 'reopen') fields[TASK_STATUS_FIELD.fieldApiName] = openStatus;
+  if (action.kind === 'complete') fields[TASK_STATUS_FIELD.fieldApiName] = statuses.closedStatus;
+  else if (action.kind === 'reopen') fields[TASK_STATUS_FIELD.fieldApiName] = statuses.openStatus;
   else {
     if (!isIsoDate(action.activityDate)) throw new RangeError(`Not a due date: ${action.activityDate}`);
     fields[TASK_ACTIVITY_DATE_FIELD.fieldApiName] = action.activityDate;
@@ -156,8 +206,8 @@ export function recordInputFor(action: TaskAction, openStatus: string): RecordIn
 }
 
 /** Writes an action through Lightning Data Service (which also updates every cached copy of the task). */
-export async function saveTaskAction(action: TaskAction, openStatus: string): Promise<void> {
-  await updateRecord(recordInputFor(action, openStatus));
+export async function saveTaskAction(action: TaskAction, statuses: TaskStatuses): Promise<void> {
+  await updateRecord(recordInputFor(action, statuses));
 }
 
 /** What a screen reader hears once an action is saved (the row may move to another group). */

@@ -9,6 +9,7 @@ import {
   MASTER_RECORD_TYPE_ID,
   announcementFor,
   isTaskAction,
+  closedStatusFrom,
   openStatusFrom,
   queryResult,
   saveTaskAction,
@@ -91,6 +92,24 @@ const SYNCED_TASKS_QUERY = gql`
           edges {
             node {
               ...SiaTaskFields
+            }
+          }
+        }
+        taskStatuses: TaskStatus(first: 100, orderBy: { SortOrder: { order: ASC } }) {
+          edges {
+            node {
+              MasterLabel {
+                value
+              }
+              IsClosed {
+                value
+              }
+              IsDefault {
+                value
+              }
+              SortOrder {
+                value
+              }
             }
           }
         }
@@ -192,6 +211,9 @@ export default class SiaSyncedTasks extends LightningElement {
   liveUpdatesOff = false;
 
   private openStatus = openStatusFrom(undefined);
+  private closedStatus = closedStatusFrom(undefined);
+  private statusData: unknown = undefined;
+  private statusPicklist: unknown = undefined;
   private graphqlResult: GraphQLResult | undefined;
   private readonly refresher = new RefreshCoalescer(() => this.refreshTasks());
   private readonly listener = new SyncNoticeListener((notice) => this.handleNotice(notice));
@@ -217,6 +239,8 @@ export default class SiaSyncedTasks extends LightningElement {
     }
     if (data) {
       this.loadErrors = undefined;
+      this.statusData = data;
+      this.closedStatus = closedStatusFrom(data, this.statusPicklist);
       this.openPage = taskPageFrom(queryResult(data, 'openTasks'));
       this.completedPage = taskPageFrom(queryResult(data, 'completedTasks'));
       this.hasLoaded = true;
@@ -226,7 +250,11 @@ export default class SiaSyncedTasks extends LightningElement {
   @wire(getPicklistValues, { recordTypeId: MASTER_RECORD_TYPE_ID, fieldApiName: TASK_STATUS_FIELD })
   wiredStatusValues({ data }: { data?: unknown }): void {
     // Reopening sets the org's default open status; until it is known, the platform default.
-    if (data) this.openStatus = openStatusFrom(data);
+    if (data) {
+      this.openStatus = openStatusFrom(data);
+      this.statusPicklist = data;
+      this.closedStatus = closedStatusFrom(this.statusData, data);
+    }
   }
 
   override connectedCallback(): void {
@@ -296,7 +324,7 @@ export default class SiaSyncedTasks extends LightningElement {
     this.actionError = undefined;
     this.announcement = '';
     try {
-      await saveTaskAction(action, this.openStatus);
+      await saveTaskAction(action, { openStatus: this.openStatus, closedStatus: this.closedStatus });
       this.announcement = announcementFor(action);
     } catch (error) {
       this.actionError = error;

@@ -13,6 +13,7 @@ import {
   type LdsTestWireAdapter,
 } from 'sia-test-utils';
 import commandCenterTasks from './data/commandCenterTasks.json';
+import renamedTaskStatuses from './data/renamedTaskStatuses.json';
 import noTasks from './data/noTasks.json';
 import graphqlErrors from './data/graphqlErrors.json';
 import updateRecordError from './data/updateRecordError.json';
@@ -236,6 +237,23 @@ describe('c-sia-command-center', () => {
   });
 
   describe('actions', () => {
+    it("completes with the org's own closed status when the org renamed its statuses", async () => {
+      const element = mount();
+      // An org whose closed values are Done and Cancelled (no Completed): TaskStatus rows arrive
+      // with the tasks.
+      const withStatuses = JSON.parse(JSON.stringify(commandCenterTasks)) as typeof commandCenterTasks & {
+        uiapi: { query: Record<string, unknown> };
+      };
+      withStatuses.uiapi.query.taskStatuses = renamedTaskStatuses;
+      graphqlAdapter.emit(withStatuses, undefined, refresh);
+      await flushPromises();
+
+      clickAction(element, '00THs00000T2aaaAAA', 'complete');
+      await flushPromises();
+
+      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T2aaaAAA', Status: 'Done' } });
+    });
+
     it('completes a task, keeps it under Completed for an undo, and reopens it with the default open status', async () => {
       const element = await loaded();
       picklistAdapter.emit(taskStatusPicklist);

@@ -1,8 +1,9 @@
 import { updateRecord } from 'lightning/uiRecordApi';
 import {
-  COMPLETED_STATUS,
   DayWatcher,
+  FALLBACK_CLOSED_STATUS,
   FALLBACK_OPEN_STATUS,
+  closedStatusFrom,
   announcementFor,
   compareTaskRows,
   isTaskAction,
@@ -110,8 +111,8 @@ describe('task rows from the GraphQL answer', () => {
 describe('task actions', () => {
   afterEach(() => jest.clearAllMocks());
 
-  it('uses the standard closed and open statuses shared with the service', () => {
-    expect(COMPLETED_STATUS).toBe('Completed');
+  it('falls back to the standard closed and open statuses shared with the service', () => {
+    expect(FALLBACK_CLOSED_STATUS).toBe('Completed');
     expect(FALLBACK_OPEN_STATUS).toBe('Not Started');
   });
 
@@ -122,31 +123,84 @@ describe('task actions', () => {
     expect(openStatusFrom(undefined)).toBe('Not Started');
   });
 
-  it('builds the updateRecord input of each action', () => {
-    expect(recordInputFor({ kind: 'complete', taskId: '00T1' }, 'Open')).toEqual({
-      fields: { Id: '00T1', Status: 'Completed' },
+  it("completes with the org's default closed status: Completed when it is closed, else the first closed value", () => {
+    const statuses = (rows: [string, boolean, number][]): unknown => ({
+      uiapi: {
+        query: {
+          taskStatuses: {
+            edges: rows.map(([name, closed, order]) => ({
+              node: {
+                MasterLabel: { value: name },
+                IsClosed: { value: closed },
+                IsDefault: { value: order === 1 },
+                SortOrder: { value: order },
+              },
+            })),
+          },
+        },
+      },
     });
-    expect(recordInputFor({ kind: 'reopen', taskId: '00T1' }, 'Open')).toEqual({
+    expect(
+      closedStatusFrom(
+        statuses([
+          ['Open', false, 1],
+          ['Finished', true, 3],
+          ['Done', true, 2],
+        ]),
+      ),
+    ).toBe('Done');
+    expect(
+      closedStatusFrom(
+        statuses([
+          ['Open', false, 1],
+          ['Done', true, 2],
+          ['Completed', true, 3],
+        ]),
+      ),
+    ).toBe('Completed');
+    expect(closedStatusFrom(statuses([['Open', false, 1]]))).toBe(FALLBACK_CLOSED_STATUS);
+    expect(closedStatusFrom({ uiapi: { query: {} } })).toBe('Completed');
+    expect(closedStatusFrom(undefined)).toBe('Completed');
+    // A value whose API name differs from its master label is written by its API name.
+    const picklist = { values: [{ value: 'Open' }, { value: 'DONE_FINAL', label: 'Done' }] };
+    expect(
+      closedStatusFrom(
+        statuses([
+          ['Open', false, 1],
+          ['Done', true, 2],
+        ]),
+        picklist,
+      ),
+    ).toBe('DONE_FINAL');
+  });
+
+  it('builds the updateRecord input of each action', () => {
+    const statuses = { openStatus: 'Open', closedStatus: 'Done' };
+    expect(recordInputFor({ kind: 'complete', taskId: '00T1' }, statuses)).toEqual({
+      fields: { Id: '00T1', Status: 'Done' },
+    });
+    expect(recordInputFor({ kind: 'reopen', taskId: '00T1' }, statuses)).toEqual({
       fields: { Id: '00T1', Status: 'Open' },
     });
     expect(
-      recordInputFor({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-11-01' }, 'Open'),
+      recordInputFor({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-11-01' }, statuses),
     ).toEqual({
       fields: { Id: '00T1', ActivityDate: '2026-11-01' },
     });
     expect(() =>
-      recordInputFor({ kind: 'reschedule', taskId: '00T1', activityDate: '11/01/2026' }, 'Open'),
+      recordInputFor({ kind: 'reschedule', taskId: '00T1', activityDate: '11/01/2026' }, statuses),
     ).toThrow(RangeError);
   });
 
   it('saves through updateRecord and passes its failure on', async () => {
     jest.mocked(updateRecord).mockResolvedValueOnce({ apiName: 'Task', id: '00T1', fields: {} });
-    await saveTaskAction({ kind: 'complete', taskId: '00T1' }, 'Not Started');
+    const standard = { openStatus: 'Not Started', closedStatus: 'Completed' };
+    await saveTaskAction({ kind: 'complete', taskId: '00T1' }, standard);
     expect(updateRecord).toHaveBeenCalledWith({ fields: { Id: '00T1', Status: 'Completed' } });
 
     const failure = { body: { message: 'locked' } };
     jest.mocked(updateRecord).mockRejectedValueOnce(failure);
-    await expect(saveTaskAction({ kind: 'reopen', taskId: '00T1' }, 'Not Started')).rejects.toBe(failure);
+    await expect(saveTaskAction({ kind: 'reopen', taskId: '00T1' }, standard)).rejects.toBe(failure);
   });
 
   it('accepts only well-formed action details', () => {

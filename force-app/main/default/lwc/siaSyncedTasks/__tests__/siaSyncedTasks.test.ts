@@ -12,6 +12,7 @@ import {
   type LdsTestWireAdapter,
 } from 'sia-test-utils';
 import syncedTasks from './data/syncedTasks.json';
+import renamedTaskStatuses from './data/renamedTaskStatuses.json';
 import noTasks from './data/noTasks.json';
 import graphqlErrors from './data/graphqlErrors.json';
 import updateRecordError from './data/updateRecordError.json';
@@ -338,6 +339,23 @@ describe('c-sia-synced-tasks', () => {
   });
 
   describe('actions', () => {
+    it("completes with the org's own closed status when the org renamed its statuses", async () => {
+      const element = mount();
+      // An org whose closed values are Done and Cancelled (no Completed): TaskStatus rows arrive
+      // with the tasks.
+      const withStatuses = JSON.parse(JSON.stringify(syncedTasks)) as typeof syncedTasks & {
+        uiapi: { query: Record<string, unknown> };
+      };
+      withStatuses.uiapi.query.taskStatuses = renamedTaskStatuses;
+      graphqlAdapter.emit(withStatuses, undefined, refresh);
+      await flushPromises();
+
+      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      await flushPromises();
+
+      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T1bbbAAA', Status: 'Done' } });
+    });
+
     it('completes a task with Status Completed, then refreshes the list', async () => {
       const element = await loaded();
 
