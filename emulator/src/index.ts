@@ -1,15 +1,28 @@
 // startEmulator(): a local Salesforce org on 127.0.0.1 that jsforce and the Salesforce CLI accept. It
 // starts as an org with the standard objects only (or as its --data file left it); a package arrives
 // by a Metadata API deploy, as on a real org.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { importSPKI, importX509, type CryptoKey } from 'jose';
 import { FaultInjector } from './admin/faults.ts';
 import { RequestLog } from './admin/request-log.ts';
+import { AuthorizationCodes } from './auth/authorization-codes.ts';
+import {
+  ConnectedApps,
+  DEFAULT_SCOPES,
+  syncConnectedApplicationRows,
+  type ConnectedApp,
+  type PermittedUsers,
+  type RefreshTokenPolicy,
+} from './auth/connected-apps.ts';
+import type { Environment, LoginHost } from './auth/login-host.ts';
+import { LoginSessions } from './auth/login-sessions.ts';
 import type { OAuthConfig } from './auth/oauth-token.ts';
+import { DEFAULT_USER_PASSWORD, UserPasswords } from './auth/passwords.ts';
 import { SessionStore } from './auth/session-store.ts';
 import { BulkJobs } from './bulk/bulk-jobs.ts';
 import type { BulkAllocations } from './bulk/bulk-usage.ts';
+import { IdGenerator } from './org/ids.ts';
 import { createOrg, DEFAULT_USERS, type OrgUser, type UserSeed } from './org/org.ts';
 import { RecycleBin } from './org/recycle-bin.ts';
 import { ApiUsage } from './rest/api-usage.ts';
@@ -61,10 +74,30 @@ export interface EmulatorOptions {
   eventRetentionMs?: number;
   /** CometD /meta/connect hold time (Salesforce: 110 s); tests use less. */
   connectHoldMs?: number;
+  /** A sandbox org (Organization.IsSandbox): its users log in on the sandbox login host. */
+  sandbox?: boolean;
+  /** Ports of the production and sandbox login hosts (login.salesforce.com, test.salesforce.com); 0 or absent picks a free one. */
+  loginPorts?: { production?: number; sandbox?: number };
+  /** The default connected app's callback URLs and policies (Setup → Manage Connected Apps → Edit Policies). */
+  connectedApp?: ConnectedAppOptions;
+}
+
+export interface ConnectedAppOptions {
+  callbackUrls?: string[];
+  scopes?: string[];
+  permittedUsers?: PermittedUsers;
+  refreshTokenPolicy?: RefreshTokenPolicy;
+  blocked?: boolean;
+  requirePkce?: boolean;
+  requireSecretForWebServerFlow?: boolean;
+  requireSecretForRefreshToken?: boolean;
 }
 
 export interface RunningEmulator {
+  /** The org's instance (My Domain) URL: the REST API, CometD, the admin API and OAuth. */
   url: string;
+  /** The login hosts, as login.salesforce.com and test.salesforce.com: OAuth pages and endpoints only. */
+  loginUrls: Record<Environment, string>;
   clientId: string;
   clientSecret: string;
   orgId: string;
@@ -76,6 +109,49 @@ export interface RunningEmulator {
 
 export const DEFAULT_CLIENT_ID = 'SIA_EMULATOR_CLIENT_ID';
 export const DEFAULT_CLIENT_SECRET = 'sia-emulator-client-secret';
+/** The Salesforce CLI's callback (`sf org login web`), which the default app lists. */
+export const SF_CLI_CALLBACK_URL = 'http://localhost:1717/OauthRedirect';
+export { DEFAULT_USER_PASSWORD };
+
+function defaultApp(options: EmulatorOptions, runAsUsername: string): ConnectedApp {
+  const app = options.connectedApp ?? {};
+  return {
+    // A fixed id, so pre-authorizations (SetupEntityAccess rows) survive restarts.
+    id: new IdGenerator(0, 'app').next('0H4'),
+    name: 'SIA_Sync',
+    label: 'SIA Sync',
+    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+    clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+    callbackUrls: app.callbackUrls ?? [SF_CLI_CALLBACK_URL],
+    scopes: app.scopes ?? DEFAULT_SCOPES,
+    permittedUsers: app.permittedUsers ?? 'all',
+    refreshTokenPolicy: app.refreshTokenPolicy ?? { kind: 'infinite' },
+    blocked: app.blocked ?? false,
+    requirePkce: app.requirePkce ?? false,
+    requireSecretForWebServerFlow: app.requireSecretForWebServerFlow ?? true,
+    requireSecretForRefreshToken: app.requireSecretForRefreshToken ?? true,
+    runAsUsername,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(port, host, () => {
+      server.off('error', rejectListen);
+      resolveListen((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolveClose) => {
+    server.close(() => {
+      resolveClose();
+    });
+    server.closeAllConnections();
+  });
+}
 
 async function jwtKey(options: EmulatorOptions): Promise<CryptoKey | undefined> {
   if (options.jwtCertificate !== undefined) return importX509(options.jwtCertificate, 'RS256');
@@ -94,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     metadata,
     clock,
     users,
+    sandbox: options.sandbox === true,
     ...(snapshot === undefined ? {} : { snapshot }),
     ...(options.changeDataCaptureEntities === undefined
       ? {}
@@ -101,10 +178,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   // Rows that follow the deployed metadata (permission sets, custom permissions) are rebuilt from it.
   if (snapshot?.metadata !== undefined) applyMetadata(org, undefined);
+  const runAsUsername = options.runAsUsername ?? users[1]?.username ?? users[0]?.username ?? '';
   const oauth: OAuthConfig = {
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
-    runAsUsername: options.runAsUsername ?? users[1]?.username ?? users[0]?.username ?? '',
     jwtKey: await jwtKey(options),
     audiences: [
       'https://login.salesforce.com',
@@ -112,14 +189,59 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       ...(options.jwtAudiences ?? []),
     ],
   };
-  const sessions = new SessionStore({ clock, ttlSeconds: options.tokenTtlSeconds ?? 7200 });
+  const apps = new ConnectedApps(snapshot?.auth?.connectedApps);
+  // The default app takes its credentials and the policies given at start; what an admin set before a
+  // restart (kept with --data) stays for the rest.
+  const fresh = defaultApp(options, runAsUsername);
+  const kept = apps.byId(fresh.id);
+  apps.put(
+    kept === undefined
+      ? fresh
+      : {
+          ...kept,
+          clientId: fresh.clientId,
+          clientSecret: fresh.clientSecret,
+          runAsUsername,
+          ...options.connectedApp,
+        },
+  );
+  syncConnectedApplicationRows(org, apps);
+  org.store.commit();
+  const passwords = new UserPasswords(snapshot?.auth?.passwords);
+  (options.users ?? DEFAULT_USERS).forEach((seed, index) => {
+    const user = org.users[index];
+    if (user !== undefined) passwords.seed(user.id, seed.password ?? DEFAULT_USER_PASSWORD);
+  });
+  const sessions = new SessionStore({
+    clock,
+    ttlSeconds: options.tokenTtlSeconds ?? 7200,
+    ...(snapshot?.auth?.sessions === undefined ? {} : { snapshot: snapshot.auth.sessions }),
+  });
   const bus = createEventBus({
     clock,
     ...(options.eventRetentionMs === undefined ? {} : { retentionMs: options.eventRetentionMs }),
   });
   if (snapshot?.events !== undefined) bus.importRetained(snapshot.events);
   const writer =
-    options.dataFile === undefined ? undefined : new SnapshotWriter(org, options.dataFile, undefined, bus);
+    options.dataFile === undefined
+      ? undefined
+      : new SnapshotWriter(org, options.dataFile, undefined, bus, () => ({
+          connectedApps: apps.snapshot(),
+          passwords: passwords.snapshot(),
+          sessions: sessions.snapshot(),
+        }));
+  if (writer !== undefined) {
+    for (const part of [apps, passwords, sessions])
+      part.onChange(() => {
+        writer.schedule();
+      });
+  }
+  const environment: Environment = options.sandbox === true ? 'sandbox' : 'production';
+  const hosts: EmulatorState['hosts'] = {
+    instance: { kind: 'instance', environment, baseUrl: '' },
+    production: { kind: 'login', environment: 'production', baseUrl: '' },
+    sandbox: { kind: 'login', environment: 'sandbox', baseUrl: '' },
+  };
   const state: EmulatorState = {
     org,
     recycleBin: new RecycleBin(org),
@@ -136,8 +258,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     faults: new FaultInjector(),
     deployJobs: new DeployJobs(applyMetadata),
     oauth,
+    apps,
+    codes: new AuthorizationCodes(clock),
+    passwords,
+    logins: new LoginSessions(clock),
     runSoql,
     baseUrl: '',
+    hosts,
   };
   const cometd = createCometdHandler({
     bus,
@@ -146,23 +273,30 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     clock,
     ...(options.connectHoldMs === undefined ? {} : { connectHoldMs: options.connectHoldMs }),
   });
-  const handler = createRequestHandler({ state, cometd });
-  const server = createServer((req, res) => {
-    void handler(req, res);
-  });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port, host, () => {
-      server.off('error', rejectListen);
-      resolveListen();
+  const serverFor = (host: LoginHost): Server => {
+    const handler = createRequestHandler({ state, cometd, host });
+    return createServer((req, res) => {
+      void handler(req, res);
     });
-  });
-  const { port } = server.address() as AddressInfo;
-  state.baseUrl = `http://${host}:${port}`;
+  };
+  const address = options.host ?? '127.0.0.1';
+  const servers = {
+    instance: serverFor(hosts.instance),
+    production: serverFor(hosts.production),
+    sandbox: serverFor(hosts.sandbox),
+  };
+  const ports = {
+    instance: await listen(servers.instance, options.port, address),
+    production: await listen(servers.production, options.loginPorts?.production ?? 0, address),
+    sandbox: await listen(servers.sandbox, options.loginPorts?.sandbox ?? 0, address),
+  };
+  for (const key of ['instance', 'production', 'sandbox'] as const)
+    hosts[key].baseUrl = `http://${address}:${ports[key]}`;
+  state.baseUrl = hosts.instance.baseUrl;
   let closed = false;
   return {
     url: state.baseUrl,
+    loginUrls: { production: hosts.production.baseUrl, sandbox: hosts.sandbox.baseUrl },
     clientId: oauth.clientId,
     clientSecret: oauth.clientSecret,
     orgId: org.orgId,
@@ -173,12 +307,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       closed = true;
       state.bulk.close();
       await cometd.close();
-      await new Promise<void>((resolveClose) => {
-        server.close(() => {
-          resolveClose();
-        });
-        server.closeAllConnections();
-      });
+      await Promise.all(Object.values(servers).map(closeServer));
       writer?.flush();
     },
   };

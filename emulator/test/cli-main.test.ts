@@ -73,6 +73,9 @@ describe('emulator CLI', { timeout: 60_000 }, () => {
       'cli-id',
       '--client-secret',
       'cli-secret',
+      // A bare org's integration user has no API access until the package's permission set is assigned.
+      '--run-as',
+      'admin@sia-emulator.example',
     ];
     try {
       const first = await start(args);

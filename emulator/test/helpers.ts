@@ -33,7 +33,10 @@ export async function withEmulator(
   run: (emulator: RunningEmulator) => Promise<void>,
 ): Promise<void> {
   const { installPackage: install = true, ...emulatorOptions } = options;
-  const emulator = await startEmulator({ port: 0, connectHoldMs: 500, ...emulatorOptions });
+  // Without the package the integration user has no API access (its SIA_Sync_Integration grants
+  // API Enabled), so a bare org runs the client-credentials flow as the administrator.
+  const runAs = install ? {} : { runAsUsername: 'admin@sia-emulator.example' };
+  const emulator = await startEmulator({ port: 0, connectHoldMs: 500, ...runAs, ...emulatorOptions });
   try {
     if (install) {
       await installPackage(emulator);

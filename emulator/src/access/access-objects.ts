@@ -4,9 +4,11 @@
 // and CustomPermission. Field names, types and create/update properties follow the Object Reference:
 // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionset.htm
 // (…_permissionsetassignment, _objectpermissions, _fieldpermissions, _setupentityaccess,
-// _custompermission, _profile, _userrole). What the emulator lets the API write: assignments
-// (create, delete) — how admins and `sf org assign permset` grant access. Permission sets and their
-// rows change only by deploy here, where a real org also takes API writes.
+// _custompermission, _profile, _userrole, _connectedapplication). What the API writes, as on the
+// platform: roles (create, update, delete), permission sets other than a profile's (create, update,
+// delete) with their ObjectPermissions and FieldPermissions rows, assignments (create, delete) —
+// how admins and `sf org assign permset` grant access — and SetupEntityAccess rows (create,
+// delete), which grant custom permissions and pre-authorize users for a connected app.
 import { field, object, picklist, readOnly, reference, systemFields } from '../schema/field-builders.ts';
 import type { FieldDef, ObjectDef } from '../schema/types.ts';
 
@@ -38,8 +40,12 @@ export type UserPermission = (typeof USER_PERMISSIONS)[number];
 
 const setupReadOnly = { createable: false, updateable: false };
 
-function permissionFields(): FieldDef[] {
-  return USER_PERMISSIONS.map((name) => readOnly(`Permissions${name}`, 'boolean', { label: name }));
+function permissionFields(writable: boolean): FieldDef[] {
+  return USER_PERMISSIONS.map((name) =>
+    writable
+      ? field(`Permissions${name}`, 'boolean', { label: name })
+      : readOnly(`Permissions${name}`, 'boolean', { label: name }),
+  );
 }
 
 function profile(): ObjectDef {
@@ -62,7 +68,7 @@ function profile(): ObjectDef {
         ...setupReadOnly,
         label: 'User License ID',
       }),
-      ...permissionFields(),
+      ...permissionFields(false),
     ],
   );
 }
@@ -74,24 +80,27 @@ function userRole(): ObjectDef {
       label: 'Role',
       labelPlural: 'Roles',
       keyPrefix: '00E',
-      createable: false,
-      updateable: false,
-      deletable: false,
     },
     [
       ...systemFields({ owner: false }).filter(
         (f) => f.name !== 'IsDeleted' && f.name !== 'CreatedDate' && f.name !== 'CreatedById',
       ),
-      readOnly('Name', 'string', { length: 80, nillable: false }),
-      readOnly('DeveloperName', 'string', { length: 80, label: 'Developer Name' }),
-      reference('ParentRoleId', ['UserRole'], 'ParentRole', { ...setupReadOnly, label: 'Parent Role ID' }),
-      readOnly('RollupDescription', 'string', { length: 80, label: 'Description' }),
-      readOnly('OpportunityAccessForAccountOwner', 'picklist', {
-        length: 40,
+      field('Name', 'string', { length: 80, nillable: false }),
+      field('DeveloperName', 'string', { length: 80, label: 'Developer Name', defaultedOnCreate: true }),
+      reference('ParentRoleId', ['UserRole'], 'ParentRole', { label: 'Parent Role ID' }),
+      field('RollupDescription', 'string', { length: 80, label: 'Description' }),
+      picklist('OpportunityAccessForAccountOwner', ['None', 'Read', 'Edit'], {
         label: 'Opportunity Access Level',
+        restrictedPicklist: true,
       }),
-      readOnly('ContactAccessForAccountOwner', 'picklist', { length: 40, label: 'Contact Access Level' }),
-      readOnly('CaseAccessForAccountOwner', 'picklist', { length: 40, label: 'Case Access Level' }),
+      picklist('ContactAccessForAccountOwner', ['None', 'Read', 'Edit'], {
+        label: 'Contact Access Level',
+        restrictedPicklist: true,
+      }),
+      picklist('CaseAccessForAccountOwner', ['None', 'Read', 'Edit'], {
+        label: 'Case Access Level',
+        restrictedPicklist: true,
+      }),
       readOnly('PortalType', 'picklist', { length: 40, label: 'Portal Type' }),
     ],
   );
@@ -104,19 +113,16 @@ function permissionSet(): ObjectDef {
       label: 'Permission Set',
       labelPlural: 'Permission Sets',
       keyPrefix: '0PS',
-      createable: false,
-      updateable: false,
-      deletable: false,
     },
     [
       ...systemFields({ owner: false }).filter((f) => f.name !== 'IsDeleted'),
-      readOnly('Name', 'string', { length: 80, label: 'Permission Set Name', nillable: false }),
-      readOnly('Label', 'string', { length: 80, label: 'Permission Set Label', nillable: false }),
-      readOnly('Description', 'string', { length: 255 }),
+      field('Name', 'string', { length: 80, label: 'Permission Set Name', nillable: false }),
+      field('Label', 'string', { length: 80, label: 'Permission Set Label', nillable: false }),
+      field('Description', 'string', { length: 255 }),
       readOnly('IsOwnedByProfile', 'boolean', { label: 'Is Owned By Profile' }),
       reference('ProfileId', ['Profile'], 'Profile', { ...setupReadOnly, label: 'Profile ID' }),
       readOnly('IsCustom', 'boolean', { label: 'Custom' }),
-      readOnly('HasActivationRequired', 'boolean', { label: 'Session Activation Required' }),
+      field('HasActivationRequired', 'boolean', { label: 'Session Activation Required' }),
       readOnly('NamespacePrefix', 'string', { length: 15, label: 'Namespace Prefix' }),
       readOnly('Type', 'picklist', { length: 40 }),
       reference('LicenseId', ['PermissionSetLicense', 'UserLicense'], 'License', {
@@ -127,7 +133,7 @@ function permissionSet(): ObjectDef {
         ...setupReadOnly,
         label: 'Permission Set Group ID',
       }),
-      ...permissionFields(),
+      ...permissionFields(true),
     ],
   );
 }
@@ -185,25 +191,27 @@ function objectPermissions(): ObjectDef {
       label: 'Object Permissions',
       labelPlural: 'Object Permissions',
       keyPrefix: '110',
-      createable: false,
-      updateable: false,
-      deletable: false,
     },
     [
       ...systemFields({ owner: false }).filter((f) => f.name !== 'IsDeleted'),
       reference('ParentId', ['PermissionSet'], 'Parent', {
-        ...setupReadOnly,
         label: 'Parent ID',
         nillable: false,
+        updateable: false,
       }),
-      readOnly('SobjectType', 'picklist', { length: 40, label: 'SObject Type Name', nillable: false }),
-      readOnly('PermissionsCreate', 'boolean', { label: 'Create Records' }),
-      readOnly('PermissionsRead', 'boolean', { label: 'Read Records' }),
-      readOnly('PermissionsEdit', 'boolean', { label: 'Edit Records' }),
-      readOnly('PermissionsDelete', 'boolean', { label: 'Delete Records' }),
-      readOnly('PermissionsViewAllRecords', 'boolean', { label: 'Read All Records' }),
-      readOnly('PermissionsModifyAllRecords', 'boolean', { label: 'Edit All Records' }),
-      readOnly('PermissionsViewAllFields', 'boolean', { label: 'ViewAllFields' }),
+      field('SobjectType', 'picklist', {
+        length: 40,
+        label: 'SObject Type Name',
+        nillable: false,
+        updateable: false,
+      }),
+      field('PermissionsCreate', 'boolean', { label: 'Create Records' }),
+      field('PermissionsRead', 'boolean', { label: 'Read Records' }),
+      field('PermissionsEdit', 'boolean', { label: 'Edit Records' }),
+      field('PermissionsDelete', 'boolean', { label: 'Delete Records' }),
+      field('PermissionsViewAllRecords', 'boolean', { label: 'Read All Records' }),
+      field('PermissionsModifyAllRecords', 'boolean', { label: 'Edit All Records' }),
+      field('PermissionsViewAllFields', 'boolean', { label: 'ViewAllFields' }),
     ],
   );
 }
@@ -215,9 +223,6 @@ function fieldPermissions(): ObjectDef {
       label: 'Field Permissions',
       labelPlural: 'Field Permissions',
       keyPrefix: '01k',
-      createable: false,
-      updateable: false,
-      deletable: false,
     },
     [
       readOnly('Id', 'id', {
@@ -228,14 +233,19 @@ function fieldPermissions(): ObjectDef {
         length: 18,
       }),
       reference('ParentId', ['PermissionSet'], 'Parent', {
-        ...setupReadOnly,
         label: 'Parent ID',
         nillable: false,
+        updateable: false,
       }),
-      readOnly('SobjectType', 'picklist', { length: 40, label: 'SObject Type Name', nillable: false }),
-      readOnly('Field', 'picklist', { length: 40, label: 'Field Name', nillable: false }),
-      readOnly('PermissionsRead', 'boolean', { label: 'Read Field' }),
-      readOnly('PermissionsEdit', 'boolean', { label: 'Edit Field' }),
+      field('SobjectType', 'picklist', {
+        length: 40,
+        label: 'SObject Type Name',
+        nillable: false,
+        updateable: false,
+      }),
+      field('Field', 'picklist', { length: 80, label: 'Field Name', nillable: false, updateable: false }),
+      field('PermissionsRead', 'boolean', { label: 'Read Field' }),
+      field('PermissionsEdit', 'boolean', { label: 'Edit Field' }),
       readOnly('SystemModstamp', 'datetime', {
         label: 'System Modstamp',
         nillable: false,
@@ -252,9 +262,7 @@ function setupEntityAccess(): ObjectDef {
       label: 'Setup Entity Access',
       labelPlural: 'Setup Entity Access',
       keyPrefix: '0J0',
-      createable: false,
       updateable: false,
-      deletable: false,
     },
     [
       readOnly('Id', 'id', {
@@ -265,15 +273,16 @@ function setupEntityAccess(): ObjectDef {
         length: 18,
       }),
       reference('ParentId', ['PermissionSet'], 'Parent', {
-        ...setupReadOnly,
         label: 'Parent ID',
         nillable: false,
+        updateable: false,
       }),
-      reference('SetupEntityId', ['CustomPermission', 'ApexClass', 'ApexPage', 'TabSet'], 'SetupEntity', {
-        ...setupReadOnly,
-        label: 'Setup Entity ID',
-        nillable: false,
-      }),
+      reference(
+        'SetupEntityId',
+        ['CustomPermission', 'ConnectedApplication', 'ApexClass', 'ApexPage', 'TabSet'],
+        'SetupEntity',
+        { label: 'Setup Entity ID', nillable: false, updateable: false },
+      ),
       picklist(
         'SetupEntityType',
         [
@@ -323,6 +332,41 @@ function customPermission(): ObjectDef {
   );
 }
 
+function connectedApplication(): ObjectDef {
+  return object(
+    {
+      name: 'ConnectedApplication',
+      label: 'Connected App',
+      labelPlural: 'Connected Apps',
+      keyPrefix: '0H4',
+      createable: false,
+      updateable: false,
+      deletable: false,
+      replicateable: false,
+    },
+    [
+      ...systemFields({ owner: false }).filter((f) => f.name !== 'IsDeleted'),
+      readOnly('Name', 'string', { length: 80, label: 'Connected App Name', nillable: false }),
+      readOnly('OptionsAllowAdminApprovedUsersOnly', 'boolean', {
+        label: 'Admin Approved Users Are Pre-Authorized',
+      }),
+      readOnly('OptionsRefreshTokenValidityMetric', 'boolean', {
+        label: 'Refresh Token Expires If Not Used',
+      }),
+      readOnly('RefreshTokenValidityPeriod', 'int', { label: 'Refresh Token Validity Period' }),
+      readOnly('OptionsIsInternal', 'boolean', { label: 'Is Internal' }),
+      readOnly('OptionsFullContentPushNotifications', 'boolean', {
+        label: 'Full Content Push Notifications',
+      }),
+      readOnly('OptionsHasSessionLevelPolicy', 'boolean', { label: 'Has Session Level Policy' }),
+      readOnly('MobileSessionTimeout', 'picklist', { length: 40, label: 'Mobile Session Timeout' }),
+      readOnly('PinLength', 'picklist', { length: 40, label: 'Pin Length' }),
+      readOnly('StartUrl', 'url', { length: 1000, label: 'Start URL' }),
+      readOnly('MobileStartUrl', 'url', { length: 1000, label: 'Mobile Start URL' }),
+    ],
+  );
+}
+
 /** The access-model objects, added to every org's standard-object catalogue. */
 export function accessObjects(): ObjectDef[] {
   const defs = [
@@ -334,6 +378,7 @@ export function accessObjects(): ObjectDef[] {
     fieldPermissions(),
     setupEntityAccess(),
     customPermission(),
+    connectedApplication(),
   ];
   const children: Record<string, Record<string, string>> = {
     PermissionSetAssignment: { AssigneeId: 'PermissionSetAssignments', PermissionSetId: 'Assignments' },

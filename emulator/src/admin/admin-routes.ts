@@ -4,6 +4,8 @@ import { customPermissionsOf, syncSetupRecords } from '../access/access-records.
 import { syncMetadataRecords } from '../metadata/metadata-records.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { mintRefreshToken } from '../auth/oauth-token.ts';
+import { syncConnectedApplicationRows } from '../auth/connected-apps.ts';
+import { connectedAppRoute } from './connected-app-routes.ts';
 import { seedBaseline } from '../org/org.ts';
 import type { EmulatorState } from '../server/emulator-state.ts';
 import { faultSchema } from './faults.ts';
@@ -46,12 +48,31 @@ function invalid(error: z.ZodError | string): AdminResponse {
   };
 }
 
+/**
+ * Setup, not data: users, roles, permission sets with their rows and assignments, and what they grant
+ * (SetupEntityAccess). A reset keeps them, as clearing an org's records keeps who may do what.
+ */
+const SETUP_TYPES = new Set([
+  'user',
+  'userrole',
+  'profile',
+  'permissionset',
+  'permissionsetassignment',
+  'objectpermissions',
+  'fieldpermissions',
+  'setupentityaccess',
+  'custompermission',
+]);
+
 function reset(state: EmulatorState): void {
+  const setup = state.org.store.allRecords().filter((r) => SETUP_TYPES.has(r.type.toLowerCase()));
   state.org.store.clear();
+  for (const record of setup) state.org.store.put(record);
   seedBaseline(state.org);
-  // Deployed metadata stays; the setup rows it defines come back (assignments are data and go).
+  // Deployed metadata stays; the setup rows it defines follow it.
   syncSetupRecords(state.org, undefined);
   syncMetadataRecords(state.org);
+  syncConnectedApplicationRows(state.org, state.apps);
   state.org.store.commit();
   state.usage.reset();
   state.requestLog.clear();
@@ -86,12 +107,15 @@ export function handleAdmin(
   const route = `${method} ${path.replace(/\/$/, '')}`;
   const body = parse(rawBody);
   if (body === undefined) return invalid('body is not JSON');
+  const appMatch = /^\/__emulator\/connected-apps(?:\/([^/]+))?\/?$/.exec(path);
+  if (appMatch) return connectedAppRoute(state, method, appMatch[1], body);
   switch (route) {
     case 'GET /__emulator/info':
       return {
         status: 200,
         body: {
           url: state.baseUrl,
+          loginUrls: { production: state.hosts.production.baseUrl, sandbox: state.hosts.sandbox.baseUrl },
           orgId: state.org.orgId,
           clientId: state.oauth.clientId,
           // What each user holds through their profile and permission set assignments.
@@ -184,7 +208,10 @@ export function handleAdmin(
       const token =
         user === undefined
           ? undefined
-          : mintRefreshToken({ org: state.org, sessions: state.sessions, config: state.oauth }, user.Id);
+          : mintRefreshToken(
+              { org: state.org, sessions: state.sessions, apps: state.apps, config: state.oauth },
+              user.Id,
+            );
       return token === undefined
         ? invalid(`unknown user ${parsed.data.username}`)
         : { status: 201, body: { refresh_token: token } };

@@ -1,5 +1,6 @@
 // GET /services/oauth2/userinfo (OpenID Connect shape) and the identity URL /id/<orgId>/<userId>
-// that the token response's `id` points to.
+// that the token response's `id` points to. Identity URLs are on the host that issued the token (a
+// login host or the instance); the API URLs they list are the instance's.
 import type { Org } from '../org/org.ts';
 import type { SessionInfo } from '../streaming/types.ts';
 
@@ -28,10 +29,15 @@ function userFields(org: Org, session: SessionInfo): Record<string, unknown> {
   return user;
 }
 
-export function userInfo(org: Org, session: SessionInfo, baseUrl: string): Record<string, unknown> {
+export function userInfo(
+  org: Org,
+  session: SessionInfo,
+  baseUrl: string,
+  idBaseUrl: string = baseUrl,
+): Record<string, unknown> {
   const user = userFields(org, session);
   return {
-    sub: `${baseUrl}/id/${session.orgId}/${session.userId}`,
+    sub: `${idBaseUrl}/id/${session.orgId}/${session.userId}`,
     user_id: session.userId,
     organization_id: session.orgId,
     preferred_username: session.username,
@@ -61,10 +67,15 @@ export function userInfo(org: Org, session: SessionInfo, baseUrl: string): Recor
   };
 }
 
-export function identity(org: Org, session: SessionInfo, baseUrl: string): Record<string, unknown> {
+export function identity(
+  org: Org,
+  session: SessionInfo,
+  baseUrl: string,
+  idBaseUrl: string = baseUrl,
+): Record<string, unknown> {
   const user = userFields(org, session);
   return {
-    id: `${baseUrl}/id/${session.orgId}/${session.userId}`,
+    id: `${idBaseUrl}/id/${session.orgId}/${session.userId}`,
     asserted_user: true,
     user_id: session.userId,
     organization_id: session.orgId,

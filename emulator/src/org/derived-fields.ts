@@ -31,6 +31,18 @@ function accountOf(org: Org, id: unknown): string | null {
   return typeof accountId === 'string' ? accountId : null;
 }
 
+/** SetupEntityAccess.SetupEntityType, from the key prefix of the entity it grants. */
+function setupEntityType(id: unknown): string | null {
+  const prefixes: Record<string, string> = {
+    '0CP': 'CustomPermission',
+    '0H4': 'ConnectedApplication',
+    '01p': 'ApexClass',
+    '066': 'ApexPage',
+    '02u': 'TabSet',
+  };
+  return typeof id === 'string' ? (prefixes[id.slice(0, 3)] ?? null) : null;
+}
+
 /** Applies derived values to `next` (the full field map after the write); `previous` is undefined on create. */
 export function applyDerivedFields(
   org: Org,
@@ -70,6 +82,18 @@ export function applyDerivedFields(
     case 'Contact':
     case 'User':
       next.Name = [next.FirstName, next.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+      break;
+    case 'SetupEntityAccess':
+      next.SetupEntityType = setupEntityType(next.SetupEntityId);
+      break;
+    case 'PermissionSet':
+      // A permission set made over the API is a custom, regular one (profiles own theirs from the start).
+      if (previous === undefined)
+        Object.assign(next, { IsOwnedByProfile: false, IsCustom: true, Type: 'Regular' });
+      break;
+    case 'UserRole':
+      if (typeof next.DeveloperName !== 'string' || next.DeveloperName === '')
+        next.DeveloperName = typeof next.Name === 'string' ? next.Name.replace(/\W+/g, '_') : null;
       break;
     default:
       break;

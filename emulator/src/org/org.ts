@@ -31,6 +31,8 @@ export interface Org {
   clock: Clock;
   orgId: string;
   orgName: string;
+  /** A sandbox (Organization.IsSandbox): its users log in at the sandbox login host. */
+  sandbox: boolean;
   users: OrgUser[];
   /** Entities the org may select for change data capture across all channels (5 without the add-on). */
   changeDataCaptureAllowance: number;
@@ -53,6 +55,8 @@ export interface UserSeed {
   /** Default: System Administrator for the first user, Standard User for the others. */
   profile?: ProfileName;
   role?: string;
+  /** The login page's password (default: the emulator's documented DEFAULT_USER_PASSWORD). */
+  password?: string;
 }
 
 export const DEFAULT_USERS: UserSeed[] = [
@@ -91,6 +95,7 @@ export function createOrg(options: {
   users?: UserSeed[];
   snapshot?: OrgSnapshot;
   changeDataCaptureAllowance?: number;
+  sandbox?: boolean;
 }): Org {
   const ids = baselineIds();
   const orgId = ids.next('00D');
@@ -112,6 +117,7 @@ export function createOrg(options: {
     clock: options.clock,
     orgId,
     orgName: 'SIA Emulator Org',
+    sandbox: options.sandbox === true,
     users,
     changeDataCaptureAllowance: options.changeDataCaptureAllowance ?? 5,
   };
@@ -144,7 +150,7 @@ export function seedBaseline(org: Org): void {
   put(org.orgId, 'Organization', {
     Name: org.orgName,
     InstanceName: 'EMU1',
-    IsSandbox: false,
+    IsSandbox: org.sandbox,
     OrganizationType: 'Developer Edition',
     TrialExpirationDate: null,
     NamespacePrefix: null,

@@ -32,6 +32,12 @@ export interface PendingPlatformEvent {
 
 export type SoqlRunner = (soql: string, options: SoqlOptions) => SoqlResult;
 
+/** Users' login passwords, as `/sobjects/User/{id}/password` sets and resets them. */
+export interface PasswordStore {
+  set(userId: string, password: string): void;
+  clear(userId: string): void;
+}
+
 /** Everything a route needs for one authenticated request. */
 export interface ApiContext {
   org: Org;
@@ -45,4 +51,5 @@ export interface ApiContext {
   usage: ApiUsage;
   /** Bulk API 2.0 jobs and their daily allocations. */
   bulk: BulkJobs;
+  passwords: PasswordStore;
 }

@@ -10,6 +10,7 @@ import { parseObjectBody } from './json-body.ts';
 import { publishPlatformEvent } from './platform-events.ts';
 import { getDeleted, getUpdated } from './replication.ts';
 import { selectedFields, toRestRecord } from './rest-records.ts';
+import { userPasswordRoute } from './user-password.ts';
 import { singleFailure } from './write-results.ts';
 
 const notFound = (): RequestError => new RequestError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
@@ -157,5 +158,6 @@ export function sobjectRoute(ctx: ApiContext, segments: string[], req: ApiReques
     if (req.method === 'POST' && second.toLowerCase() === 'id') return byExternalId(ctx, def, 'Id', '', req);
     return onRecord(ctx, def, second, req);
   }
+  if (def.name === 'User' && third === 'password') return userPasswordRoute(ctx, second, req);
   return byExternalId(ctx, def, second, third, req);
 }

@@ -1,7 +1,12 @@
 // Everything one running emulator holds, passed to the HTTP layer and the admin API.
 import type { FaultInjector } from '../admin/faults.ts';
 import type { RequestLog } from '../admin/request-log.ts';
+import type { AuthorizationCodes } from '../auth/authorization-codes.ts';
+import type { ConnectedApps } from '../auth/connected-apps.ts';
+import type { LoginHost } from '../auth/login-host.ts';
+import type { LoginSessions } from '../auth/login-sessions.ts';
 import type { OAuthConfig } from '../auth/oauth-token.ts';
+import type { UserPasswords } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { BulkJobs } from '../bulk/bulk-jobs.ts';
 import type { DeployJobs } from '../metadata/deploy.ts';
@@ -25,7 +30,17 @@ export interface EmulatorState {
   /** Metadata API deploys and their results. */
   deployJobs: DeployJobs;
   oauth: OAuthConfig;
+  /** Connected apps, their admin policies and users' approvals. */
+  apps: ConnectedApps;
+  /** Authorization codes of the web-server flow. */
+  codes: AuthorizationCodes;
+  /** Users' login passwords. */
+  passwords: UserPasswords;
+  /** Login-page sessions and authorize requests waiting for approval. */
+  logins: LoginSessions;
   runSoql: SoqlRunner;
   /** `http://127.0.0.1:<port>`, known once the server listens. */
   baseUrl: string;
+  /** The instance and the production and sandbox login hosts; their URLs are set once each listens. */
+  hosts: { instance: LoginHost; production: LoginHost; sandbox: LoginHost };
 }

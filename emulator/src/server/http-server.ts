@@ -2,10 +2,10 @@
 // deployRequest), CometD and the admin API on one node:http server (CometD needs the raw request and
 // response).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { userPermissionsOf } from '../access/access-records.ts';
 import { handleAdmin } from '../admin/admin-routes.ts';
 import { faultErrorBody, type Fault } from '../admin/faults.ts';
-import { identity, userInfo } from '../auth/identity.ts';
-import { handleTokenRequest } from '../auth/oauth-token.ts';
+import { servedOnLoginHost, type LoginHost } from '../auth/login-host.ts';
 import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../bulk/upload-limit.ts';
 import { handleRestDeploy } from '../metadata/rest-deploy.ts';
 import { handleMetadataSoap, soapFault } from '../metadata/soap-api.ts';
@@ -16,13 +16,16 @@ import type { CometdHandler } from '../streaming/index.ts';
 import type { SessionInfo } from '../streaming/types.ts';
 import { callOptionsClient, publishCommitted } from './change-events.ts';
 import type { EmulatorState } from './emulator-state.ts';
+import { oauthRoute, type OAuthReply } from './oauth-routes.ts';
 
 interface Reply {
   status: number;
   body?: unknown;
+  /** An HTML page (the login, approval and error pages). */
+  html?: string;
   /** A text body written piece by piece (Bulk API CSV results), with its own Content-Type header. */
   text?: Iterable<string>;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   counted?: boolean;
 }
 
@@ -33,6 +36,21 @@ const INVALID_SESSION: Reply = {
   status: 401,
   body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
 };
+
+// A user whose profile and permission sets lack "API Enabled" is refused on every API, with what the
+// REST API answers then (as clients report it, e.g. forcedotcom/salesforcedx-vscode#2387: "The REST
+// API is not enabled for this Organization." after `sf org login web` as such a user) and, on the
+// SOAP Metadata API, API_CURRENTLY_DISABLED "API is disabled for this User" (forcedotcom/cli#2686).
+const API_DISABLED: Reply = {
+  status: 403,
+  body: [
+    { message: 'The REST API is not enabled for this Organization.', errorCode: 'API_DISABLED_FOR_ORG' },
+  ],
+};
+
+function apiEnabled(state: EmulatorState, session: SessionInfo): boolean {
+  return userPermissionsOf(state.org, session.userId).has('ApiEnabled');
+}
 
 const NOT_FOUND: Reply = {
   status: 404,
@@ -118,7 +136,12 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
     await sendText(res, reply, reply.text);
     return;
   }
-  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.html !== undefined) {
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.html);
+    return;
+  }
+  const headers: Record<string, string | string[]> = { ...reply.headers };
   let payload: string | undefined;
   if (typeof reply.body === 'string' && reply.body.startsWith('<?xml')) {
     // Metadata API SOAP answers.
@@ -141,6 +164,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export interface HttpDependencies {
   state: EmulatorState;
   cometd: CometdHandler;
+  /** Which host this server is: the instance (everything) or a login host (OAuth and identity only). */
+  host: LoginHost;
 }
 
 function apiCall(
@@ -181,6 +206,16 @@ function apiCall(
     cursors: state.cursors,
     usage: state.usage,
     bulk: state.bulk,
+    passwords: {
+      set: (userId, password) => {
+        state.passwords.set(userId, password);
+        state.logins.endAllOf(userId);
+      },
+      clear: (userId) => {
+        state.passwords.clear(userId);
+        state.logins.endAllOf(userId);
+      },
+    },
   };
   let response;
   try {
@@ -232,6 +267,12 @@ function metadataSoapCall(state: EmulatorState, rawBody: string): Reply {
     const fault = soapFault('REQUEST_LIMIT_EXCEEDED', LIMIT_EXCEEDED);
     return { status: fault.status, body: fault.body };
   }
+  const sessionId = /<(?:\w+:)?sessionId>([^<]*)</.exec(rawBody)?.[1];
+  const caller = sessionId === undefined ? undefined : state.sessions.validate(sessionId.trim());
+  if (caller !== undefined && !apiEnabled(state, caller)) {
+    const fault = soapFault('API_CURRENTLY_DISABLED', 'API is disabled for this User');
+    return { status: fault.status, body: fault.body, counted: true };
+  }
   const reply = handleMetadataSoap(
     { org: state.org, jobs: state.deployJobs, session: (token) => state.sessions.validate(token) },
     rawBody,
@@ -267,63 +308,58 @@ async function restDeployCall(
   };
 }
 
-async function dispatch(state: EmulatorState, req: IncomingMessage, url: URL): Promise<Reply> {
+function oauthReply(answer: OAuthReply): Reply {
+  if (answer.kind === 'web') {
+    const { status, headers, html } = answer.reply;
+    return { status, headers, ...(html === undefined ? {} : { html }) };
+  }
+  return {
+    status: answer.status,
+    ...(answer.body === undefined ? {} : { body: answer.body }),
+    ...(answer.headers === undefined ? {} : { headers: answer.headers }),
+  };
+}
+
+async function dispatch(
+  state: EmulatorState,
+  host: LoginHost,
+  req: IncomingMessage,
+  url: URL,
+): Promise<Reply> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const headers = headerMap(req);
+  if (host.kind === 'login' && !servedOnLoginHost(path)) return NOT_FOUND;
   const soapMatch = /^\/services\/Soap\/m\/(\d+\.\d)\/?$/.exec(path);
   if (soapMatch) {
     const rawBody = await readBody(req);
     if (!isSupportedVersion(soapMatch[1] ?? '') || method !== 'POST') return NOT_FOUND;
     return metadataSoapCall(state, rawBody);
   }
-  if (path === '/services/oauth2/token') {
-    const rawBody = await readBody(req);
-    if (method !== 'POST')
-      return { status: 405, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
-    const params = new URLSearchParams(url.search);
-    for (const [key, value] of new URLSearchParams(rawBody)) params.set(key, value);
-    const result = await handleTokenRequest(
-      {
-        org: state.org,
-        sessions: state.sessions,
-        config: state.oauth,
-        baseUrl: state.baseUrl,
-        now: state.org.clock.now(),
-      },
-      params,
-      headers.authorization,
-    );
-    return { status: result.status, body: result.body };
-  }
-  if (path === '/services/oauth2/revoke') {
-    const rawBody = await readBody(req);
-    // Revokes an access or refresh token (jsforce's logout); unknown tokens get invalid_token.
-    const params = new URLSearchParams(url.search);
-    for (const [key, value] of new URLSearchParams(rawBody)) params.set(key, value);
-    const revoked = state.sessions.revokeToken(params.get('token') ?? '');
-    return revoked
-      ? { status: 200 }
-      : { status: 400, body: { error: 'invalid_token', error_description: 'invalid token' } };
-  }
-  if (path === '/services/data' || path === '/services/data/') return { status: 200, body: versionsList() };
   const token = bearerToken(headers);
   const session = token === undefined ? undefined : state.sessions.validate(token);
-  if (path === '/services/oauth2/userinfo') {
-    if (session === undefined) return { status: 403, body: 'Bad_OAuth_Token' };
-    return { status: 200, body: userInfo(state.org, session, state.baseUrl) };
+  if (servedOnLoginHost(path)) {
+    const answer = await oauthRoute(state, host, {
+      method,
+      path,
+      query: url.searchParams,
+      headers,
+      body: await readBody(req),
+      session,
+    });
+    return answer === undefined ? NOT_FOUND : oauthReply(answer);
   }
-  const idMatch = /^\/id\/(00D\w+)\/(005\w+)\/?$/.exec(path);
-  if (idMatch) {
-    if (session === undefined) return { status: 403, body: 'Bad_OAuth_Token' };
-    if (idMatch[2] !== session.userId) return NOT_FOUND;
-    return { status: 200, body: identity(state.org, session, state.baseUrl) };
-  }
+  if (host.kind === 'login') return NOT_FOUND;
+  if (path === '/services/data' || path === '/services/data/') return { status: 200, body: versionsList() };
   const dataMatch = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
   if (dataMatch) {
     const version = dataMatch[1] ?? '';
     if (!isSupportedVersion(version)) return NOT_FOUND;
     if (session === undefined) return INVALID_SESSION;
+    if (!apiEnabled(state, session)) {
+      await readBody(req);
+      return API_DISABLED;
+    }
     const deployMatch = /^\/metadata\/deployRequest(?:\/([^/]+))?\/?$/.exec(dataMatch[2] ?? '');
     if (deployMatch) return restDeployCall(state, req, url, session, version, deployMatch[1]);
     const body: Body = isJobDataUpload(method, path)
@@ -365,6 +401,7 @@ async function applyFault(
 export function createRequestHandler({
   state,
   cometd,
+  host,
 }: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const started = Date.now();
@@ -387,7 +424,7 @@ export function createRequestHandler({
       });
     };
     try {
-      if (url.pathname.startsWith('/__emulator/')) {
+      if (host.kind === 'instance' && url.pathname.startsWith('/__emulator/')) {
         const reply = handleAdmin(state, method, url.pathname, headerMap(req), await readBody(req), cometd);
         await send(res, reply);
         return;
@@ -397,12 +434,12 @@ export function createRequestHandler({
         log(fault.action === 'drop' ? 0 : (fault.status ?? 500), false);
         return;
       }
-      if (url.pathname.startsWith('/cometd/')) {
+      if (host.kind === 'instance' && url.pathname.startsWith('/cometd/')) {
         await cometd.handle(req, res);
         log(res.statusCode, false);
         return;
       }
-      const reply = await dispatch(state, req, url);
+      const reply = await dispatch(state, host, req, url);
       await send(res, reply);
       log(reply.status, reply.counted === true);
     } catch (error) {

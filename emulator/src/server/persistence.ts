@@ -2,12 +2,24 @@
 // and written (atomically, debounced) after changes and on close. Keeping the retained events (72
 // hours) lets a restarted emulator accept a replay id a subscriber stored before the restart.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ConnectedAppsSnapshot } from '../auth/connected-apps.ts';
+import type { PasswordsSnapshot } from '../auth/passwords.ts';
+import type { SessionsSnapshot } from '../auth/session-store.ts';
 import { orgSnapshot, type Org, type OrgSnapshot } from '../org/org.ts';
 import type { EventBus, RetainedEvent, RetainedLog } from '../streaming/types.ts';
+
+/** Login and OAuth state: connected apps and approvals, password hashes, refresh tokens (hashed). */
+export interface AuthSnapshot {
+  connectedApps: ConnectedAppsSnapshot;
+  passwords: PasswordsSnapshot;
+  sessions: SessionsSnapshot;
+}
 
 export interface DataFile extends OrgSnapshot {
   /** Absent in files written before events were kept. */
   events?: RetainedLog;
+  /** Absent in files written before the emulator had login pages. */
+  auth?: AuthSnapshot;
 }
 
 export function loadSnapshot(path: string): DataFile | undefined {
@@ -17,12 +29,36 @@ export function loadSnapshot(path: string): DataFile | undefined {
     throw new Error(`${path} is not an emulator data file`);
   }
   const events = retainedLogOf((parsed as { events?: unknown }).events);
+  const auth = authOf((parsed as { auth?: unknown }).auth);
   return {
     format: parsed.format,
     idCounter: typeof parsed.idCounter === 'number' ? parsed.idCounter : 0,
     records: parsed.records,
     ...(parsed.metadata === undefined ? {} : { metadata: parsed.metadata }),
     ...(events === undefined ? {} : { events }),
+    ...(auth === undefined ? {} : { auth }),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function authOf(value: unknown): AuthSnapshot | undefined {
+  if (!isObject(value)) return undefined;
+  const { connectedApps, passwords, sessions } = value;
+  if (
+    !isObject(connectedApps) ||
+    !Array.isArray(connectedApps.apps) ||
+    !Array.isArray(connectedApps.approvals)
+  )
+    return undefined;
+  if (!isObject(passwords) || !isObject(sessions) || !isObject(sessions.refreshTokens)) return undefined;
+  // Written by this emulator; the shapes inside are its own.
+  return {
+    connectedApps: connectedApps as unknown as ConnectedAppsSnapshot,
+    passwords: passwords as PasswordsSnapshot,
+    sessions: sessions as unknown as SessionsSnapshot,
   };
 }
 
@@ -48,12 +84,14 @@ export class SnapshotWriter {
   private readonly path: string;
   private readonly delayMs: number;
   private readonly bus: EventBus | undefined;
+  private readonly auth: (() => AuthSnapshot) | undefined;
 
-  constructor(org: Org, path: string, delayMs = 1000, bus?: EventBus) {
+  constructor(org: Org, path: string, delayMs = 1000, bus?: EventBus, auth?: () => AuthSnapshot) {
     this.org = org;
     this.path = path;
     this.delayMs = delayMs;
     this.bus = bus;
+    this.auth = auth;
     org.store.onChange(() => {
       this.schedule();
     });
@@ -63,7 +101,8 @@ export class SnapshotWriter {
     });
   }
 
-  private schedule(): void {
+  /** Saves soon (state outside the records changed). */
+  schedule(): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -81,6 +120,7 @@ export class SnapshotWriter {
     const data: DataFile = {
       ...orgSnapshot(this.org),
       ...(this.bus === undefined ? {} : { events: this.bus.exportRetained() }),
+      ...(this.auth === undefined ? {} : { auth: this.auth() }),
     };
     writeFileSync(temp, JSON.stringify(data));
     renameSync(temp, this.path);
