@@ -23,7 +23,13 @@ describe('OAuth flows against the emulator', () => {
     dir = mkdtempSync(join(tmpdir(), 'sia-jwt-'));
     keyFile = join(dir, 'server.key');
     writeFileSync(keyFile, await exportPKCS8(privateKey));
-    emulator = await startEmulator({ port: 0, jwtPublicKey: await exportSPKI(publicKey) });
+    // A bare org: its integration user has no API access before the package's permission set, so the
+    // client-credentials Run As user is the administrator.
+    emulator = await startEmulator({
+      port: 0,
+      jwtPublicKey: await exportSPKI(publicKey),
+      runAsUsername: 'admin@sia-emulator.example',
+    });
   });
 
   after(async () => {
