@@ -204,7 +204,8 @@ async function rest(
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const parsed: unknown = await response.json();
+  const text = await response.text();
+  const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(parsed)}`);
   return parsed;
 }
@@ -269,13 +270,61 @@ export async function assignPermissionSets(
   }
 }
 
+/** What the admin grants the org-level identity in Setup, beyond the package: see grantOrgAccess. */
+export type OrgAccess = 'none' | 'viewAllData' | 'modifyAllData';
+
+export const ORG_ACCESS_PERMISSION_SET = 'SIA_Sync_Org_Access';
+
+/**
+ * What an admin does in Setup → Permission Sets → New for the org-level identity (not in the
+ * package: View All Data and Modify All Data depend on permissions that differ from org to org): a
+ * permission set with API Enabled and View All Data (change data capture delivers TaskChangeEvent
+ * only to View All Data), and with `modifyAllData` also Modify All Data (edit and delete any rep's
+ * task), created over the REST API and assigned to `username`. Idempotent.
+ */
+export async function grantOrgAccess(
+  emulator: EmulatorEndpoint,
+  username: string,
+  access: Exclude<OrgAccess, 'none'>,
+): Promise<void> {
+  const token = await sessionFor(emulator, adminOf(emulator));
+  const permissions = {
+    PermissionsApiEnabled: true,
+    PermissionsViewAllData: true,
+    PermissionsModifyAllData: access === 'modifyAllData',
+    PermissionsEditTask: true,
+    PermissionsEditEvent: true,
+  };
+  const existing = await idsByName(
+    emulator,
+    token,
+    `SELECT Id, Name FROM PermissionSet WHERE Name = '${ORG_ACCESS_PERMISSION_SET}'`,
+  );
+  const known = existing.get(ORG_ACCESS_PERMISSION_SET);
+  if (known === undefined) {
+    await rest(emulator, token, 'POST', '/sobjects/PermissionSet', {
+      Name: ORG_ACCESS_PERMISSION_SET,
+      Label: 'SIA Sync Org Access',
+      Description:
+        "The org-level SIA Sync identity: change data capture for every task, and every rep's task.",
+      ...permissions,
+    });
+  } else {
+    await rest(emulator, token, 'PATCH', `/sobjects/PermissionSet/${known}`, permissions);
+  }
+  await assignPermissionSets(emulator, { [username]: [ORG_ACCESS_PERMISSION_SET] });
+}
+
 /**
  * The README's admin path in one call: deploy force-app, then assign SIA_Sync_Admin to the
  * administrator, SIA_Sync_Integration to the integration user and SIA_Sync_User to every other
- * seeded user (`users`: the emulator's usernames; default the three of a default emulator).
+ * seeded user (`users`: the emulator's usernames; default the three of a default emulator), and give
+ * the integration user the org-level access an admin grants it in Setup (`orgAccess`, default
+ * `modifyAllData`; see grantOrgAccess).
  */
 export async function installPackage(
   emulator: EmulatorEndpoint & { users?: { username: string }[] },
+  options: { orgAccess?: OrgAccess } = {},
 ): Promise<DeploySummary> {
   const summary = await deploySource(emulator);
   const usernames = emulator.users?.map((u) => u.username) ?? [
@@ -293,5 +342,8 @@ export async function installPackage(
           : ['SIA_Sync_User'];
   }
   await assignPermissionSets(emulator, assignments);
+  const orgAccess = options.orgAccess ?? 'modifyAllData';
+  if (orgAccess !== 'none' && usernames.includes(INTEGRATION_USERNAME))
+    await grantOrgAccess(emulator, INTEGRATION_USERNAME, orgAccess);
   return summary;
 }

@@ -1,7 +1,7 @@
 // Shared set-up for the emulator's conformance tests: an emulator per test on port 0, jsforce
 // connections through the real OAuth endpoint, and the admin API.
 import { Connection } from 'jsforce';
-import { installPackage } from '../../scripts/package-install.ts';
+import { installPackage, type OrgAccess } from '../../scripts/package-install.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/index.ts';
 import type { Clock } from '../src/schema/types.ts';
 
@@ -29,17 +29,17 @@ export class TestClock implements Clock {
  * sets assigned first (scripts/package-install.ts) unless `installPackage` is false.
  */
 export async function withEmulator(
-  options: Partial<EmulatorOptions> & { installPackage?: boolean },
+  options: Partial<EmulatorOptions> & { installPackage?: boolean; orgAccess?: OrgAccess },
   run: (emulator: RunningEmulator) => Promise<void>,
 ): Promise<void> {
-  const { installPackage: install = true, ...emulatorOptions } = options;
+  const { installPackage: install = true, orgAccess, ...emulatorOptions } = options;
   // Without the package the integration user has no API access (its SIA_Sync_Integration grants
   // API Enabled), so a bare org runs the client-credentials flow as the administrator.
   const runAs = install ? {} : { runAsUsername: 'admin@sia-emulator.example' };
   const emulator = await startEmulator({ port: 0, connectHoldMs: 500, ...runAs, ...emulatorOptions });
   try {
     if (install) {
-      await installPackage(emulator);
+      await installPackage(emulator, orgAccess === undefined ? {} : { orgAccess });
       forgetSetupCalls(emulator);
     }
     await run(emulator);

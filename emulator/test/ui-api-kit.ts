@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/index.ts';
-import { TestClock, userToken } from './helpers.ts';
+import { admin, TestClock, userToken } from './helpers.ts';
 import { installPackage } from '../../scripts/package-install.ts';
 
 export const VERSION = '66.0';
@@ -26,7 +26,11 @@ export interface UiApiSession {
     headers?: Record<string, string>,
   ) => Promise<Reply<T>>;
   graphql: <T = unknown>(query: string, variables?: Record<string, unknown>) => Promise<Reply<T>>;
-  /** Creates a record through the REST API as the session user and returns its id. */
+  /**
+   * Seeds a record through the admin API and returns its id: test data the org already holds (tasks
+   * the sync service wrote with SIA fields no person may edit, other users' rows), owned by the
+   * session user unless `OwnerId` says otherwise; not a save by the session user.
+   */
   insert: (type: string, fields: Record<string, unknown>) => Promise<string>;
   userId: (username: string) => string;
 }
@@ -72,10 +76,15 @@ export async function withUiApi(
       call,
       graphql: (query, variables) => call('POST', '/graphql', { query, variables: variables ?? {} }),
       insert: async (type, fields) => {
-        const reply = await call<{ id?: string }>('POST', `/sobjects/${type}`, fields);
-        if (reply.status !== 201 || reply.body.id === undefined)
+        const owned =
+          emulator.state.org.schema.objects.get(type.toLowerCase())?.fields.has('ownerid') === true;
+        const owner = emulator.users.find((u) => u.username === (options.username ?? ADMIN))?.id;
+        const seeded = owned && owner !== undefined ? { OwnerId: owner, ...fields } : fields;
+        const reply = await admin(emulator, 'POST', 'records', { records: [{ type, fields: seeded }] });
+        const id = (reply.body as { ids?: string[] }).ids?.[0];
+        if (reply.status !== 201 || id === undefined)
           throw new Error(`insert ${type} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-        return reply.body.id;
+        return id;
       },
       userId: (username) => {
         const user = emulator.users.find((u) => u.username === username);

@@ -112,6 +112,34 @@ describe('validation rules from metadata', () => {
           (await boss.sobject('SIA_Sync_Setting__c').create({ Scope_Key__c: 'ORG' })).success,
           true,
         );
+        // The worker may edit every settings row (a permission set with Modify All Records and the
+        // field, made over the API as an admin does), yet holds no SIA_Sync_Admin: the rule refuses.
+        const editor = await boss
+          .sobject('PermissionSet')
+          .create({ Name: 'Settings_Editor', Label: 'Settings Editor' });
+        assert.equal(editor.success, true);
+        await boss.sobject('ObjectPermissions').create({
+          ParentId: editor.id,
+          SobjectType: 'SIA_Sync_Setting__c',
+          PermissionsRead: true,
+          PermissionsCreate: true,
+          PermissionsEdit: true,
+          PermissionsDelete: true,
+          PermissionsViewAllRecords: true,
+          PermissionsModifyAllRecords: true,
+        });
+        await boss.sobject('FieldPermissions').create({
+          ParentId: editor.id,
+          SobjectType: 'SIA_Sync_Setting__c',
+          Field: 'SIA_Sync_Setting__c.Log_Replies__c',
+          PermissionsRead: true,
+          PermissionsEdit: true,
+        });
+        const workerId = emulator.users[1]?.id;
+        assert.ok(workerId);
+        await boss
+          .sobject('PermissionSetAssignment')
+          .create({ AssigneeId: workerId, PermissionSetId: editor.id });
         const worker = await connect(emulator);
         await assert.rejects(
           worker.sobject('SIA_Sync_Setting__c').update({

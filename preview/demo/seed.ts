@@ -113,12 +113,14 @@ export async function seedSalesforce(admin: EmulatorAdmin, rep: OrgUser, now: Da
       },
     })),
   );
-  // The org default an admin saves first, and the rep's own row with task sync switched on.
+  // The org default an admin saves first, and the rep's own row with task sync switched on (theirs:
+  // settings rows are private, so a rep sees and edits only the rows they own).
   await admin.seed([
     { type: 'SIA_Sync_Setting__c', fields: { Scope_Key__c: 'ORG', Task_Sync_Mode__c: 'DoNotSync' } },
     {
       type: 'SIA_Sync_Setting__c',
       fields: {
+        OwnerId: rep.id,
         Scope_Key__c: rep.id,
         User__c: rep.id,
         Task_Sync_Mode__c: 'SyncCompleteSkipped',
