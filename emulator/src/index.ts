@@ -36,6 +36,8 @@ import { isKnownChannel } from './server/change-events.ts';
 import type { EmulatorState } from './server/emulator-state.ts';
 import { createRequestHandler } from './server/http-server.ts';
 import { loadSnapshot, SnapshotWriter } from './server/persistence.ts';
+import { AccessControl } from './security/access-control.ts';
+import { modelProblem, SharingSettings, type SharingModel } from './security/sharing-settings.ts';
 import { runSoql } from './soql/index.ts';
 import { createCometdHandler, createEventBus } from './streaming/index.ts';
 
@@ -80,6 +82,11 @@ export interface EmulatorOptions {
   loginPorts?: { production?: number; sandbox?: number };
   /** The default connected app's callback URLs and policies (Setup → Manage Connected Apps → Edit Policies). */
   connectedApp?: ConnectedAppOptions;
+  /**
+   * Organization-wide defaults to start with, by object (`Account`, `Contact`, `Lead`, `Opportunity`,
+   * `Activity`); the rest keep the emulator's tight Enterprise defaults (ENTERPRISE_DEFAULTS).
+   */
+  sharingDefaults?: Partial<Record<string, SharingModel>>;
 }
 
 export interface ConnectedAppOptions {
@@ -222,20 +229,36 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     ...(options.eventRetentionMs === undefined ? {} : { retentionMs: options.eventRetentionMs }),
   });
   if (snapshot?.events !== undefined) bus.importRetained(snapshot.events);
+  for (const [object, model] of Object.entries(options.sharingDefaults ?? {})) {
+    const problem = model === undefined ? undefined : modelProblem(object, model);
+    if (problem !== undefined) throw new Error(`sharingDefaults: ${problem}`);
+  }
+  const sharing = new SharingSettings(
+    Object.fromEntries(
+      Object.entries(options.sharingDefaults ?? {}).filter(
+        (entry): entry is [string, SharingModel] => entry[1] !== undefined,
+      ),
+    ),
+    snapshot?.sharing,
+  );
   const writer =
     options.dataFile === undefined
       ? undefined
       : new SnapshotWriter(org, options.dataFile, undefined, bus, () => ({
-          connectedApps: apps.snapshot(),
-          passwords: passwords.snapshot(),
-          sessions: sessions.snapshot(),
+          auth: {
+            connectedApps: apps.snapshot(),
+            passwords: passwords.snapshot(),
+            sessions: sessions.snapshot(),
+          },
+          sharing: sharing.snapshot(),
         }));
   if (writer !== undefined) {
-    for (const part of [apps, passwords, sessions])
+    for (const part of [apps, passwords, sessions, sharing])
       part.onChange(() => {
         writer.schedule();
       });
   }
+  const access = new AccessControl(org, sharing);
   const environment: Environment = options.sandbox === true ? 'sandbox' : 'production';
   const hosts: EmulatorState['hosts'] = {
     instance: { kind: 'instance', environment, baseUrl: '' },
@@ -252,6 +275,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     bulk: new BulkJobs({
       org,
       bus,
+      access: (userId) => {
+        const view = access.view(userId);
+        return { schema: view.schema, visible: view.visible, guard: view.guard };
+      },
       ...(options.bulkAllocations === undefined ? {} : { allocations: options.bulkAllocations }),
     }),
     requestLog: new RequestLog(),
@@ -262,14 +289,24 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     codes: new AuthorizationCodes(clock),
     passwords,
     logins: new LoginSessions(clock),
+    access,
     runSoql,
     baseUrl: '',
     hosts,
   };
   const cometd = createCometdHandler({
     bus,
-    sessions,
+    // A user without API Enabled cannot use the Streaming API either.
+    sessions: {
+      validate: (token) => {
+        const session = sessions.validate(token);
+        return session !== undefined && state.access.user(session.userId).has('ApiEnabled')
+          ? session
+          : undefined;
+      },
+    },
     isKnownChannel: (channel) => isKnownChannel(schema, channel),
+    deliverable: (userId, event) => state.access.deliverable(userId, event),
     clock,
     ...(options.connectHoldMs === undefined ? {} : { connectHoldMs: options.connectHoldMs }),
   });

@@ -45,6 +45,16 @@ export const PROFILES = {
 
 export type ProfileName = keyof typeof PROFILES;
 
+/** The CRM objects whose access profiles grant through ObjectPermissions. */
+const CRM_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity'];
+
+/** What each standard profile's own permission set grants on them. */
+const PROFILE_OBJECT_ACCESS: Record<ProfileName, { crud: boolean; all: boolean }> = {
+  'System Administrator': { crud: true, all: true },
+  'Standard User': { crud: true, all: false },
+  'Minimum Access - Salesforce': { crud: false, all: false },
+};
+
 /** The role hierarchy of a new emulated org: name → parent. */
 export const ROLES: { name: string; developerName: string; parent?: string }[] = [
   { name: 'CEO', developerName: 'CEO' },
@@ -137,6 +147,27 @@ export function seedAccessBaseline(org: Org, ids: IdGenerator): void {
       CaseAccessForAccountOwner: 'Edit',
       PortalType: 'None',
     });
+  }
+  // The profiles' object permissions come after the roles, so older data files keep their role ids.
+  for (const [name, access] of Object.entries(PROFILE_OBJECT_ACCESS)) {
+    const parent = [...org.store.records('PermissionSet')].find(
+      (set) => set.fields.IsOwnedByProfile === true && set.fields.ProfileId === profileId(org, name),
+    );
+    for (const sobject of CRM_OBJECTS) {
+      const id = ids.next('110');
+      if (!access.crud || parent === undefined) continue;
+      putIfMissing(org, id, 'ObjectPermissions', {
+        ParentId: parent.Id,
+        SobjectType: sobject,
+        PermissionsCreate: true,
+        PermissionsRead: true,
+        PermissionsEdit: true,
+        PermissionsDelete: true,
+        PermissionsViewAllRecords: access.all,
+        PermissionsModifyAllRecords: access.all,
+        PermissionsViewAllFields: false,
+      });
+    }
   }
   for (const user of org.users) {
     const record = org.store.byId(user.id);

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { mintRefreshToken } from '../auth/oauth-token.ts';
 import { syncConnectedApplicationRows } from '../auth/connected-apps.ts';
 import { connectedAppRoute } from './connected-app-routes.ts';
+import { modelProblem, SHARING_MODELS, type SharingModel } from '../security/sharing-settings.ts';
 import { seedBaseline } from '../org/org.ts';
 import type { EmulatorState } from '../server/emulator-state.ts';
 import { faultSchema } from './faults.ts';
@@ -81,6 +82,11 @@ function reset(state: EmulatorState): void {
   state.cursors.clear();
   state.bulk.reset();
 }
+
+const sharingSchema = z.record(
+  z.string().min(1),
+  z.enum(SHARING_MODELS as [SharingModel, ...SharingModel[]]),
+);
 
 const limitsSchema = z.object({
   max: z.number().int().positive().optional(),
@@ -185,6 +191,21 @@ export function handleAdmin(
     case 'DELETE /__emulator/faults':
       state.faults.clear();
       return { status: 204 };
+    case 'GET /__emulator/sharing':
+      return { status: 200, body: { defaults: state.access.sharing.all(state.org) } };
+    case 'PUT /__emulator/sharing': {
+      // Setup → Sharing Settings → Organization-Wide Defaults → Edit.
+      const parsed = sharingSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      for (const [object, model] of Object.entries(parsed.data)) {
+        const known = object === 'Activity' || state.org.schema.objects.has(object.toLowerCase());
+        if (!known) return invalid(`no object ${object}`);
+        const problem = modelProblem(object, model);
+        if (problem !== undefined) return invalid(problem);
+      }
+      for (const [object, model] of Object.entries(parsed.data)) state.access.sharing.put(object, model);
+      return { status: 200, body: { defaults: state.access.sharing.all(state.org) } };
+    }
     case 'GET /__emulator/limits':
       return { status: 200, body: { used: state.usage.used(), max: state.usage.max } };
     case 'PUT /__emulator/limits': {

@@ -60,12 +60,6 @@ export class UserPasswords {
     this.hashes.set(userId, `${salt.toString('base64')}:${hash(password, salt).toString('base64')}`);
   }
 
-  /** Forgets a user's password (an admin's password reset); no login works until one is set. */
-  clear(userId: string): void {
-    const had = this.seeded.delete(userId) || this.hashes.delete(userId);
-    if (had) this.changeListener?.();
-  }
-
   private hashSeeded(): void {
     for (const [userId, password] of [...this.seeded]) this.store(userId, password);
   }

@@ -6,6 +6,8 @@ import { formatDateTime } from '../org/datetime.ts';
 import type { ChangeRecord } from '../org/dml.ts';
 import { normalizeId } from '../org/ids.ts';
 import type { Org } from '../org/org.ts';
+import type { WriteGuard } from '../org/write-guard.ts';
+import type { RecordSource, Schema } from '../schema/types.ts';
 import { publishCommitted } from '../server/change-events.ts';
 import type { EventPublisher } from '../streaming/types.ts';
 import { BulkUsage, type BulkAllocations } from './bulk-usage.ts';
@@ -21,9 +23,18 @@ import {
 
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** What a job's creator sees and may change: jobs run with their access, as on the platform. */
+export interface BulkUserView {
+  schema: Schema;
+  visible: RecordSource;
+  guard?: WriteGuard;
+}
+
 export interface BulkJobsOptions {
   org: Org;
   bus: EventPublisher;
+  /** The access of a job's creator; without it jobs see and change everything. */
+  access?: (userId: string) => BulkUserView;
   /** Overrides of the platform's daily allocations (tests spend a small one). */
   allocations?: Partial<BulkAllocations>;
 }
@@ -33,6 +44,7 @@ export class BulkJobs {
   readonly bus: EventPublisher;
   readonly usage: BulkUsage;
   private readonly jobs = new Map<string, BulkJob>();
+  private readonly access: BulkJobsOptions['access'];
   private readonly pending = new Set<NodeJS.Immediate>();
   private closed = false;
 
@@ -40,6 +52,12 @@ export class BulkJobs {
     this.org = options.org;
     this.bus = options.bus;
     this.usage = new BulkUsage(options.org.clock, options.allocations);
+    this.access = options.access;
+  }
+
+  /** What the user sees and may change, for the job they created. */
+  viewOf(userId: string): BulkUserView {
+    return this.access?.(userId) ?? { schema: this.org.schema, visible: this.org.store };
   }
 
   /** What every new job starts with: an id, its creator and times, nothing processed yet. */

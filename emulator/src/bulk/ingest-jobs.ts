@@ -28,8 +28,8 @@ function isOperation(value: unknown): value is IngestOperation {
   return typeof value === 'string' && (OPERATIONS as readonly string[]).includes(value);
 }
 
-function jobObject(jobs: BulkJobs, name: string): ObjectDef {
-  const object = findObject(jobs.org.schema, name);
+function jobObject(jobs: BulkJobs, name: string, userId: string): ObjectDef {
+  const object = findObject(jobs.viewOf(userId).schema, name);
   if (object === undefined || object.kind === 'changeEvent' || !object.createable) {
     throw new RequestError(400, 'INVALIDJOB', `InvalidJob : Unable to find object: ${name}`);
   }
@@ -60,7 +60,7 @@ export function createIngestJob(jobs: BulkJobs, caller: JobCaller, rawBody: stri
     'lineEnding',
   ]);
   const operation = enumProperty(body, 'operation', isOperation);
-  const object = jobObject(jobs, stringProperty(body, 'object') ?? '');
+  const object = jobObject(jobs, stringProperty(body, 'object') ?? '', caller.userId);
   const externalIdFieldName =
     operation === 'upsert'
       ? externalIdField(object, stringProperty(body, 'externalIdFieldName') ?? '').name
@@ -183,8 +183,9 @@ function scanJobData(jobs: BulkJobs, job: IngestJob): void {
     fail(jobs, job, lineEndingError);
     return;
   }
-  const object = findObject(jobs.org.schema, job.object);
-  const resolved = object === undefined ? undefined : resolveColumns(jobs.org.schema, object, header.cells);
+  const { schema } = jobs.viewOf(job.createdById);
+  const object = findObject(schema, job.object);
+  const resolved = object === undefined ? undefined : resolveColumns(schema, object, header.cells);
   if (object === undefined || resolved === undefined || !resolved.ok) {
     fail(
       jobs,
@@ -269,7 +270,13 @@ function processRows(
 function processChunk(input: RowInput, reader: CsvReader, from: number, to: number): void {
   const { jobs, job } = input;
   const store = jobs.org.store;
-  const write: WriteContext = { org: jobs.org, userId: job.createdById, changes: [] };
+  const { guard } = jobs.viewOf(job.createdById);
+  const write: WriteContext = {
+    org: jobs.org,
+    userId: job.createdById,
+    changes: [],
+    ...(guard === undefined ? {} : { guard }),
+  };
   const outcomes: RowOutcome[] = [];
   for (let row = from; row < to; row++) {
     const record = reader.read(job.rowStarts[row] ?? 0);

@@ -45,15 +45,19 @@ class RowFailure extends Error {
 
 function lookupParent(
   column: Extract<IngestColumn, { kind: 'lookup' }>,
-  store: BulkJobs['org']['store'],
+  jobs: BulkJobs,
+  userId: string,
   text: string,
 ): string {
   const { target, match } = column;
+  const store = jobs.org.store;
   const found: StoredRecord[] =
     match.name === 'Id'
       ? [store.byId(text)].filter((record): record is StoredRecord => record?.type === target.name)
       : store.findByField(target.name, match.name, text, match.caseSensitive);
-  const live = found.filter((record) => !record.isDeleted);
+  // A parent the job's creator cannot see is not found.
+  const { visible } = jobs.viewOf(userId);
+  const live = found.filter((record) => !record.isDeleted && visible.byId(record.Id) !== undefined);
   const [parent, ...others] = live;
   if (parent === undefined) {
     throw new RowFailure(
@@ -82,7 +86,7 @@ function rowBody(input: RowInput, cells: string[]): Record<string, unknown> {
       return;
     }
     if (column.kind === 'lookup') {
-      body[target.name] = lookupParent(column, input.jobs.org.store, text);
+      body[target.name] = lookupParent(column, input.jobs, input.job.createdById, text);
       return;
     }
     const value = cellValue(column.field, text);

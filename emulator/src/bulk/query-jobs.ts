@@ -73,9 +73,10 @@ function soqlOptions(
   job: Pick<QueryJob, 'createdById' | 'operation' | 'apiVersion'>,
 ): SoqlOptions {
   const zone = jobs.org.store.byId(job.createdById)?.fields.TimeZoneSidKey;
+  const view = jobs.viewOf(job.createdById);
   return {
-    schema: jobs.org.schema,
-    source: jobs.org.store,
+    schema: view.schema,
+    source: view.visible,
     includeDeleted: job.operation === 'queryAll',
     clock: jobs.org.clock,
     timeZone: typeof zone === 'string' ? zone : 'UTC',
@@ -152,15 +153,15 @@ function outputColumns(queryPlan: QueryPlan): OutputColumn[] {
   );
 }
 
-function columnText(jobs: BulkJobs, record: StoredRecord, column: OutputColumn): string {
+function columnText(options: SoqlOptions, record: StoredRecord, column: OutputColumn): string {
   let current: StoredRecord | undefined = record;
   for (const hop of column.path.hops) {
-    current = parentRecord(jobs.org.store, current, hop);
+    current = parentRecord(options.source, current, hop);
     if (current === undefined) return '';
   }
   // Through a polymorphic reference the field is the parent's own (Who → Lead.Name).
   const field =
-    column.path.hops.length === 0 ? column.path.leaf : leafOn(jobs.org.schema, current, column.path);
+    column.path.hops.length === 0 ? column.path.leaf : leafOn(options.schema, current, column.path);
   if (field === undefined) return '';
   const value = readField(current, field);
   return cellText(field, column.label ? picklistLabel(field, value) : value);
@@ -180,8 +181,8 @@ function runQueryJob(jobs: BulkJobs, job: QueryJob): void {
   let started = performance.now();
   let queryPlan: QueryPlan;
   let records: StoredRecord[];
+  const options = soqlOptions(jobs, job);
   try {
-    const options = soqlOptions(jobs, job);
     queryPlan = plan(job.query, options);
     records = new QueryRun(options).rows(queryPlan);
   } catch {
@@ -200,7 +201,7 @@ function runQueryJob(jobs: BulkJobs, job: QueryJob): void {
       const record = records[index];
       if (record === undefined) continue;
       const line = csvLine(
-        columns.map((column) => columnText(jobs, record, column)),
+        columns.map((column) => columnText(options, record, column)),
         job.dialect,
       );
       rows.push(line);

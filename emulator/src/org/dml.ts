@@ -11,6 +11,7 @@ import { validationErrors } from './formula/validation-rules.ts';
 import { normalizeId } from './ids.ts';
 import type { Org } from './org.ts';
 import { findField, findObject, type FieldDef, type ObjectDef, type StoredRecord } from '../schema/types.ts';
+import type { WriteGuard } from './write-guard.ts';
 
 const SYSTEM_FIELDS = new Set([
   'CreatedDate',
@@ -36,6 +37,32 @@ export interface WriteContext {
   userId: string;
   rawBody?: string;
   changes: ChangeRecord[];
+  /** The writing user's access; absent for the system's own writes (the admin API's seeding). */
+  guard?: WriteGuard;
+}
+
+/** The object as the org defines it (callers may hold the user's narrower view of it). */
+function orgDef(ctx: WriteContext, def: ObjectDef): ObjectDef {
+  return ctx.org.schema.objects.get(def.name.toLowerCase()) ?? def;
+}
+
+// What the API answers when the sharing model refuses a record or a lookup (SOAP API Developer Guide,
+// StatusCode: INSUFFICIENT_ACCESS_OR_READONLY, INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY;
+// https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm).
+const NO_RECORD_ACCESS = (): RecordError =>
+  recordError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+const NO_CROSS_REFERENCE_ACCESS = (): RecordError =>
+  recordError(
+    'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+    'insufficient access rights on cross-reference id',
+  );
+
+/**
+ * An object the user's permissions do not let them insert or update, as the platform words it
+ * (`entity type cannot be inserted: <label>`, CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY).
+ */
+function notPermitted(def: ObjectDef, verb: 'inserted' | 'updated'): RecordError {
+  return recordError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be ${verb}: ${def.label}`);
 }
 
 export type WriteResult =
@@ -79,7 +106,9 @@ function parseInput(
   for (const [key, raw] of Object.entries(input)) {
     if (key === 'attributes') continue;
     const field = findField(def, key);
-    if (field === undefined) {
+    // A field field-level security hides does not exist for the user.
+    const access = field === undefined ? 'none' : (ctx.guard?.fieldAccess(def, field) ?? 'edit');
+    if (field === undefined || access === 'none') {
       throw new RequestError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`);
     }
     if (field.name === 'Id') {
@@ -87,14 +116,15 @@ function parseInput(
       refused.push(field.name);
       continue;
     }
-    const allowed = mode === 'create' ? field.createable : field.updateable;
+    const allowed = (mode === 'create' ? field.createable : field.updateable) && access === 'edit';
     if (!allowed && !bypassAccess) {
       refused.push(field.name);
       continue;
     }
     const result = coerceFieldValue(field, raw, {
       schema: ctx.org.schema,
-      source: ctx.org.store,
+      // A lookup may only point at a record the user can see.
+      source: ctx.guard?.visible ?? ctx.org.store,
       rawBody: ctx.rawBody,
     });
     if (result.ok) values.set(field, result.value);
@@ -186,16 +216,18 @@ function nowString(ctx: WriteContext): string {
 
 export function createRecord(
   ctx: WriteContext,
-  def: ObjectDef,
+  given: ObjectDef,
   input: Record<string, unknown>,
   seed?: SeedOptions,
 ): WriteResult {
+  const def = orgDef(ctx, given);
   if (!def.createable) {
     return fail(
       400,
       recordError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${def.name}`),
     );
   }
+  if (ctx.guard !== undefined && !ctx.guard.mayCreate(def)) return fail(400, notPermitted(def, 'inserted'));
   const parsed = parseInput(ctx, def, input, 'create', seed?.bypassAccess === true);
   if (parsed.errors.length > 0) return fail(400, ...parsed.errors);
   const now = nowString(ctx);
@@ -240,6 +272,7 @@ export function createRecord(
   );
   const record: StoredRecord = { Id: id, type: def.name, fields: known, isDeleted: false };
   ctx.org.store.put(record);
+  ctx.guard?.changed();
   const values = Object.fromEntries(Object.entries(known).filter(([, v]) => v !== null));
   ctx.changes.push({
     entityName: def.name,
@@ -278,19 +311,28 @@ export function findWritable(
 
 export function updateRecord(
   ctx: WriteContext,
-  def: ObjectDef,
+  given: ObjectDef,
   id: string,
   input: Record<string, unknown>,
   single: boolean,
   seed?: SeedOptions,
 ): WriteResult {
+  const def = orgDef(ctx, given);
   const found = findWritable(ctx, def, id, single);
   if (!('Id' in found)) return found;
   if (!def.updateable) {
     return fail(400, recordError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${def.name}`));
   }
+  const guard = ctx.guard;
+  if (guard !== undefined && !guard.mayEdit(def)) return fail(400, notPermitted(def, 'updated'));
   const parsed = parseInput(ctx, def, input, 'update', seed?.bypassAccess === true);
   if (parsed.errors.length > 0) return fail(400, ...parsed.errors);
+  if (guard !== undefined) {
+    if (!guard.mayEditRecord(found)) return fail(400, NO_RECORD_ACCESS());
+    const owner = [...parsed.values].find(([field]) => field.name === 'OwnerId')?.[1];
+    if (owner !== undefined && owner !== found.fields.OwnerId && !guard.mayTransfer(found))
+      return fail(400, NO_CROSS_REFERENCE_ACCESS());
+  }
   const now = nowString(ctx);
   const previous = found.fields;
   const fields: Record<string, unknown> = { ...previous };
@@ -317,6 +359,7 @@ export function updateRecord(
     ...seed?.system,
   });
   ctx.org.store.put({ ...found, fields });
+  guard?.changed();
   const changedFields = Object.keys(fields).filter(
     (name) => !SYSTEM_FIELDS.has(name) && JSON.stringify(fields[name]) !== JSON.stringify(previous[name]),
   );
@@ -352,8 +395,12 @@ export function deleteRecord(
       recordError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be deleted: ${found.type}`),
     );
   }
+  const guard = ctx.guard;
+  if (guard !== undefined && (!guard.mayDelete(objectDef) || !guard.mayDeleteRecord(found)))
+    return fail(400, NO_RECORD_ACCESS());
   const now = deletedAt ?? nowString(ctx);
   moveToRecycleBin(ctx, found, now);
+  guard?.changed();
   return { ok: true, id: found.Id, created: false };
 }
 

@@ -32,6 +32,9 @@ export class RecordStore implements RecordSource {
   private readonly indexes = new Map<string, ValueIndex>();
   private undoLog: UndoEntry[] = [];
   private changeListener: (() => void) | undefined;
+  /** Writes so far per type (lower-cased), so what is derived from a type's rows knows when to recompute. */
+  private readonly revisions = new Map<string, number>();
+  private clears = 0;
 
   /** Called after every change, so persistence can schedule a save. */
   onChange(listener: () => void): void {
@@ -45,6 +48,11 @@ export class RecordStore implements RecordSource {
   byId(id: string): StoredRecord | undefined {
     const normalized = normalizeId(id);
     return normalized === undefined ? undefined : this.all.get(normalized);
+  }
+
+  /** A number that changes whenever a record of the type is written, purged, rolled back or cleared. */
+  revision(objectName: string): string {
+    return `${this.clears}.${this.revisions.get(objectName.toLowerCase()) ?? 0}`;
   }
 
   count(objectName: string): number {
@@ -98,6 +106,7 @@ export class RecordStore implements RecordSource {
   }
 
   clear(): void {
+    this.clears++;
     this.byType.clear();
     this.all.clear();
     this.indexes.clear();
@@ -137,6 +146,7 @@ export class RecordStore implements RecordSource {
     const record = next ?? previous;
     if (record === undefined) return;
     const typeKey = record.type.toLowerCase();
+    this.revisions.set(typeKey, (this.revisions.get(typeKey) ?? 0) + 1);
     for (const index of this.indexes.values()) {
       if (index.type !== typeKey) continue;
       if (previous) this.removeFromIndex(index, previous);

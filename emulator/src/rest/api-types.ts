@@ -6,6 +6,7 @@ import type { QueryCursors } from './query-cursors.ts';
 import type { WriteContext } from '../org/dml.ts';
 import type { Org } from '../org/org.ts';
 import type { SoqlOptions, SoqlResult } from '../soql/types.ts';
+import type { RecordSource } from '../schema/types.ts';
 import type { SessionInfo } from '../streaming/types.ts';
 
 export interface ApiRequest {
@@ -34,13 +35,23 @@ export type SoqlRunner = (soql: string, options: SoqlOptions) => SoqlResult;
 
 /** Users' login passwords, as `/sobjects/User/{id}/password` sets and resets them. */
 export interface PasswordStore {
+  /** Why the password policy refuses a new password; undefined when it is fine. */
+  problem(password: string): string | undefined;
   set(userId: string, password: string): void;
-  clear(userId: string): void;
+}
+
+/** What the request's user can see: reads go through it, so records they cannot see do not exist. */
+export interface RequestAccess {
+  visible: RecordSource;
+  /** Whether the user holds a system permission (`ManageUsers`, ...). */
+  has(permission: string): boolean;
 }
 
 /** Everything a route needs for one authenticated request. */
 export interface ApiContext {
+  /** The org as the request's user sees it: `schema` holds only what they may read. */
   org: Org;
+  access: RequestAccess;
   session: SessionInfo;
   /** e.g. '62.0' */
   version: string;

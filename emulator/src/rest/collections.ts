@@ -271,7 +271,7 @@ function retrieve(ctx: ApiContext, req: ApiRequest, def: ObjectDef): ApiResponse
   const records = ids.map((id) => {
     const normalized = normalizeId(id);
     if (normalized === undefined) throw new RequestError(400, 'MALFORMED_ID', `malformed id ${id}`);
-    const record = ctx.org.store.byId(normalized);
+    const record = ctx.access.visible.byId(normalized);
     if (record === undefined || record.isDeleted || record.type !== def.name) return null;
     return toRestRecord(record, def, ctx.version, fields);
   });

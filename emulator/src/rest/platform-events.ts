@@ -40,6 +40,15 @@ export function enqueuePlatformEvent(
   input: Record<string, unknown>,
   rawBody: string,
 ): EnqueueResult {
+  // Publishing needs Create on the event (ctx.org.schema is the user's view of the org).
+  if (!def.createable) {
+    return {
+      ok: false,
+      errors: [
+        recordError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be inserted: ${def.label}`),
+      ],
+    };
+  }
   const payload: Record<string, unknown> = {};
   const errors: RecordError[] = [];
   for (const field of def.fields.values()) if (field.custom) payload[field.name] = null;
@@ -57,7 +66,11 @@ export function enqueuePlatformEvent(
       );
       continue;
     }
-    const result = coerceFieldValue(field, value, { schema: ctx.org.schema, source: ctx.org.store, rawBody });
+    const result = coerceFieldValue(field, value, {
+      schema: ctx.org.schema,
+      source: ctx.access.visible,
+      rawBody,
+    });
     if (result.ok) payload[field.name] = result.value;
     else errors.push(result.error);
   }

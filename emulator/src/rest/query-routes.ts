@@ -46,7 +46,8 @@ function runQuery(ctx: ApiContext, req: ApiRequest, includeDeleted: boolean): Ap
   try {
     const result = ctx.runSoql(soql, {
       schema: ctx.org.schema,
-      source: ctx.org.store,
+      // Records the user cannot see are absent, parents included.
+      source: ctx.access.visible,
       includeDeleted,
       clock: ctx.org.clock,
       timeZone: userTimeZone(ctx),

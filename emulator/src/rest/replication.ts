@@ -56,7 +56,7 @@ export function getUpdated(ctx: ApiContext, def: ObjectDef, query: URLSearchPara
   replicable(def);
   const { start, covered } = window(ctx, query, 30);
   const ids: string[] = [];
-  for (const record of ctx.org.store.records(def.name)) {
+  for (const record of ctx.access.visible.records(def.name)) {
     if (record.isDeleted) continue;
     const raw = record.fields.SystemModstamp ?? record.fields.LastModifiedDate;
     const stamp = typeof raw === 'string' ? parseDateTime(raw) : undefined;
@@ -70,7 +70,7 @@ export function getDeleted(ctx: ApiContext, def: ObjectDef, query: URLSearchPara
   replicable(def);
   const { start, covered, earliest } = window(ctx, query, 15);
   const deletedRecords: { id: string; deletedDate: string }[] = [];
-  for (const record of ctx.org.store.records(def.name)) {
+  for (const record of ctx.access.visible.records(def.name)) {
     if (!record.isDeleted || record.deletedDate === undefined) continue;
     const at = parseDateTime(record.deletedDate)?.getTime();
     if (at !== undefined && at >= start && at < covered && at >= earliest) {

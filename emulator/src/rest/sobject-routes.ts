@@ -35,7 +35,9 @@ function retrieve(ctx: ApiContext, def: ObjectDef, id: string, query: URLSearchP
       `Provided external ID field does not exist or is not accessible: ${id}`,
     );
   }
-  const record = ctx.org.store.byId(normalized);
+  // A record the user cannot see does not exist for them ("verify that there are no sharing issues",
+  // REST API Developer Guide, Status Codes and Error Responses: 404).
+  const record = ctx.access.visible.byId(normalized);
   if (record === undefined || record.type !== def.name) throw notFound();
   if (record.isDeleted) throw new RequestError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
   return { status: 200, body: toRestRecord(record, def, ctx.version, fields) };
@@ -90,7 +92,7 @@ function byExternalId(
   }
   const matches = ctx.org.store
     .findByField(def.name, field.name, value, field.caseSensitive)
-    .filter((r) => !r.isDeleted);
+    .filter((r) => !r.isDeleted && (req.method !== 'GET' || ctx.access.visible.byId(r.Id) !== undefined));
   if (matches.length > 1) {
     return {
       status: 300,

@@ -3,8 +3,6 @@
 // it and answers the new one. REST API Developer Guide, "sObject User Password":
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_user_password.htm
 import { randomBytes } from 'node:crypto';
-import { userPermissionsOf } from '../access/access-records.ts';
-import { passwordPolicyProblem } from '../auth/passwords.ts';
 import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
 import { normalizeId } from '../org/ids.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './api-types.ts';
@@ -15,7 +13,7 @@ export function userPasswordRoute(ctx: ApiContext, userId: string, req: ApiReque
   const user = id === undefined ? undefined : ctx.org.store.byId(id);
   if (id === undefined || user?.type !== 'User') throw new RequestError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
   const own = id === ctx.session.userId;
-  if (!own && !userPermissionsOf(ctx.org, ctx.session.userId).has('ManageUsers')) {
+  if (!own && !ctx.access.has('ManageUsers')) {
     throw new RequestError(403, 'INSUFFICIENT_ACCESS', 'insufficient access rights on cross-reference id');
   }
   switch (req.method) {
@@ -26,7 +24,7 @@ export function userPasswordRoute(ctx: ApiContext, userId: string, req: ApiReque
       const password = isPlainObject(body) ? body.NewPassword : undefined;
       if (typeof password !== 'string')
         throw new RequestError(400, 'MISSING_ARGUMENT', 'NewPassword not specified');
-      const problem = passwordPolicyProblem(password);
+      const problem = ctx.passwords.problem(password);
       if (problem !== undefined) throw new RequestError(400, 'INVALID_NEW_PASSWORD', problem);
       ctx.passwords.set(id, password);
       return { status: 204 };

@@ -15,6 +15,7 @@ import type { RecycleBin } from '../org/recycle-bin.ts';
 import type { SoqlRunner } from '../rest/api-types.ts';
 import type { ApiUsage } from '../rest/api-usage.ts';
 import type { QueryCursors } from '../rest/query-cursors.ts';
+import type { AccessControl } from '../security/access-control.ts';
 import type { EventBus } from '../streaming/types.ts';
 
 export interface EmulatorState {
@@ -38,6 +39,8 @@ export interface EmulatorState {
   passwords: UserPasswords;
   /** Login-page sessions and authorize requests waiting for approval. */
   logins: LoginSessions;
+  /** Who may see and change what: permissions, sharing, field-level security, event delivery. */
+  access: AccessControl;
   runSoql: SoqlRunner;
   /** `http://127.0.0.1:<port>`, known once the server listens. */
   baseUrl: string;

@@ -2,10 +2,10 @@
 // deployRequest), CometD and the admin API on one node:http server (CometD needs the raw request and
 // response).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { userPermissionsOf } from '../access/access-records.ts';
 import { handleAdmin } from '../admin/admin-routes.ts';
 import { faultErrorBody, type Fault } from '../admin/faults.ts';
 import { servedOnLoginHost, type LoginHost } from '../auth/login-host.ts';
+import { passwordPolicyProblem } from '../auth/passwords.ts';
 import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../bulk/upload-limit.ts';
 import { handleRestDeploy } from '../metadata/rest-deploy.ts';
 import { handleMetadataSoap, soapFault } from '../metadata/soap-api.ts';
@@ -49,7 +49,7 @@ const API_DISABLED: Reply = {
 };
 
 function apiEnabled(state: EmulatorState, session: SessionInfo): boolean {
-  return userPermissionsOf(state.org, session.userId).has('ApiEnabled');
+  return state.access.user(session.userId).has('ApiEnabled');
 }
 
 const NOT_FOUND: Reply = {
@@ -196,23 +196,26 @@ function apiCall(
     };
   }
   const rawBody = body.text;
+  const view = state.access.view(session.userId);
   const ctx: ApiContext = {
-    org: state.org,
+    // Routes read through the user's schema; saves go to the org itself, through the user's guard.
+    org: { ...state.org, schema: view.schema },
+    access: {
+      visible: view.visible,
+      has: (permission) => (view.user.permissions as ReadonlySet<string>).has(permission),
+    },
     session,
     version,
-    write: { org: state.org, userId: session.userId, changes: [] },
+    write: { org: state.org, userId: session.userId, changes: [], guard: view.guard },
     platformEvents: [],
     runSoql: state.runSoql,
     cursors: state.cursors,
     usage: state.usage,
     bulk: state.bulk,
     passwords: {
+      problem: passwordPolicyProblem,
       set: (userId, password) => {
         state.passwords.set(userId, password);
-        state.logins.endAllOf(userId);
-      },
-      clear: (userId) => {
-        state.passwords.clear(userId);
         state.logins.endAllOf(userId);
       },
     },

@@ -6,6 +6,7 @@ import type { ConnectedAppsSnapshot } from '../auth/connected-apps.ts';
 import type { PasswordsSnapshot } from '../auth/passwords.ts';
 import type { SessionsSnapshot } from '../auth/session-store.ts';
 import { orgSnapshot, type Org, type OrgSnapshot } from '../org/org.ts';
+import { SHARING_MODELS, type SharingSnapshot } from '../security/sharing-settings.ts';
 import type { EventBus, RetainedEvent, RetainedLog } from '../streaming/types.ts';
 
 /** Login and OAuth state: connected apps and approvals, password hashes, refresh tokens (hashed). */
@@ -20,7 +21,12 @@ export interface DataFile extends OrgSnapshot {
   events?: RetainedLog;
   /** Absent in files written before the emulator had login pages. */
   auth?: AuthSnapshot;
+  /** Organization-wide defaults an admin set; absent before the emulator enforced sharing. */
+  sharing?: SharingSnapshot;
 }
+
+/** What is kept besides the records, metadata and events. */
+export type ExtraState = Pick<DataFile, 'auth' | 'sharing'>;
 
 export function loadSnapshot(path: string): DataFile | undefined {
   if (!existsSync(path)) return undefined;
@@ -30,6 +36,7 @@ export function loadSnapshot(path: string): DataFile | undefined {
   }
   const events = retainedLogOf((parsed as { events?: unknown }).events);
   const auth = authOf((parsed as { auth?: unknown }).auth);
+  const sharing = sharingOf((parsed as { sharing?: unknown }).sharing);
   return {
     format: parsed.format,
     idCounter: typeof parsed.idCounter === 'number' ? parsed.idCounter : 0,
@@ -37,7 +44,19 @@ export function loadSnapshot(path: string): DataFile | undefined {
     ...(parsed.metadata === undefined ? {} : { metadata: parsed.metadata }),
     ...(events === undefined ? {} : { events }),
     ...(auth === undefined ? {} : { auth }),
+    ...(sharing === undefined ? {} : { sharing }),
   };
+}
+
+function sharingOf(value: unknown): SharingSnapshot | undefined {
+  if (!isObject(value)) return undefined;
+  const models: string[] = [...SHARING_MODELS];
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, SharingSnapshot[string]] =>
+        typeof entry[1] === 'string' && models.includes(entry[1]),
+    ),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -84,14 +103,14 @@ export class SnapshotWriter {
   private readonly path: string;
   private readonly delayMs: number;
   private readonly bus: EventBus | undefined;
-  private readonly auth: (() => AuthSnapshot) | undefined;
+  private readonly extra: (() => ExtraState) | undefined;
 
-  constructor(org: Org, path: string, delayMs = 1000, bus?: EventBus, auth?: () => AuthSnapshot) {
+  constructor(org: Org, path: string, delayMs = 1000, bus?: EventBus, extra?: () => ExtraState) {
     this.org = org;
     this.path = path;
     this.delayMs = delayMs;
     this.bus = bus;
-    this.auth = auth;
+    this.extra = extra;
     org.store.onChange(() => {
       this.schedule();
     });
@@ -120,7 +139,7 @@ export class SnapshotWriter {
     const data: DataFile = {
       ...orgSnapshot(this.org),
       ...(this.bus === undefined ? {} : { events: this.bus.exportRetained() }),
-      ...(this.auth === undefined ? {} : { auth: this.auth() }),
+      ...this.extra?.(),
     };
     writeFileSync(temp, JSON.stringify(data));
     renameSync(temp, this.path);

@@ -8,6 +8,8 @@ export interface ClientSessionInit {
   userId: string;
   browserId: string;
   now: number;
+  /** What of an event this client's user may receive; undefined skips it. */
+  deliverable?: (userId: string, event: RetainedEvent) => RetainedEvent | undefined;
 }
 
 /** A /meta/connect held open until an event arrives, the hold ends, or the server closes. */
@@ -31,11 +33,13 @@ export class ClientSession {
   disconnected = false;
   private queue: BayeuxReply[] = [];
   private held: HeldConnect | undefined;
+  private readonly deliverable: ClientSessionInit['deliverable'];
 
-  constructor({ userId, browserId, now }: ClientSessionInit) {
+  constructor({ userId, browserId, now, deliverable }: ClientSessionInit) {
     this.userId = userId;
     this.browserId = browserId;
     this.lastSeen = now;
+    this.deliverable = deliverable;
   }
 
   get hasQueued(): boolean {
@@ -51,8 +55,10 @@ export class ClientSession {
     for (const event of events) {
       const cursor = this.subscriptions.get(event.channel);
       if (cursor === undefined || event.replayId <= cursor) continue;
-      this.queue.push(eventMessage(event));
+      // An event the user may not receive is passed over: the cursor moves on all the same.
       this.subscriptions.set(event.channel, event.replayId);
+      const delivered = this.deliverable === undefined ? event : this.deliverable(this.userId, event);
+      if (delivered !== undefined) this.queue.push(eventMessage(delivered));
     }
     if (this.queue.length > 0) this.releaseHeld();
   }

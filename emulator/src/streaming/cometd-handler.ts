@@ -19,7 +19,7 @@ import {
   type BayeuxRequest,
 } from './bayeux-protocol.ts';
 import { ClientSession } from './client-session.ts';
-import type { EventBus, SessionInfo, SessionValidator } from './types.ts';
+import type { EventBus, RetainedEvent, SessionInfo, SessionValidator } from './types.ts';
 
 export interface CometdHandlerOptions {
   bus: EventBus;
@@ -34,6 +34,11 @@ export interface CometdHandlerOptions {
    * `403::Unknown client` (Salesforce expects the reconnect within 40 s). Clock time.
    */
   sessionTimeoutMs?: number;
+  /**
+   * What of an event reaches a subscriber (the user's permissions and field-level security decide,
+   * at delivery); undefined skips it. Everything is delivered when absent.
+   */
+  deliverable?: (userId: string, event: RetainedEvent) => RetainedEvent | undefined;
 }
 
 export interface CometdHandler {
@@ -108,7 +113,12 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       browserId = randomBytes(16).toString('hex');
       context.newBrowserId = browserId;
     }
-    const client = new ClientSession({ userId: context.auth.user.userId, browserId, now: now() });
+    const client = new ClientSession({
+      userId: context.auth.user.userId,
+      browserId,
+      now: now(),
+      ...(options.deliverable === undefined ? {} : { deliverable: options.deliverable }),
+    });
     clients.set(client.clientId, client);
     return replyTo(message, {
       successful: true,

@@ -22,7 +22,7 @@ const notFound = (): RequestError => new RequestError(404, 'NOT_FOUND', NOT_FOUN
 function renderContext(ctx: ApiContext): RenderContext {
   return {
     schema: ctx.org.schema,
-    source: ctx.org.store,
+    source: ctx.access.visible,
     format: userFormat(ctx.org.store, ctx.session.userId),
   };
 }
@@ -35,9 +35,14 @@ function listParam(query: URLSearchParams, name: string): string[] {
     .filter((value) => value !== '');
 }
 
-function liveRecord(ctx: ApiContext, id: string): StoredRecord {
+/**
+ * The record an id names: for a read, only one the user can see; for a save, any (the save itself
+ * answers INSUFFICIENT_ACCESS_OR_READONLY when the user may not change it).
+ */
+function liveRecord(ctx: ApiContext, id: string, purpose: 'read' | 'save' = 'read'): StoredRecord {
   const normalized = normalizeId(id);
-  const record = normalized === undefined ? undefined : ctx.org.store.byId(normalized);
+  const source = purpose === 'read' ? ctx.access.visible : ctx.org.store;
+  const record = normalized === undefined ? undefined : source.byId(normalized);
   if (record === undefined) throw notFound();
   if (record.isDeleted) throw new RequestError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
   return record;
@@ -152,7 +157,7 @@ function checkUnmodifiedSince(ctx: ApiContext, record: StoredRecord, header: str
 }
 
 function updateFromInput(ctx: ApiContext, id: string, req: ApiRequest): ApiResponse {
-  const record = liveRecord(ctx, id);
+  const record = liveRecord(ctx, id, 'save');
   const def = objectOf(ctx, record);
   checkUnmodifiedSince(ctx, record, req.headers['if-unmodified-since']);
   const input = parseRecordInput(req.rawBody);
@@ -167,7 +172,7 @@ function updateFromInput(ctx: ApiContext, id: string, req: ApiRequest): ApiRespo
 }
 
 function deleteById(ctx: ApiContext, id: string): ApiResponse {
-  const record = liveRecord(ctx, id);
+  const record = liveRecord(ctx, id, 'save');
   const def = objectOf(ctx, record);
   return save(
     def,

@@ -78,7 +78,7 @@ export function resolveConnection(
   try {
     const result = api.runSoql(soql, {
       schema: api.org.schema,
-      source: api.org.store,
+      source: api.access.visible,
       includeDeleted: false,
       clock: api.org.clock,
       timeZone: userTimeZone(context),
@@ -94,7 +94,7 @@ export function resolveConnection(
   const start = args.after === undefined || args.after === null ? 0 : indexOfCursor(args.after) + 1;
   const page = ids.slice(start, start + first);
   const edges = page
-    .map((id, offset) => ({ node: api.org.store.byId(id), cursor: cursorAt(start + offset) }))
+    .map((id, offset) => ({ node: api.access.visible.byId(id), cursor: cursorAt(start + offset) }))
     .filter((edge): edge is { node: StoredRecord; cursor: string } => edge.node !== undefined);
   return {
     edges,

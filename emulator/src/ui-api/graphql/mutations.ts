@@ -104,7 +104,7 @@ function idOf(value: unknown): string {
 }
 
 function storedRecord(context: GraphqlContext, id: string): StoredRecord | null {
-  return context.api.org.store.byId(id) ?? null;
+  return context.api.access.visible.byId(id) ?? null;
 }
 
 export interface MutationTypeOptions {

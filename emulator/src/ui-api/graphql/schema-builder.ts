@@ -64,7 +64,7 @@ function fieldValue(field: FieldDef, record: StoredRecord, context: GraphqlConte
 
 function parentRecord(field: FieldDef, record: StoredRecord, context: GraphqlContext): StoredRecord | null {
   const parentId = record.fields[field.name];
-  const parent = typeof parentId === 'string' ? context.api.org.store.byId(parentId) : undefined;
+  const parent = typeof parentId === 'string' ? context.api.access.visible.byId(parentId) : undefined;
   return parent === undefined || parent.isDeleted ? null : parent;
 }
 
