@@ -48,6 +48,9 @@ const NO_REFERENCE = [
   },
 ];
 
+/** The subjects of every seeded task, in order. */
+const EVERY_TASK = ['Call Ann', 'Call Pat', 'Call Pat about Acme', 'Private call'];
+
 interface Fixture {
   account: string;
   contact: string;
@@ -136,6 +139,18 @@ async function grantPermissionSet(
   return setId;
 }
 
+/** As an admin: takes a permission set away from a user (deletes the assignment). */
+async function unassign(emulator: RunningEmulator, username: string, set: string): Promise<void> {
+  const soql = `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId(emulator, username)}' AND PermissionSet.Name = '${set}'`;
+  const found = await rest(emulator, ADMIN, 'GET', `/query?q=${encodeURIComponent(soql)}`);
+  const id = (found.body as { records: { Id: string }[] }).records[0]?.Id;
+  assert.ok(id, `${username} holds no ${set}`);
+  assert.equal(
+    (await rest(emulator, ADMIN, 'DELETE', `/sobjects/PermissionSetAssignment/${id}`)).status,
+    204,
+  );
+}
+
 describe('access enforcement', () => {
   it("hides a rep's private task from another rep on every read surface", async () => {
     await withEmulator({ users: USERS }, async (emulator) => {
@@ -144,12 +159,7 @@ describe('access enforcement', () => {
       // Accounts are Public Read Only, so Ann (an Acme contact) and her task are readable; Pat has
       // no account (private to the rep), and a task with no Who or What is its owner's alone.
       assert.deepEqual(await subjects(rep2), ['Call Ann']);
-      assert.deepEqual(await subjects(await connectAs(emulator, REP)), [
-        'Call Ann',
-        'Call Pat',
-        'Call Pat about Acme',
-        'Private call',
-      ]);
+      assert.deepEqual(await subjects(await connectAs(emulator, REP)), EVERY_TASK);
       assert.equal((await rep2.query('SELECT COUNT() FROM Task')).totalSize, 1);
       assert.deepEqual(
         (await rep2.query<{ Name: string }>('SELECT Name FROM Contact ORDER BY Name')).records.map(
@@ -285,12 +295,7 @@ describe('access enforcement', () => {
     await withEmulator({ users: USERS }, async (emulator) => {
       const f = await seed(emulator);
       const manager = await connectAs(emulator, MANAGER);
-      assert.deepEqual(await subjects(manager), [
-        'Call Ann',
-        'Call Pat',
-        'Call Pat about Acme',
-        'Private call',
-      ]);
+      assert.deepEqual(await subjects(manager), EVERY_TASK);
       assert.equal(
         (await rest(emulator, MANAGER, 'PATCH', `/sobjects/Task/${f.privateTask}`, { Status: 'Completed' }))
           .status,
@@ -359,12 +364,7 @@ describe('access enforcement', () => {
       const f = await seed(emulator);
       // The integration user holds View All Data (SIA_Sync_Org_Access), not Modify All Data.
       const integration = await connectAs(emulator, INTEGRATION);
-      assert.deepEqual(await subjects(integration), [
-        'Call Ann',
-        'Call Pat',
-        'Call Pat about Acme',
-        'Private call',
-      ]);
+      assert.deepEqual(await subjects(integration), EVERY_TASK);
       for (const id of [f.privateTask, f.contactTask, f.privateContactTask])
         assert.deepEqual(
           (await rest(emulator, INTEGRATION, 'PATCH', `/sobjects/Task/${id}`, { Status: 'Completed' })).body,
@@ -400,18 +400,7 @@ describe('access enforcement', () => {
     await withEmulator({ users: USERS }, async (emulator) => {
       const f = await seed(emulator);
       // Take SIA_Sync_User (which grants read on the SIA activity fields) away from rep2.
-      const assignments = await rest(
-        emulator,
-        ADMIN,
-        'GET',
-        `/query?q=${encodeURIComponent(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId(emulator, REP2)}' AND PermissionSet.Name = 'SIA_Sync_User'`)}`,
-      );
-      const assignment = (assignments.body as { records: { Id: string }[] }).records[0]?.Id;
-      assert.equal(
-        (await rest(emulator, ADMIN, 'DELETE', `/sobjects/PermissionSetAssignment/${assignment ?? ''}`))
-          .status,
-        204,
-      );
+      await unassign(emulator, REP2, 'SIA_Sync_User');
 
       const hidden = await rest(
         emulator,
@@ -620,14 +609,7 @@ describe('access enforcement', () => {
     await withEmulator({ users: USERS, connectHoldMs: 10_000 }, async (emulator) => {
       // An auditor: View All Data, but none of the SIA activity fields.
       await grantPermissionSet(emulator, 'Auditor', MANAGER, { PermissionsViewAllData: true });
-      const assignments = await rest(
-        emulator,
-        ADMIN,
-        'GET',
-        `/query?q=${encodeURIComponent(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId(emulator, MANAGER)}' AND PermissionSet.Name = 'SIA_Sync_User'`)}`,
-      );
-      const assignment = (assignments.body as { records: { Id: string }[] }).records[0]?.Id ?? '';
-      await rest(emulator, ADMIN, 'DELETE', `/sobjects/PermissionSetAssignment/${assignment}`);
+      await unassign(emulator, MANAGER, 'SIA_Sync_User');
 
       const clients: StreamingClient[] = [];
       const subscribe = async (username: string, channels: string[]): Promise<Inbox> => {
