@@ -34,3 +34,26 @@ export interface GraphQLTestWireAdapter {
 export function asTestWireAdapter<T extends TestWireAdapter | GraphQLTestWireAdapter>(adapter: unknown): T {
   return adapter as T;
 }
+
+/** A base component that validates (lightning-input, lightning-radio-group, ...), as tests call it. */
+interface Validating extends HTMLElement {
+  setCustomValidity(message: string): void;
+  reportValidity(): boolean;
+}
+
+/**
+ * The message a component gives each of its validated controls through setCustomValidity (the base
+ * components' stubs render nothing): `data-field` → the last message, '' once cleared. Watches the
+ * controls rendered when it is called.
+ */
+export function watchCustomValidity(root: ShadowRoot): Map<string, string> {
+  const messages = new Map<string, string>();
+  for (const control of root.querySelectorAll<Validating>('[data-field]')) {
+    const field = control.dataset.field ?? '';
+    Object.defineProperty(control, 'setCustomValidity', {
+      configurable: true,
+      value: (message: string) => messages.set(field, message),
+    });
+  }
+  return messages;
+}

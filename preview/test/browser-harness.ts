@@ -1,22 +1,34 @@
 // Shared set-up of the browser tests: one demo stack on a throw-away data folder and free ports,
 // one Chromium, bounded waits, and a screenshot of every open page when a test fails.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TestContext } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../demo/demo-stack.ts';
 import { launchChromium } from './chromium.ts';
+import type { PageElement, PageGlobals } from './page-dom.ts';
 
 export const RESULTS_DIR = resolve(import.meta.dirname, '..', '..', 'test-results');
 /** Long enough for a push or a change event round trip; a failure shows within it, not after minutes. */
 export const SYNC_WAIT_MS = 30_000;
+
+export interface PageOptions {
+  /** Who the Salesforce side shows: the rep (default) or the admin (`/salesforce/as/<key>`). */
+  as?: 'rep' | 'admin';
+  width?: number;
+  height?: number;
+}
 
 export interface BrowserDemo {
   demo: RunningDemo;
   browser: Browser;
   dataDir: string;
   pages: Page[];
-  openPage(path: string): Promise<Page>;
+  /** Uncaught errors of every page opened, as `<url>: <message>`. */
+  pageErrors: string[];
+  openPage(path: string, options?: PageOptions): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -31,14 +43,21 @@ export async function startBrowserDemo(chromiumPath: string): Promise<BrowserDem
     throw error;
   }
   const pages: Page[] = [];
+  const pageErrors: string[] = [];
   return {
     demo,
     browser,
     dataDir,
     pages,
-    async openPage(path) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    pageErrors,
+    async openPage(path, options = {}) {
+      const page = await browser.newPage({
+        viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+      });
       pages.push(page);
+      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+      // Each page has its own browser context, so its own "view as" cookie.
+      if (options.as !== undefined) await page.goto(`${demo.url}/salesforce/as/${options.as}`);
       await page.goto(`${demo.url}${path}`);
       return page;
     },
@@ -79,4 +98,94 @@ export async function waitGone(locator: Locator, what: string, timeout = SYNC_WA
   } catch {
     throw new Error(`${what}: still there after ${timeout / 1000} s`);
   }
+}
+
+/** Runs a test body; on failure saves every open page under test-results/ and names the files. */
+export function withScreenshots(harness: () => BrowserDemo, body: (t: TestContext) => Promise<void>) {
+  return async (t: TestContext): Promise<void> => {
+    try {
+      await body(t);
+    } catch (error) {
+      const files = await screenshotPages(harness().pages, t.name);
+      if (files.length > 0) t.diagnostic(`screenshots: ${files.join(', ')}`);
+      throw error;
+    }
+  };
+}
+
+/** Waits until `read` returns what `expected` accepts, or fails with the last value read. */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  expected: (value: T) => boolean,
+  what: string,
+  timeout = SYNC_WAIT_MS,
+): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: T = await read();
+  while (!expected(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeout / 1000} s`);
+    // Poll on the page's own frames: a condition to meet, not a sleep.
+    await new Promise<void>((next) => setImmediate(next));
+    last = await read();
+  }
+  return last;
+}
+
+/**
+ * The element that has focus, through shadow roots and the synthetic shadow the components use:
+ * its tag, and its accessible label or text, e.g. `INPUT Email to Salesforce address`.
+ */
+export async function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    let active: PageElement | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    if (active === null || active === document.body) return 'BODY';
+    const label = active.labels?.[0]?.textContent;
+    const labelled =
+      active.getAttribute('aria-label') ?? active.getAttribute('title') ?? label ?? active.textContent ?? '';
+    return `${active.tagName} ${labelled.replace(/\s+/g, ' ').trim()}`.trim();
+  });
+}
+
+/** True when the whole of the element is inside the viewport. */
+export async function inViewport(locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const viewport = locator.page().viewportSize();
+  if (box === null || viewport === null) return false;
+  return (
+    box.y >= 0 && box.x >= 0 && box.y + box.height <= viewport.height && box.x + box.width <= viewport.width
+  );
+}
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The part of axe-core's API the accessibility check uses. */
+interface AxeRunner {
+  run(
+    context: unknown,
+    options: { runOnly: string[] },
+  ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+}
+
+/**
+ * axe-core's WCAG 2 A and AA rules over the page as it is now: each violation as
+ * `<impact> <rule>: <elements>`.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const loaded = await page.evaluate(() => 'axe' in globalThis);
+  if (!loaded) await page.addScriptTag({ path: AXE_SCRIPT });
+  return page.evaluate(async () => {
+    const { axe, document } = globalThis as unknown as PageGlobals & { axe: AxeRunner };
+    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return result.violations.map(
+      (v) => `${v.impact ?? 'unknown'} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+}
+
+/** The violations a user is blocked or badly hindered by (axe impact serious or critical). */
+export function seriousOrCritical(violations: string[]): string[] {
+  return violations.filter((v) => v.startsWith('serious ') || v.startsWith('critical '));
 }

@@ -1,27 +1,17 @@
 // Browser tests of the local demo in real Chromium: the SIA Command Center page and the
 // Salesforce pages with the package's components, kept in sync by the service through the emulator.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
+  axeViolations,
   startBrowserDemo,
-  screenshotPages,
   waitGone,
   waitVisible,
+  withScreenshots,
   type BrowserDemo,
 } from './browser-harness.ts';
 import { findChromium } from './chromium.ts';
-
-const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** The part of axe-core's API the accessibility check uses. */
-interface AxeRunner {
-  run(
-    context: unknown,
-    options: { runOnly: string[] },
-  ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-}
 
 const chromiumPath = findChromium();
 const skipBrowserTests = process.env.SKIP_BROWSER_TESTS === '1';
@@ -30,19 +20,6 @@ const NO_CHROMIUM = [
   'Install it: apt-get install -y chromium   (or set SKIP_BROWSER_TESTS=1 to skip these tests).',
 ];
 if (chromiumPath === undefined) console.error(`\n${NO_CHROMIUM.map((line) => `!!! ${line}`).join('\n')}\n`);
-
-/** Runs a test body; on failure saves every open page under test-results/ and names the files. */
-function withScreenshots(harness: () => BrowserDemo, body: (t: TestContext) => Promise<void>) {
-  return async (t: TestContext): Promise<void> => {
-    try {
-      await body(t);
-    } catch (error) {
-      const files = await screenshotPages(harness().pages, t.name);
-      if (files.length > 0) t.diagnostic(`screenshots: ${files.join(', ')}`);
-      throw error;
-    }
-  };
-}
 
 function siaRow(page: Page, name: string) {
   return page.locator('sia-task-row', { hasText: name });
@@ -88,13 +65,7 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
   it(
     'the SIA Command Center page has no WCAG 2 A or AA violations (axe-core)',
     withScreenshots(current, async () => {
-      await sia.addScriptTag({ path: AXE_SCRIPT });
-      const violations = await sia.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: AxeRunner }).axe;
-        const result = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa'] });
-        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      assert.deepEqual(violations, []);
+      assert.deepEqual(await axeViolations(sia), []);
     }),
   );
 

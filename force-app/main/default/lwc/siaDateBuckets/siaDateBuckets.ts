@@ -219,26 +219,3 @@ export function groupByBucket<T extends DatedTask>(
   }
   return groups;
 }
-
-const dueDateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * A due date for people, in `locale` (e.g. "Mar 8, 2026"). Formatted in UTC on purpose: the date
- * is a calendar day, and formatting its midnight-UTC instant in the user's zone would show the
- * day before west of Greenwich.
- */
-export function formatDueDate(date: IsoDate, locale: string): string {
-  assertIsoDate(date);
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  let formatter = dueDateFormatters.get(locale);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale, {
-      timeZone: 'UTC',
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-    });
-    dueDateFormatters.set(locale, formatter);
-  }
-  return formatter.format(new Date(utcMidnight(y, m, d)));
-}

@@ -3,6 +3,8 @@ import { gql, graphql, type GraphQLResult } from 'lightning/graphql';
 import { createRecord, updateRecord, type FieldId } from 'lightning/uiRecordApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import USER_ID from '@salesforce/user/Id';
+import LOCALE from '@salesforce/i18n/locale';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
 import HAS_SIA_SYNC_ADMIN from '@salesforce/customPermission/SIA_Sync_Admin';
 import SETTINGS_OBJECT from '@salesforce/schema/SIA_Sync_Setting__c';
 import SCOPE_KEY_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.Scope_Key__c';
@@ -24,7 +26,9 @@ import CALL_SUBJECT_TEMPLATE_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.
 import TASK_SUBJECT_TEMPLATE_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.Task_Subject_Template__c';
 import API_BUDGET_PERCENT_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.Api_Budget_Percent__c';
 import {
+  API_BUDGET_MESSAGE,
   DUPLICATE_RULE_OPTIONS,
+  EMAIL_FORMAT_MESSAGE,
   LOG_TO_OPTIONS,
   NO_MATCH_RULE_OPTIONS,
   OPPORTUNITY_LOGGING_OPTIONS,
@@ -50,6 +54,7 @@ import {
 import { toCaseSafeId } from 'c/siaSalesforceId';
 import { DYNAMIC_FIELDS, renderSubject, unknownFields, type TemplateValues } from 'c/siaSubjectTemplate';
 import { reduceErrors, reduceFieldErrors } from 'c/siaReduceErrors';
+import { formatDateTime } from 'c/siaFormat';
 
 /** Each setting's field, as schema imports: the one place field API names come from. */
 const FIELDS: Readonly<Record<SettingKey, FieldId>> = {
@@ -77,6 +82,38 @@ const EDITABLE_KEYS = SETTING_KEYS.filter((key) => key !== 'taskSyncEnabledAt');
 const CHECKBOX_KEYS: readonly SettingKey[] = ['logEmailViaApi', 'logReplies', 'logToAccounts', 'bccEnabled'];
 // In the order of SIA's editor: InMail reminder task, email activity, call activity.
 const TEMPLATE_KEYS = ['taskSubjectTemplate', 'emailSubjectTemplate', 'callSubjectTemplate'] as const;
+
+type LoggingTab = 'api' | 'bcc';
+/** The email-logging tab each of its settings is on. */
+const TAB_OF: Partial<Record<SettingKey, LoggingTab>> = {
+  logEmailViaApi: 'api',
+  logReplies: 'api',
+  logTo: 'api',
+  duplicateRule: 'api',
+  noMatchRule: 'api',
+  logToOpportunities: 'api',
+  logToAccounts: 'api',
+  bccAddress: 'bcc',
+  bccEnabled: 'bcc',
+};
+/** The settings in the order the screen shows them: a failed save takes people to the first one in trouble. */
+const SCREEN_ORDER: readonly SettingKey[] = [
+  'teamLoggingOverride',
+  'logEmailViaApi',
+  'logReplies',
+  'logTo',
+  'duplicateRule',
+  'noMatchRule',
+  'logToOpportunities',
+  'logToAccounts',
+  'bccAddress',
+  'bccEnabled',
+  'taskSyncMode',
+  'taskSubjectTemplate',
+  'emailSubjectTemplate',
+  'callSubjectTemplate',
+  'apiBudgetPercent',
+];
 
 const LABELS: Readonly<Record<SettingKey, string>> = {
   logEmailViaApi: 'Log email activity via the Salesforce API',
@@ -164,8 +201,13 @@ export interface ControlView {
   inEffect: string;
   error: string;
   hasError: boolean;
-  errorId: string;
   disabled: boolean;
+}
+
+/** What the screen calls on lightning-input and lightning-radio-group to show a field's message. */
+interface ValidatedControl extends HTMLElement {
+  setCustomValidity(message: string): void;
+  reportValidity(): boolean;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -213,7 +255,9 @@ export default class SiaSyncSettings extends LightningElement {
   /** Scope_Key__c of the running user's row: their 18-character Id, as CASESAFEID() writes it. */
   private readonly userKey: string = caseSafeUserKey(USER_ID);
 
-  scope: SettingsScope = 'user';
+  /** Admins come to set the org defaults; everyone else has only their own settings. */
+  scope: SettingsScope = this.isAdmin ? 'org' : 'user';
+  activeLoggingTab: LoggingTab = 'api';
   orgRow: SettingsRow | null = null;
   userRow: SettingsRow | null = null;
   /** The row being edited, keyed by field API name. */
@@ -225,6 +269,13 @@ export default class SiaSyncSettings extends LightningElement {
   saving = false;
   private queryResult: GraphQLResult<SettingsQueryData> | undefined;
   private dirty = false;
+  /** The field to take focus once it is rendered (its tab may have to open first). */
+  private focusField: SettingKey | null = null;
+  /** The message each control shows now, so a render only touches the ones that change. */
+  private readonly shownMessages = new WeakMap<Element, string>();
+
+  readonly emailFormatMessage = EMAIL_FORMAT_MESSAGE;
+  readonly apiBudgetMessage = API_BUDGET_MESSAGE;
 
   get queryVariables(): { userKey: string } {
     return { userKey: this.userKey };
@@ -337,7 +388,8 @@ export default class SiaSyncSettings extends LightningElement {
 
   /**
    * The draft starts from the saved row. Checkboxes a row has not saved yet start from what applies
-   * now (they are never blank in Salesforce, so the row must say what the person wants).
+   * now (they are never blank in Salesforce, so the row must say what the person wants); so does
+   * every blank setting of the org row.
    */
   private resetDraft(): void {
     const row = this.currentRow;
@@ -347,9 +399,9 @@ export default class SiaSyncSettings extends LightningElement {
       if (this.scope === 'user' && isOrgOnly(key)) continue;
       const field = FIELDS[key].fieldApiName as keyof SettingsRow;
       const saved = row ? rowValue(row, key) : undefined;
-      // A new org row starts from the built-in defaults, so saving it writes them explicitly.
-      const seedFromEffective =
-        saved === undefined && (CHECKBOX_KEYS.includes(key) || (!row && this.scope === 'org'));
+      // The org row shows what applies for everything it leaves blank (the built-in defaults), so
+      // every choice has a selected option and saving writes those values explicitly.
+      const seedFromEffective = saved === undefined && (CHECKBOX_KEYS.includes(key) || this.scope === 'org');
       const seeded = seedFromEffective ? effective[key].value : saved;
       (draft as Record<string, unknown>)[field] = seeded ?? null;
     }
@@ -424,7 +476,6 @@ export default class SiaSyncSettings extends LightningElement {
         inEffect: `In effect: ${displayValue(key, setting)} (${source})`,
         error: message.join(' '),
         hasError: message.length > 0,
-        errorId: `${field}-error`,
         disabled: this.saving || ((key === 'logEmailViaApi' || key === 'bccEnabled') && forcedMode),
       };
     }
@@ -462,6 +513,7 @@ export default class SiaSyncSettings extends LightningElement {
     }
   }
 
+  /** This row's own BCC switch (Activate and Deactivate save it at once, or put it back). */
   get isBccActive(): boolean {
     return (this.draft as Record<string, unknown>)[BCC_ENABLED_FIELD.fieldApiName] === true;
   }
@@ -470,8 +522,9 @@ export default class SiaSyncSettings extends LightningElement {
     return this.isBccActive ? 'Deactivate' : 'Activate';
   }
 
+  /** What is saved and applies, never what a failed Activate asked for. */
   get bccStatus(): string {
-    return this.isBccActive
+    return this.effective.bccEnabled.value
       ? 'Email to Salesforce (BCC) is active.'
       : 'Email to Salesforce (BCC) is not active.';
   }
@@ -494,10 +547,15 @@ export default class SiaSyncSettings extends LightningElement {
     return syncsTasks(this.draftMode);
   }
 
-  /** When the sync in effect was switched on; lightning-formatted-date-time shows it in the user's time zone. */
+  /** When the sync in effect was switched on, in the user's locale and time zone. */
   get syncSince(): string {
     const at = this.effective.taskSyncEnabledAt.value;
-    return at && isTaskSyncOn(this.effective.taskSyncMode.value, at) ? at : '';
+    if (!at || !isTaskSyncOn(this.effective.taskSyncMode.value, at)) return '';
+    try {
+      return `Task sync has been on since ${formatDateTime(at, LOCALE, TIME_ZONE)}.`;
+    } catch {
+      return '';
+    }
   }
 
   get hasSyncSince(): boolean {
@@ -532,15 +590,41 @@ export default class SiaSyncSettings extends LightningElement {
     return this.saveError !== undefined;
   }
 
-  get fieldErrorSummary(): { key: string; text: string }[] {
-    const labelOf = (field: string): string => {
-      const key = SETTING_KEYS.find((k) => FIELDS[k].fieldApiName === field);
-      return key ? LABELS[key] : field;
+  /** Every field in trouble, in screen order, each a link to its field. */
+  get fieldErrorSummary(): { key: string; field: string; label: string; detail: string }[] {
+    const keyOf = (field: string): SettingKey | undefined =>
+      SETTING_KEYS.find((k) => FIELDS[k].fieldApiName === field);
+    const rank = (field: string): number => {
+      const key = keyOf(field);
+      return key === undefined ? SCREEN_ORDER.length : SCREEN_ORDER.indexOf(key);
     };
-    return this.fieldMessages.map((m, index) => ({
-      key: `${index}`,
-      text: `${labelOf(m.field)}: ${m.message}`,
-    }));
+    return [...this.fieldMessages]
+      .sort((a, b) => rank(a.field) - rank(b.field))
+      .map((m, index) => {
+        const key = keyOf(m.field);
+        return {
+          key: `${index}`,
+          field: m.field,
+          label: key ? LABELS[key] : m.field,
+          // One string: the template compiler would trim a space written before it.
+          detail: `: ${m.message}`,
+        };
+      });
+  }
+
+  get apiTabHasError(): boolean {
+    return this.tabHasError('api');
+  }
+
+  get bccTabHasError(): boolean {
+    return this.tabHasError('bcc');
+  }
+
+  private tabHasError(tab: LoggingTab): boolean {
+    return this.fieldMessages.some((m) => {
+      const key = SETTING_KEYS.find((k) => FIELDS[k].fieldApiName === m.field);
+      return key !== undefined && TAB_OF[key] === tab;
+    });
   }
 
   get hasFieldErrors(): boolean {
@@ -558,6 +642,17 @@ export default class SiaSyncSettings extends LightningElement {
     if (next === this.scope) return;
     this.scope = next;
     this.resetDraft();
+  }
+
+  handleLoggingTabActive(event: Event): void {
+    const tab = (event.target as HTMLElement & { value?: string }).value;
+    if (tab === 'api' || tab === 'bcc') this.activeLoggingTab = tab;
+  }
+
+  handleSummaryClick(event: Event): void {
+    const field = (event.currentTarget as HTMLElement).dataset.field;
+    const key = SETTING_KEYS.find((k) => FIELDS[k].fieldApiName === field);
+    if (key) this.bringIntoView(key);
   }
 
   handleValueChange(event: CustomEvent<{ value?: unknown; checked?: boolean }>): void {
@@ -585,9 +680,12 @@ export default class SiaSyncSettings extends LightningElement {
     const changes: Record<string, unknown> = { [BCC_ENABLED_FIELD.fieldApiName]: activate };
     // Logging through the API as well would log every email twice.
     if (activate) changes[LOG_EMAIL_VIA_API_FIELD.fieldApiName] = false;
+    const before = this.draft as Record<string, unknown>;
+    const undo = Object.fromEntries(Object.keys(changes).map((field) => [field, before[field]]));
     this.draft = { ...this.draft, ...changes };
     this.dirty = true;
-    await this.save();
+    // Activate is a save of its own: when it fails, the switch goes back to what is saved.
+    if (!(await this.save())) this.draft = { ...this.draft, ...undo };
   }
 
   handleCancel(): void {
@@ -629,13 +727,15 @@ export default class SiaSyncSettings extends LightningElement {
     return fields;
   }
 
-  private async save(): Promise<void> {
+  /** Saves the draft; true when it was saved. */
+  private async save(): Promise<boolean> {
     this.saveError = undefined;
     const orgForValidation = this.isOrgScope ? null : this.orgRow;
     const problems = validateSettings(this.draft, this.scope, orgForValidation);
     if (problems.length > 0) {
       this.fieldMessages = problems;
-      return;
+      this.bringFirstProblemIntoView();
+      return false;
     }
     this.fieldMessages = [];
     this.saving = true;
@@ -664,6 +764,7 @@ export default class SiaSyncSettings extends LightningElement {
         }),
       );
       await this.queryResult?.refresh?.();
+      return true;
     } catch (error) {
       const fieldErrors = reduceFieldErrors(error);
       const known = new Set(SETTING_KEYS.map((k) => FIELDS[k].fieldApiName));
@@ -675,9 +776,70 @@ export default class SiaSyncSettings extends LightningElement {
       const rest = reduceErrors(error).filter((m) => !shown.has(m));
       if (rest.length > 0) this.saveError = rest;
       else if (this.fieldMessages.length === 0) this.saveError = error;
+      this.bringFirstProblemIntoView();
+      return false;
     } finally {
       this.saving = false;
     }
+  }
+
+  // ----------------------------------------------------------------- focus and field messages
+
+  /** After a failed save: the first field in trouble takes focus, on its tab. */
+  private bringFirstProblemIntoView(): void {
+    const fields = new Set<string>(this.fieldMessages.map((m) => m.field));
+    const first = SCREEN_ORDER.find((key) => fields.has(FIELDS[key].fieldApiName));
+    if (first) this.bringIntoView(first);
+    else this.focusField = null;
+  }
+
+  private bringIntoView(key: SettingKey): void {
+    this.focusField = key;
+    const tab = TAB_OF[key];
+    // Another tab opens on the next render (renderedCallback focuses then); on this one, focus now.
+    if (tab && tab !== this.activeLoggingTab) this.activeLoggingTab = tab;
+    else this.applyPendingFocus();
+  }
+
+  override renderedCallback(): void {
+    this.showFieldMessages();
+    this.applyPendingFocus();
+    // A tab's content renders after this component does (lightning-tab loads it when shown).
+    queueMicrotask(() => {
+      this.showFieldMessages();
+      this.applyPendingFocus();
+    });
+  }
+
+  /** Each control shows its own message (SLDS inline error, aria-invalid) through its validity. */
+  private showFieldMessages(): void {
+    const controls = this.template?.querySelectorAll<ValidatedControl>('[data-field]') ?? [];
+    for (const control of controls) {
+      const field = control.dataset.field;
+      const message = this.fieldMessages
+        .filter((m) => m.field === field)
+        .map((m) => m.message)
+        .join(' ');
+      const shown = this.shownMessages.get(control) ?? '';
+      if (message === shown) continue;
+      this.shownMessages.set(control, message);
+      control.setCustomValidity(message);
+      control.reportValidity();
+    }
+  }
+
+  private applyPendingFocus(): void {
+    const key = this.focusField;
+    if (!key) return;
+    const field = FIELDS[key].fieldApiName;
+    // The BCC switch is the Activate / Deactivate button.
+    const selector = key === 'bccEnabled' ? 'lightning-button.bcc-toggle' : `[data-field="${field}"]`;
+    const target = this.template?.querySelector<HTMLElement>(selector);
+    if (!target) return;
+    this.focusField = null;
+    target.focus();
+    // Clear of the sticky footer, whose summary stays in view below it.
+    target.scrollIntoView?.({ block: 'center' });
   }
 
   /** Keep the saved row locally until the query refreshes, so a second save updates instead of creating again. */

@@ -320,10 +320,17 @@ export interface FieldMessage {
 // a dot in the domain. Email to Salesforce addresses are long but follow this shape.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
+// One message per problem, in plain words. The screen also gives these to its inputs' own checks
+// (lightning-input's message-when-* attributes), so a field never shows two wordings of one problem.
+/** An address that is not an email address. */
+export const EMAIL_FORMAT_MESSAGE = 'Enter an email address like name@example.com.';
+/** An API budget that is not a whole percent from 1 to 100. */
+export const API_BUDGET_MESSAGE = 'Enter a whole number from 1 to 100.';
+
 function templateProblem(template: string): string | null {
-  if (/[\r\n]/.test(template)) return 'Line breaks are not supported in a subject template.';
+  if (/[\r\n]/.test(template)) return 'Remove the line breaks: a Salesforce task subject is one line.';
   if (template.length > MAX_TEMPLATE_LENGTH) {
-    return `Use at most ${MAX_TEMPLATE_LENGTH} characters (now ${template.length}).`;
+    return `Shorten it to ${MAX_TEMPLATE_LENGTH} characters; it has ${template.length}.`;
   }
   return null;
 }
@@ -349,9 +356,9 @@ export function validateSettings(
   const rawAddress = draft[SETTING_FIELDS.bccAddress];
   const address = typeof rawAddress === 'string' ? rawAddress.trim() : '';
   if (address !== '') {
-    if (address.length > MAX_EMAIL_LENGTH) add('bccAddress', `Use at most ${MAX_EMAIL_LENGTH} characters.`);
-    else if (!EMAIL_SHAPE.test(address))
-      add('bccAddress', 'Enter a valid email address, like name@example.com.');
+    if (address.length > MAX_EMAIL_LENGTH)
+      add('bccAddress', `Enter at most ${MAX_EMAIL_LENGTH} characters; this address has ${address.length}.`);
+    else if (!EMAIL_SHAPE.test(address)) add('bccAddress', EMAIL_FORMAT_MESSAGE);
   }
   const bccOn = rowValue(draft, 'bccEnabled') === true;
   const bccForced = effective.bccEnabled.forcedByTeam && effective.bccEnabled.value && scope === 'user';
@@ -388,7 +395,7 @@ export function validateSettings(
     const budget = draft[SETTING_FIELDS.apiBudgetPercent];
     if (budget !== undefined && budget !== null && budget !== '') {
       if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1 || budget > 100) {
-        add('apiBudgetPercent', 'Enter a whole number of percent from 1 to 100.');
+        add('apiBudgetPercent', API_BUDGET_MESSAGE);
       }
     }
   } else {

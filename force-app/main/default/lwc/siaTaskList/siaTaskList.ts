@@ -1,6 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
-import { formatDueDate, groupByBucket, isIsoDate, type DateBucket, type IsoDate } from 'c/siaDateBuckets';
+import { groupByBucket, isIsoDate, type DateBucket, type IsoDate } from 'c/siaDateBuckets';
+import { formatDate } from 'c/siaFormat';
 import { compareTaskRows, type TaskAction, type TaskRow } from 'c/siaSyncedTaskData';
 
 interface TaskView extends TaskRow {
@@ -71,7 +72,7 @@ export default class SiaTaskList extends LightningElement {
   }
 
   private viewOf(task: TaskRow, bucket: DateBucket): TaskView {
-    const dueLabel = task.activityDate ? `Due ${formatDueDate(task.activityDate, LOCALE)}` : 'No due date';
+    const dueLabel = task.activityDate ? `Due ${formatDate(task.activityDate, LOCALE)}` : 'No due date';
     return {
       ...task,
       // The Lightning Experience address of a record page.

@@ -2,7 +2,13 @@ import { createElement, type LightningHTMLElement } from 'lwc';
 import SiaSyncSettings from 'c/siaSyncSettings';
 import { graphql } from 'lightning/graphql';
 import { createRecord, updateRecord } from 'lightning/uiRecordApi';
-import { asTestWireAdapter, flushPromises, resetDom, type GraphQLTestWireAdapter } from 'sia-test-utils';
+import {
+  asTestWireAdapter,
+  flushPromises,
+  resetDom,
+  watchCustomValidity,
+  type GraphQLTestWireAdapter,
+} from 'sia-test-utils';
 import settingsOrgAndUser from './data/settingsOrgAndUser.json';
 import settingsOrgOnly from './data/settingsOrgOnly.json';
 import graphqlFieldNotVisible from './data/graphqlFieldNotVisible.json';
@@ -66,8 +72,11 @@ async function click(root: ShadowRoot, selector: string): Promise<void> {
   await flushPromises();
 }
 
-function fieldError(root: ShadowRoot, field: string): string | null {
-  return root.querySelector(`[data-error-for="${field}"]`)?.textContent ?? null;
+/** The alert next to Save, line by line as a user reads it: its heading, then one line per field. */
+function summaryText(root: ShadowRoot): string[] | null {
+  const summary = root.querySelector<HTMLElement>('.field-error-summary');
+  if (!summary) return null;
+  return [...summary.querySelectorAll('h3, li')].map((line) => line.textContent!.replace(/\s+/g, ' ').trim());
 }
 
 describe('c-sia-sync-settings (My account)', () => {
@@ -135,11 +144,10 @@ describe('c-sia-sync-settings (My account)', () => {
     const rules = root.querySelector('.first-sync-rules')!.textContent!;
     expect(rules).toMatch(/created or updated in the last 24 hours are imported/);
     expect(rules).toMatch(/already have in SIA are not pushed/);
-    expect(root.querySelector('.sync-since')!.textContent).toMatch(/^\s*Task sync has been on since\u00a0\./);
-    const since = root.querySelector('.sync-since lightning-formatted-date-time') as HTMLElement & {
-      value: string;
-    };
-    expect(since.value).toBe('2026-11-20T14:30:00.000Z');
+    // 2026-11-20T14:30:00Z in the user's zone (America/Los_Angeles) and locale (en-US).
+    expect(root.querySelector('.sync-since')!.textContent!.replace(/\s/g, ' ')).toBe(
+      'Task sync has been on since Nov 20, 2026, 6:30 AM.',
+    );
 
     await change(root, 'Task_Sync_Mode__c', { value: 'DoNotSync' });
     expect(root.querySelector('.mode-explanation')!.textContent).toMatch(/nothing is imported or pushed/);
@@ -230,28 +238,57 @@ describe('c-sia-sync-settings (My account)', () => {
     expect(Number.isNaN(Date.parse(String(fields.Task_Sync_Enabled_At__c)))).toBe(false);
   });
 
-  it('validates before saving and shows each message under its field and in an alert', async () => {
+  it('validates before saving: one message per field, on the field and in the alert by Save', async () => {
     const { root } = await mount();
+    const shown = watchCustomValidity(root);
 
     // Activate BCC with no address.
     await click(root, 'lightning-button.bcc-toggle');
 
     expect(mockedUpdateRecord).not.toHaveBeenCalled();
-    expect(fieldError(root, 'Bcc_Address__c')).toBe(
-      'Enter your Email to Salesforce address to log emails by BCC.',
-    );
+    expect(shown.get('Bcc_Address__c')).toBe('Enter your Email to Salesforce address to log emails by BCC.');
     const summary = root.querySelector('.field-error-summary')!;
     expect(summary.getAttribute('role')).toBe('alert');
-    expect(summary.textContent).toContain(
+    expect(summaryText(root)).toEqual([
+      'Not saved. Check these settings:',
       'Email to Salesforce address: Enter your Email to Salesforce address to log emails by BCC.',
+    ]);
+    // It did not activate: the status says what is saved, and the button still offers Activate.
+    expect(root.querySelector('.bcc-status')!.textContent).toBe('Email to Salesforce (BCC) is not active.');
+    expect((root.querySelector('lightning-button.bcc-toggle') as HTMLElement & { label: string }).label).toBe(
+      'Activate',
     );
+    // The field is on the BCC tab, which opens.
+    expect(
+      (root.querySelector('lightning-tabset') as HTMLElement & { activeTabValue: string }).activeTabValue,
+    ).toBe('bcc');
 
     // Fixing the field clears its message; a malformed address gets its own.
     await change(root, 'Bcc_Address__c', { value: 'me@' });
-    expect(fieldError(root, 'Bcc_Address__c')).toBeNull();
+    expect(shown.get('Bcc_Address__c')).toBe('');
+    expect(summaryText(root)).toBeNull();
     await click(root, 'lightning-button.save');
-    expect(fieldError(root, 'Bcc_Address__c')).toBe('Enter a valid email address, like name@example.com.');
+    expect(shown.get('Bcc_Address__c')).toBe('Enter an email address like name@example.com.');
     expect(mockedUpdateRecord).not.toHaveBeenCalled();
+  });
+
+  it('gives the email field the same words for its own format check', async () => {
+    const { root } = await mount();
+    expect(control(root, 'Bcc_Address__c').messageWhenTypeMismatch).toBe(
+      'Enter an email address like name@example.com.',
+    );
+  });
+
+  it('activates BCC only when the save succeeds', async () => {
+    mockedUpdateRecord.mockRejectedValue(updateRecordErrors);
+    const { root } = await mount();
+    await change(root, 'Bcc_Address__c', { value: 'emailtosalesforce@1a2b.x-3c4d.na1.le.salesforce.com' });
+    await click(root, 'lightning-button.bcc-toggle');
+    expect(mockedUpdateRecord).toHaveBeenCalledTimes(1);
+    expect(root.querySelector('.bcc-status')!.textContent).toBe('Email to Salesforce (BCC) is not active.');
+    expect((root.querySelector('lightning-button.bcc-toggle') as HTMLElement & { label: string }).label).toBe(
+      'Activate',
+    );
   });
 
   it('activates BCC with a valid address, switching API logging off on the same row', async () => {
@@ -277,10 +314,11 @@ describe('c-sia-sync-settings (My account)', () => {
     mockedUpdateRecord.mockRejectedValue(updateRecordErrors);
     const { root } = await mount();
 
+    const shown = watchCustomValidity(root);
     await change(root, 'Log_Replies__c', { checked: true });
     await click(root, 'lightning-button.save');
 
-    expect(fieldError(root, 'Bcc_Address__c')).toBe(
+    expect(shown.get('Bcc_Address__c')).toBe(
       'Enter your Email to Salesforce address to activate BCC logging.',
     );
     const panel = root.querySelector('c-sia-error-panel.save-error') as HTMLElement & { errors: unknown };

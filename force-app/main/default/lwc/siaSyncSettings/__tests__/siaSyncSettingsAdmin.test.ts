@@ -2,7 +2,13 @@ import { createElement } from 'lwc';
 import SiaSyncSettings from 'c/siaSyncSettings';
 import { graphql } from 'lightning/graphql';
 import { createRecord, updateRecord } from 'lightning/uiRecordApi';
-import { asTestWireAdapter, flushPromises, resetDom, type GraphQLTestWireAdapter } from 'sia-test-utils';
+import {
+  asTestWireAdapter,
+  flushPromises,
+  resetDom,
+  watchCustomValidity,
+  type GraphQLTestWireAdapter,
+} from 'sia-test-utils';
 import settingsOrgAndUser from './data/settingsOrgAndUser.json';
 import settingsNone from './data/settingsNone.json';
 import createRecordUserRow from './data/createRecordUserRow.json';
@@ -16,16 +22,13 @@ const graphqlAdapter = asTestWireAdapter<GraphQLTestWireAdapter>(graphql);
 const mockedCreateRecord = jest.mocked(createRecord);
 const mockedUpdateRecord = jest.mocked(updateRecord);
 
+/** Admins land on Admin settings. */
 async function mountAdmin(data: unknown) {
   const element = createElement('c-sia-sync-settings', { is: SiaSyncSettings });
   document.body.appendChild(element);
   graphqlAdapter.emit(data, undefined, jest.fn().mockResolvedValue(undefined));
   await flushPromises();
-  const root = element.shadowRoot!;
-  const picker = root.querySelector('lightning-radio-group.scope-picker')!;
-  picker.dispatchEvent(new CustomEvent('change', { detail: { value: 'org' } }));
-  await flushPromises();
-  return { element, root };
+  return { element, root: element.shadowRoot! };
 }
 
 function control(root: ShadowRoot, field: string): HTMLElement & Record<string, unknown> {
@@ -54,19 +57,31 @@ describe('c-sia-sync-settings (Admin settings)', () => {
     jest.clearAllMocks();
   });
 
-  it('lets admins choose between Admin settings and My account', async () => {
-    const element = createElement('c-sia-sync-settings', { is: SiaSyncSettings });
-    document.body.appendChild(element);
-    graphqlAdapter.emit(settingsOrgAndUser);
-    await flushPromises();
-    const root = element.shadowRoot!;
+  it('opens on Admin settings and lets admins switch to My account', async () => {
+    const { root } = await mountAdmin(settingsOrgAndUser);
     const picker = root.querySelector('lightning-radio-group.scope-picker') as HTMLElement & {
       value: string;
       options: { label: string }[];
     };
     expect(picker.options.map((o) => o.label)).toEqual(['Admin settings', 'My account']);
-    expect(picker.value).toBe('user');
+    expect(picker.value).toBe('org');
+    expect(root.querySelector('.scope-title')!.textContent).toBe('Admin settings');
+
+    picker.dispatchEvent(new CustomEvent('change', { detail: { value: 'user' } }));
+    await flushPromises();
     expect(root.querySelector('.scope-title')!.textContent).toBe('My account');
+    expect(control(root, 'Log_To__c').value).toBe('LeadsOnly');
+  });
+
+  it('shows every blank org setting with the value that applies, so each choice has a selection', async () => {
+    const { root } = await mountAdmin(settingsNone);
+    expect(control(root, 'Team_Logging_Override__c').value).toBe('None');
+    expect(control(root, 'Log_To__c').value).toBe('LeadsAndContacts');
+    expect(control(root, 'Task_Sync_Mode__c').value).toBe('DoNotSync');
+    expect(control(root, 'Task_Subject_Template__c').value).toBe('{{activity_subject}}');
+    expect(control(root, 'Call_Subject_Template__c').value).toBe('{{activity_type}}: {{activity_subject}}');
+    expect(control(root, 'Api_Budget_Percent__c').value).toBe('50');
+    expect(control(root, 'Bcc_Address__c').value).toBe('');
   });
 
   it('shows the org row with the admin-only sections in SIA order', async () => {
@@ -105,16 +120,29 @@ describe('c-sia-sync-settings (Admin settings)', () => {
 
   it('validates templates and the API budget before saving the org row', async () => {
     const { root } = await mountAdmin(settingsOrgAndUser);
+    const shown = watchCustomValidity(root);
     await change(root, 'Email_Subject_Template__c', { value: 'Line one\nline two' });
     await change(root, 'Task_Subject_Template__c', { value: 'x'.repeat(256) });
     await change(root, 'Api_Budget_Percent__c', { value: '150' });
     await save(root);
 
     expect(mockedUpdateRecord).not.toHaveBeenCalled();
-    const errorOf = (field: string) => root.querySelector(`[data-error-for="${field}"]`)?.textContent;
-    expect(errorOf('Email_Subject_Template__c')).toBe('Line breaks are not supported in a subject template.');
-    expect(errorOf('Task_Subject_Template__c')).toBe('Use at most 255 characters (now 256).');
-    expect(errorOf('Api_Budget_Percent__c')).toBe('Enter a whole number of percent from 1 to 100.');
+    expect(shown.get('Email_Subject_Template__c')).toBe(
+      'Remove the line breaks: a Salesforce task subject is one line.',
+    );
+    expect(shown.get('Task_Subject_Template__c')).toBe('Shorten it to 255 characters; it has 256.');
+    expect(shown.get('Api_Budget_Percent__c')).toBe('Enter a whole number from 1 to 100.');
+    // In the order of the screen, each naming its field.
+    const items = [...root.querySelectorAll('.field-error-summary li')].map((li) => li.textContent);
+    expect(items).toEqual([
+      'Reminder task subject (InMail and other reminders): Shorten it to 255 characters; it has 256.',
+      'Email activity subject: Remove the line breaks: a Salesforce task subject is one line.',
+      'API budget (% of the daily allowance): Enter a whole number from 1 to 100.',
+    ]);
+    // The number field's own range checks use the same words.
+    expect(control(root, 'Api_Budget_Percent__c').messageWhenRangeOverflow).toBe(
+      'Enter a whole number from 1 to 100.',
+    );
   });
 
   it('updates the org row with every org setting and stamps it when sync is switched on', async () => {

@@ -227,9 +227,12 @@ describe('validateSettings', () => {
     for (const bad of ['name', 'name@', 'name@host', 'a b@example.com', 'a@@example.com']) {
       expect(fields(validateSettings({ Bcc_Address__c: bad }, 'user', ORG_ROW))).toEqual(['Bcc_Address__c']);
     }
-    expect(
-      validateSettings({ Bcc_Address__c: `${'a'.repeat(75)}@x.com` }, 'user', ORG_ROW)[0]?.message,
-    ).toMatch(/at most 80/);
+    expect(validateSettings({ Bcc_Address__c: `${'a'.repeat(75)}@x.com` }, 'user', ORG_ROW)[0]?.message).toBe(
+      'Enter at most 80 characters; this address has 81.',
+    );
+    expect(validateSettings({ Bcc_Address__c: 'me@' }, 'user', ORG_ROW)[0]?.message).toBe(
+      'Enter an email address like name@example.com.',
+    );
   });
 
   it('requires the BCC address of a user when the team is forced to BCC', () => {
@@ -276,8 +279,11 @@ describe('validateSettings', () => {
       'org',
     );
     expect(messages).toEqual([
-      { field: 'Email_Subject_Template__c', message: 'Use at most 255 characters (now 256).' },
-      { field: 'Call_Subject_Template__c', message: 'Line breaks are not supported in a subject template.' },
+      { field: 'Email_Subject_Template__c', message: 'Shorten it to 255 characters; it has 256.' },
+      {
+        field: 'Call_Subject_Template__c',
+        message: 'Remove the line breaks: a Salesforce task subject is one line.',
+      },
     ]);
   });
 
