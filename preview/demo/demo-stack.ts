@@ -39,6 +39,8 @@ export interface RunningDemo {
   serviceUrl: string;
   demo: DemoOrg;
   siaApiToken: string;
+  /** The emulator's admin API (seeding records as the org would have them), for tests and tools. */
+  emulatorAdmin: EmulatorAdmin;
   resumed: boolean;
   close(): Promise<void>;
 }
@@ -166,6 +168,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       serviceUrl: service.url,
       demo,
       siaApiToken: state.siaApiToken,
+      emulatorAdmin: new EmulatorAdmin(emulator.url, emulator.clientSecret),
       resumed,
       close: closeAll,
     };

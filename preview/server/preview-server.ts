@@ -63,6 +63,23 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
+/**
+ * Where a Lightning Experience address leads in the preview's Salesforce shell (its routes are
+ * hash routes): a record page, a tab or the home page. Components link to the Lightning addresses,
+ * as in an org, so a link opened in a new tab lands here.
+ */
+export function lightningRoute(path: string): string | undefined {
+  const segment = '([A-Za-z][A-Za-z0-9_]*)';
+  const record = new RegExp(`^/lightning/r/${segment}/([A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?)/view$`).exec(path);
+  if (record) return `#/r/${record[1]}/${record[2]}`;
+  const tab = new RegExp(`^/lightning/n/${segment}$`).exec(path);
+  if (tab) return `#/n/${tab[1]}`;
+  const objectHome = new RegExp(`^/lightning/o/${segment}/home$`).exec(path);
+  if (objectHome) return `#/o/${objectHome[1]}`;
+  if (path === '/lightning/page/home') return '#/';
+  return undefined;
+}
+
 function script(variable: string, value: unknown): string {
   // `<` escaped so no value can close the script element early.
   return `globalThis.${variable} = ${JSON.stringify(value).replace(/</g, '\\u003c')};\n`;
@@ -115,6 +132,12 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         location: '/salesforce/',
         'set-cookie': `${USER_COOKIE}=${viewAs}; Path=/; SameSite=Strict; HttpOnly`,
       });
+      res.end();
+      return;
+    }
+    const route = lightningRoute(path);
+    if (route !== undefined) {
+      res.writeHead(302, { location: `/salesforce/${route}` });
       res.end();
       return;
     }

@@ -142,7 +142,8 @@ export async function focusedElement(page: Page): Promise<string> {
     let active: PageElement | null = document.activeElement;
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     if (active === null || active === document.body) return 'BODY';
-    const label = active.labels?.[0]?.textContent;
+    // A required field's label starts with its asterisk.
+    const label = active.labels?.[0]?.textContent?.replace(/^\s*\*/, '');
     const labelled =
       active.getAttribute('aria-label') ?? active.getAttribute('title') ?? label ?? active.textContent ?? '';
     return `${active.tagName} ${labelled.replace(/\s+/g, ' ').trim()}`.trim();
@@ -188,4 +189,22 @@ export async function axeViolations(page: Page): Promise<string[]> {
 /** The violations a user is blocked or badly hindered by (axe impact serious or critical). */
 export function seriousOrCritical(violations: string[]): string[] {
   return violations.filter((v) => v.startsWith('serious ') || v.startsWith('critical '));
+}
+
+/**
+ * The messages lightning-input and lightning-radio-group show under a field, as they read on
+ * screen: the help lines inside `field`, without what only screen readers get (the label they
+ * repeat, the date format hint) and without empty lines.
+ */
+export function shownMessages(field: Locator): Promise<string[]> {
+  return field.locator('.slds-form-element__help').evaluateAll((lines: PageElement[]) =>
+    lines
+      .filter((line) => !line.classList.contains('slds-assistive-text'))
+      .map((line) => {
+        const copy = line.cloneNode(true);
+        for (const hidden of copy.querySelectorAll('.slds-assistive-text')) hidden.remove();
+        return (copy.textContent ?? '').trim();
+      })
+      .filter((text) => text !== ''),
+  );
 }

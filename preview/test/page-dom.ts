@@ -7,6 +7,7 @@ export interface PageElement {
   textContent: string | null;
   shadowRoot: { activeElement: PageElement | null } | null;
   labels?: ArrayLike<{ textContent: string | null }> | null;
+  classList: { contains(name: string): boolean };
   getAttribute(name: string): string | null;
   cloneNode(deep: boolean): PageElement;
   querySelectorAll(selector: string): Iterable<PageElement>;

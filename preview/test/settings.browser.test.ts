@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import {
   focusedElement,
   inViewport,
+  shownMessages,
   startBrowserDemo,
   waitFor,
   waitVisible,
@@ -13,25 +14,13 @@ import {
   type BrowserDemo,
 } from './browser-harness.ts';
 import { findChromium } from './chromium.ts';
-import type { PageElement } from './page-dom.ts';
 
 const chromiumPath = findChromium();
 const SETTINGS = '/salesforce/#/n/SIA_Sync_Settings';
 
-/**
- * The messages under a control as they read on screen: lightning-input's help line, without the
- * label it repeats for screen readers.
- */
+/** The messages under a settings control, as they read on screen. */
 function fieldMessages(page: Page, field: string): Promise<string[]> {
-  return page
-    .locator(`[data-field="${field}"] .slds-form-element__help`)
-    .evaluateAll((lines: PageElement[]) =>
-      lines.map((line) => {
-        const copy = line.cloneNode(true);
-        for (const hidden of copy.querySelectorAll('.slds-assistive-text')) hidden.remove();
-        return (copy.textContent ?? '').trim();
-      }),
-    );
+  return shownMessages(page.locator(`[data-field="${field}"]`));
 }
 
 describe(

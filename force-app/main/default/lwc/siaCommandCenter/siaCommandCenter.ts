@@ -3,6 +3,7 @@ import { gql, graphql, type GraphQLResult } from 'lightning/graphql';
 import { getPicklistValues } from 'lightning/uiObjectInfoApi';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
+import LOCALE from '@salesforce/i18n/locale';
 import USER_ID from '@salesforce/user/Id';
 import { commandCenterRange, isCommandCenterTask, type IsoDate } from 'c/siaDateBuckets';
 import {
@@ -14,6 +15,7 @@ import {
   openStatusFrom,
   queryResult,
   saveTaskAction,
+  taskCardTitle,
   taskPageFrom,
   type TaskPage,
   type TaskRow,
@@ -260,9 +262,12 @@ export default class SiaCommandCenter extends LightningElement {
     return this.tasks.length > 0;
   }
 
+  /** Counts what is listed: the open tasks, and the ones completed here since the page opened. */
   get cardTitle(): string {
+    if (!this.hasLoaded) return 'SIA Command Center';
     const open = this.tasks.filter((row) => !row.isClosed).length;
-    return this.hasLoaded ? `SIA Command Center (${open})` : 'SIA Command Center';
+    const completed = this.tasks.length - open;
+    return taskCardTitle('SIA Command Center', open, completed > 0 ? completed : null);
   }
 
   get truncationNote(): string {
@@ -279,7 +284,7 @@ export default class SiaCommandCenter extends LightningElement {
     this.announcement = '';
     try {
       await saveTaskAction(action, { openStatus: this.openStatus, closedStatus: this.closedStatus });
-      this.announcement = announcementFor(action);
+      this.announcement = announcementFor(action, LOCALE);
       this.rememberCompletion(action.kind, action.taskId);
     } catch (error) {
       this.actionError = error;

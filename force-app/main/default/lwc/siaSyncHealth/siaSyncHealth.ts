@@ -4,24 +4,32 @@ import { updateRecord } from 'lightning/uiRecordApi';
 import { NavigationMixin } from 'lightning/navigation';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import ERROR_OBJECT from '@salesforce/schema/SIA_Sync_Error__c';
+import HAS_SIA_SYNC_ADMIN from '@salesforce/customPermission/SIA_Sync_Admin';
+import LOCALE from '@salesforce/i18n/locale';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
 import { ORG_SCOPE_KEY } from 'c/siaSyncSettingsData';
 import { RefreshCoalescer, SyncNoticeListener } from 'c/siaSyncNoticeListener';
 import {
   ERROR_CATEGORIES,
   actionAnnouncement,
   apiUsageFrom,
+  apiUsageText,
   applyLocalChanges,
   barPercent,
   canRetry,
   connectionOf,
   errorActionInput,
   errorGroupsFrom,
+  heartbeatText,
   isErrorAction,
+  lastSyncText,
   localChangeFor,
+  occurredText,
   recordPageUrl,
   serviceHeartbeatFrom,
   userSyncRowsFrom,
   type ApiUsage,
+  type ApiUsageText,
   type ErrorAction,
   type ErrorGroup,
   type LocalErrorChange,
@@ -33,6 +41,8 @@ const DEFAULT_MAX_ERRORS = 50;
 const MAX_ERRORS_LIMIT = 200;
 const DEFAULT_STALE_AFTER_HOURS = 24;
 const MAX_USERS = 200;
+/** How often "3 minutes ago" moves on while the page stays open. */
+const CLOCK_TICK_MS = 30_000;
 
 // One connection per SIA diagnostics category, so each count (totalCount) is exact even when a
 // category's list is cut. Resolved errors are hidden unless $includeResolved: the `or` keeps
@@ -231,6 +241,7 @@ const ALL_CATEGORIES = 'all';
 /** An error row with what the template needs precomputed (templates cannot call functions). */
 interface ErrorRowView extends SyncErrorRow {
   key: string;
+  occurredText: string;
   errorUrl: string;
   recordUrl: string | null;
   statusLabel: string;
@@ -254,6 +265,16 @@ interface ErrorGroupView extends Omit<ErrorGroup, 'rows'> {
 
 /** SIA Sync health for admins: errors by category with Retry / Mark resolved, last sync per user, API usage. */
 export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
+  /**
+   * Errors name every user's records and the usage is the org's: the page is for holders of the
+   * SIA_Sync_Admin custom permission (the SIA Sync Admin permission set). Placed on a page others
+   * see, it tells them so and queries nothing.
+   */
+  readonly isAdmin: boolean = HAS_SIA_SYNC_ADMIN === true;
+
+  get needsAdmin(): boolean {
+    return !this.isAdmin;
+  }
   /** Design property: at most this many errors listed per category. */
   @api maxErrorsPerCategory = DEFAULT_MAX_ERRORS;
   /** Design property: a user without a sync for this many hours is flagged. */
@@ -279,7 +300,10 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
   actionErrorTitle = '';
   announcement = '';
   liveUpdatesOff = false;
+  /** The instant "... ago" is measured from. */
+  now = Date.now();
 
+  private clock: ReturnType<typeof setInterval> | undefined;
   private errorsResult: GraphQLResult | undefined;
   private statusResult: GraphQLResult | undefined;
   private readonly refresher = new RefreshCoalescer(() => this.refreshAll());
@@ -291,12 +315,13 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
     return this.showFilter === SHOW_ALL;
   }
 
-  get errorVariables(): { includeResolved: boolean; first: number } {
-    return { includeResolved: this.includeResolved, first: this.errorLimit };
+  /** Undefined for everyone but admins, which keeps the wire from querying. */
+  get errorVariables(): { includeResolved: boolean; first: number } | undefined {
+    return this.isAdmin ? { includeResolved: this.includeResolved, first: this.errorLimit } : undefined;
   }
 
-  get statusVariables(): { orgKey: string; first: number } {
-    return { orgKey: ORG_SCOPE_KEY, first: MAX_USERS };
+  get statusVariables(): { orgKey: string; first: number } | undefined {
+    return this.isAdmin ? { orgKey: ORG_SCOPE_KEY, first: MAX_USERS } : undefined;
   }
 
   get errorLimit(): number {
@@ -343,11 +368,13 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
       this.userTotal = users.totalCount;
       this.apiUsage = apiUsageFrom(connectionOf(data, 'orgStatus'), connectionOf(data, 'orgSettings'));
       this.serviceHeartbeat = serviceHeartbeatFrom(connectionOf(data, 'orgStatus'));
+      this.now = Date.now();
       this.statusLoaded = true;
     }
   }
 
   override connectedCallback(): void {
+    if (!this.isAdmin) return;
     this.listener.start().then(
       (subscribed) => {
         this.liveUpdatesOff = !subscribed;
@@ -356,10 +383,18 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
         this.liveUpdatesOff = true;
       },
     );
+    this.now = Date.now();
+    // "3 minutes ago" moves on by itself, as lightning-relative-date-time's does.
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.clock = setInterval(() => {
+      this.now = Date.now();
+    }, CLOCK_TICK_MS);
   }
 
   override disconnectedCallback(): void {
     this.listener.stop();
+    clearInterval(this.clock);
+    this.clock = undefined;
   }
 
   // ---- Filters ----
@@ -447,6 +482,7 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
     return {
       ...row,
       key: row.id,
+      occurredText: occurredText(row, LOCALE, TIME_ZONE),
       errorUrl: recordPageUrl(ERROR_OBJECT.objectApiName, row.id),
       recordUrl: row.recordId ? recordPageUrl(row.objectApiName ?? 'Task', row.recordId) : null,
       statusLabel,
@@ -504,18 +540,25 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
       : '';
   }
 
-  get userRowViews(): (UserSyncRow & { statusClass: string; userUrl: string | null })[] {
+  get userRowViews(): (UserSyncRow & {
+    statusClass: string;
+    userUrl: string | null;
+    lastSyncText: string;
+  })[] {
     return this.userRows.map((row) => ({
       ...row,
       statusClass: row.isStale ? 'slds-badge slds-theme_warning' : 'slds-badge slds-theme_success',
       userUrl: row.userId ? recordPageUrl('User', row.userId) : null,
+      lastSyncText: lastSyncText(row, this.now, LOCALE, TIME_ZONE),
     }));
   }
 
-  /** lightning-relative-date-time takes a timestamp, not an ISO string. */
-  get serviceHeartbeatMs(): number | null {
-    const ms = this.serviceHeartbeat ? Date.parse(this.serviceHeartbeat) : Number.NaN;
-    return Number.isFinite(ms) ? ms : null;
+  get heartbeatText(): string {
+    return heartbeatText(this.serviceHeartbeat, this.now, LOCALE);
+  }
+
+  get apiUsageText(): ApiUsageText | null {
+    return this.apiUsage ? apiUsageText(this.apiUsage, LOCALE, TIME_ZONE) : null;
   }
 
   get hasApiUsage(): boolean {
@@ -546,13 +589,6 @@ export default class SiaSyncHealth extends NavigationMixin(LightningElement) {
     if (this.apiUsage?.overBudget) return 'slds-progress-bar__value slds-theme_error';
     if (this.apiUsage?.nearBudget) return 'slds-progress-bar__value slds-theme_warning';
     return 'slds-progress-bar__value';
-  }
-
-  get budgetSourceText(): string {
-    if (!this.apiUsage) return '';
-    return this.apiUsage.budgetIsDefault
-      ? `${this.apiUsage.budgetPercent}% of the allowance (built-in default; set it in SIA Sync Settings)`
-      : `${this.apiUsage.budgetPercent}% of the allowance (Admin settings)`;
   }
 
   get budgetWarning(): string {

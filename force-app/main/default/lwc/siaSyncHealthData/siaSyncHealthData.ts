@@ -23,6 +23,7 @@ import API_USAGE_AT_FIELD from '@salesforce/schema/SIA_Sync_Status__c.Api_Usage_
 import API_BUDGET_PERCENT_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.Api_Budget_Percent__c';
 import { mergeSettings } from 'c/siaSyncSettingsData';
 import { apiBudget, type ApiBudget } from 'c/siaApiBudget';
+import { formatDateTime, formatNumber, formatPercent, formatRelative } from 'c/siaFormat';
 
 // ---- Categories ------------------------------------------------------------------------------
 
@@ -377,6 +378,54 @@ export function apiUsageFrom(orgStatusConnection: unknown, orgSettingsConnection
     ...apiBudget(used, allowed, budget.value),
     readAt: textOf(status, API_USAGE_AT_FIELD),
   };
+}
+
+/** The API usage lines as they read, in the user's locale and time zone. */
+export interface ApiUsageText {
+  /** "5,620 of 15,000 requests (37.5%)" */
+  used: string;
+  /** "6,000 requests: 40% of the allowance (Admin settings)" */
+  budget: string;
+  /** "94%" */
+  budgetUsed: string;
+  /** When the service read the numbers, or '' when it did not say. */
+  reported: string;
+}
+
+export function apiUsageText(usage: ApiUsage, locale: string, timeZone: string): ApiUsageText {
+  const source = usage.budgetIsDefault ? 'built-in default; set it in SIA Sync Settings' : 'Admin settings';
+  let reported = '';
+  if (usage.readAt) {
+    try {
+      reported = formatDateTime(usage.readAt, locale, timeZone);
+    } catch {
+      reported = '';
+    }
+  }
+  return {
+    used: `${formatNumber(usage.used, locale)} of ${formatNumber(usage.allowed, locale)} requests (${formatPercent(usage.allowanceFraction, locale, 1)})`,
+    budget: `${formatNumber(usage.budgetRequests, locale)} requests: ${formatPercent(usage.budgetPercent / 100, locale)} of the allowance (${source})`,
+    budgetUsed: formatPercent(usage.budgetFraction, locale),
+    reported,
+  };
+}
+
+/** When a user last synced, as it reads: "Mar 10, 2026, 9:52 AM (8 minutes ago)", or "Never". */
+export function lastSyncText(row: UserSyncRow, nowMs: number, locale: string, timeZone: string): string {
+  if (row.lastSyncMs === null) return 'Never';
+  return `${formatDateTime(row.lastSyncMs, locale, timeZone)} (${formatRelative(row.lastSyncMs, nowMs, locale)})`;
+}
+
+/** The service's heartbeat as it reads: "Last sync for anyone: 3 minutes ago", or '' without one. */
+export function heartbeatText(heartbeat: string | null, nowMs: number, locale: string): string {
+  const at = heartbeat ? Date.parse(heartbeat) : Number.NaN;
+  return Number.isFinite(at) ? `Last sync for anyone: ${formatRelative(at, nowMs, locale)}` : '';
+}
+
+/** When an error happened, in the user's locale and time zone, or '' when unknown. */
+export function occurredText(row: SyncErrorRow, locale: string, timeZone: string): string {
+  const at = row.occurredAt ? Date.parse(row.occurredAt) : Number.NaN;
+  return Number.isFinite(at) ? formatDateTime(at, locale, timeZone) : '';
 }
 
 /** A 0..1 fraction as a whole percent for a bar's width and aria-valuenow, capped at 100. */

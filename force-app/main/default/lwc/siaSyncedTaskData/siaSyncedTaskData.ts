@@ -6,6 +6,7 @@ import TASK_ID_FIELD from '@salesforce/schema/Task.Id';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TASK_ACTIVITY_DATE_FIELD from '@salesforce/schema/Task.ActivityDate';
 import { isIsoDate, todayIn, type DatedTask, type IsoDate } from 'c/siaDateBuckets';
+import { formatDate } from 'c/siaFormat';
 import { salesforceTypeToSia, statusCatalog, type SiaTaskType, type TaskStatusValue } from 'c/siaTaskMapping';
 
 // Orgs rename Task Status values and add closed ones, so completing a task writes the org's own
@@ -211,10 +212,18 @@ export async function saveTaskAction(action: TaskAction, statuses: TaskStatuses)
 }
 
 /** What a screen reader hears once an action is saved (the row may move to another group). */
-export function announcementFor(action: TaskAction): string {
+export function announcementFor(action: TaskAction, locale: string): string {
   if (action.kind === 'complete') return 'Task completed.';
   if (action.kind === 'reopen') return 'Task reopened.';
-  return `Due date changed to ${action.activityDate}.`;
+  return `Due date changed to ${formatDate(action.activityDate, locale)}.`;
+}
+
+/**
+ * A task card's title, saying what its number counts: "SIA Tasks (2 open, 1 completed)", or only
+ * the open ones when completed tasks are not listed.
+ */
+export function taskCardTitle(title: string, open: number, completed: number | null): string {
+  return completed === null ? `${title} (${open} open)` : `${title} (${open} open, ${completed} completed)`;
 }
 
 /** Type guard for the `taskaction` event detail the task list dispatches. */

@@ -3,6 +3,7 @@ import { gql, graphql, type GraphQLResult } from 'lightning/graphql';
 import { getPicklistValues } from 'lightning/uiObjectInfoApi';
 import TASK_STATUS_FIELD from '@salesforce/schema/Task.Status';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
+import LOCALE from '@salesforce/i18n/locale';
 import type { IsoDate } from 'c/siaDateBuckets';
 import {
   DayWatcher,
@@ -13,6 +14,7 @@ import {
   openStatusFrom,
   queryResult,
   saveTaskAction,
+  taskCardTitle,
   taskPageFrom,
   type TaskPage,
   type TaskRow,
@@ -295,7 +297,9 @@ export default class SiaSyncedTasks extends LightningElement {
   }
 
   get cardTitle(): string {
-    return this.hasLoaded ? `SIA Tasks (${this.openPage.totalCount})` : 'SIA Tasks';
+    if (!this.hasLoaded) return 'SIA Tasks';
+    const completed = this.showCompleted ? this.completedPage.totalCount : null;
+    return taskCardTitle('SIA Tasks', this.openPage.totalCount, completed);
   }
 
   get emptyMessage(): string {
@@ -325,7 +329,7 @@ export default class SiaSyncedTasks extends LightningElement {
     this.announcement = '';
     try {
       await saveTaskAction(action, { openStatus: this.openStatus, closedStatus: this.closedStatus });
-      this.announcement = announcementFor(action);
+      this.announcement = announcementFor(action, LOCALE);
     } catch (error) {
       this.actionError = error;
       return;

@@ -72,19 +72,23 @@ export default class App extends LightningElement {
     return 'home';
   }
 
+  /**
+   * The tabs the user sees. SIA Sync Health is visible with the SIA Sync Admin permission set (its
+   * tab settings), as in an org; its address still opens for others, and says what they lack.
+   */
   get tabs(): Tab[] {
-    return TABS.filter((tab) => tab.key !== 'SIA_Sync_Health' || this.syncHealthComponent !== null).map(
-      (tab) => {
-        const selected = tab.key === this.pageKey;
-        return {
-          key: tab.key,
-          label: tab.label,
-          href: urlOf(tab.page),
-          itemClass: `slds-context-bar__item${selected ? ' slds-is-active' : ''}`,
-          current: selected ? 'page' : undefined,
-        };
-      },
-    );
+    const healthVisible =
+      this.syncHealthComponent !== null && session.customPermissions.includes('SIA_Sync_Admin');
+    return TABS.filter((tab) => tab.key !== 'SIA_Sync_Health' || healthVisible).map((tab) => {
+      const selected = tab.key === this.pageKey;
+      return {
+        key: tab.key,
+        label: tab.label,
+        href: urlOf(tab.page),
+        itemClass: `slds-context-bar__item${selected ? ' slds-is-active' : ''}`,
+        current: selected ? 'page' : undefined,
+      };
+    });
   }
 
   get isHome(): boolean {

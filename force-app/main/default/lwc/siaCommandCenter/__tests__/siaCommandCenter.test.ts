@@ -185,7 +185,7 @@ describe('c-sia-command-center', () => {
         ['Tomorrow (2)', ['InMail the new CFO', 'Prepare renewal quote']],
       ]);
       expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe(
-        'SIA Command Center (4)',
+        'SIA Command Center (4 open)',
       );
       expect(rowOf(element, '00THs00000T2aaaAAA').querySelector('.task-related')!.textContent).toBe(
         'Priya Natarajan',
@@ -280,7 +280,7 @@ describe('c-sia-command-center', () => {
         ['Completed (1)', ['Call Priya about the pilot']],
       ]);
       expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe(
-        'SIA Command Center (3)',
+        'SIA Command Center (3 open, 1 completed)',
       );
 
       clickAction(element, '00THs00000T2aaaAAA', 'reopen');

@@ -14,6 +14,11 @@ import graphqlErrors from './data/graphqlErrors.json';
 import updateRecordError from './data/updateRecordError.json';
 import syncNotice from './data/syncNotice.json';
 
+// An SIA Sync admin (siaSyncHealthRep.test.ts covers everyone else).
+jest.mock('@salesforce/customPermission/SIA_Sync_Admin', () => ({ __esModule: true, default: true }), {
+  virtual: true,
+});
+
 // sfdx-lwc-jest's NavigationMixin stub swallows calls; this one records them.
 const mockNavigate = jest.fn<void, [PageReference, boolean | undefined]>();
 jest.mock('lightning/navigation', () => {
@@ -89,6 +94,11 @@ async function loaded(
 
 function root(element: HTMLElement): ShadowRoot {
   return element.shadowRoot!;
+}
+
+/** ICU versions differ in the space before AM/PM (U+202F or U+0020); people see a space either way. */
+function plain(value: string | null | undefined): string {
+  return (value ?? '').replace(/\s/g, ' ');
 }
 
 function text(element: Element | null): string {
@@ -246,10 +256,8 @@ describe('c-sia-sync-health', () => {
       expect(text(row.querySelector('.error-user'))).toBe('Priya Natarajan');
       expect(text(row.querySelector('.error-direction'))).toBe('SIA to Salesforce');
       expect(text(row.querySelector('.slds-badge'))).toBe('Open');
-      expect(
-        row.querySelector<HTMLElement & { value: string }>('.error-occurred lightning-formatted-date-time')!
-          .value,
-      ).toBe('2026-03-10T16:58:31.000Z');
+      // 16:58:31Z in the user's zone (America/Los_Angeles) and locale (en-US).
+      expect(text(row.querySelector('.error-occurred'))).toBe('Mar 10, 2026, 9:58 AM');
 
       // An email-logging failure with no record yet: nothing to link to.
       expect(rowOf(element, PRIYA_REQUIRED).querySelector('a.record-link')).toBeNull();
@@ -464,18 +472,13 @@ describe('c-sia-sync-health', () => {
     it('shows used and allowed requests and the budget from the admin settings', async () => {
       const element = await loaded();
 
-      const numbers = (selector: string): unknown[] =>
-        [
-          ...root(element).querySelectorAll<HTMLElement & { value: unknown }>(
-            `${selector} lightning-formatted-number`,
-          ),
-        ].map((n) => n.value);
-      expect(numbers('.api-used')).toEqual([5620, 15000, 5620 / 15000]);
-      expect(numbers('.api-budget')).toEqual([6000]);
-      expect(text(root(element).querySelector('.api-budget'))).toContain(
-        '40% of the allowance (Admin settings)',
-      );
-      expect(numbers('.api-budget-used')).toEqual([5620 / 6000]);
+      // The rendered text, as it reads: words and numbers spaced, numbers in the user's locale.
+      const line = (selector: string): string | null | undefined =>
+        root(element).querySelector(selector)?.textContent;
+      expect(line('.api-used')).toBe('5,620 of 15,000 requests (37.5%)');
+      expect(line('.api-budget')).toBe('6,000 requests: 40% of the allowance (Admin settings)');
+      expect(line('.api-budget-used')).toBe('94%');
+      expect(plain(line('.api-read-at'))).toBe('Mar 10, 2026, 9:55 AM');
       expect(root(element).querySelector('.allowance-bar')!.getAttribute('aria-valuenow')).toBe('37');
       expect(root(element).querySelector('.budget-bar')!.getAttribute('aria-valuenow')).toBe('94');
       expect(text(root(element).querySelector('.budget-warning'))).toBe(
@@ -509,13 +512,26 @@ describe('c-sia-sync-health', () => {
         ['Priya Natarajan', 'Syncing'],
       ]);
       const priya = root(element).querySelector('tr.user-row[data-user-id="005Hs00000A1b2cIAB"]')!;
-      expect(
-        priya.querySelector<HTMLElement & { value: unknown }>('lightning-relative-date-time')!.value,
-      ).toBe(Date.parse('2026-03-10T16:52:00.000Z'));
+      expect(plain(priya.querySelector('.user-last-sync')!.textContent)).toBe(
+        'Mar 10, 2026, 9:52 AM (8 minutes ago)',
+      );
+      const dana = root(element).querySelector('tr.user-row[data-user-id="005Hs00000A1b2eIAB"]')!;
+      expect(dana.querySelector('.user-last-sync')!.textContent).toBe('Never');
       expect(priya.querySelector('a')!.getAttribute('href')).toBe(
         '/lightning/r/User/005Hs00000A1b2cIAB/view',
       );
-      expect(root(element).querySelector('.heartbeat')).not.toBeNull();
+      expect(root(element).querySelector('.heartbeat')!.textContent).toBe(
+        'Last sync for anyone: 8 minutes ago',
+      );
+    });
+
+    it('moves "... ago" on while the page stays open', async () => {
+      const element = await loaded();
+      jest.advanceTimersByTime(10 * 60_000);
+      await flushPromises();
+      expect(root(element).querySelector('.heartbeat')!.textContent).toBe(
+        'Last sync for anyone: 18 minutes ago',
+      );
     });
   });
 

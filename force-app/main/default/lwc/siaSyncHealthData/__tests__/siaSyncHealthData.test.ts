@@ -2,6 +2,8 @@ import {
   ERROR_CATEGORIES,
   actionAnnouncement,
   apiUsageFrom,
+  apiUsageText,
+  heartbeatText,
   applyLocalChanges,
   barPercent,
   canRetry,
@@ -257,6 +259,26 @@ describe('c/siaSyncHealthData', () => {
       });
       expect(apiUsageFrom(usageConnection(100, 15000), budgetConnection(250))!.budgetIsDefault).toBe(true);
       expect(apiUsageFrom(usageConnection(100, 15000), { edges: [] })!.budgetPercent).toBe(50);
+    });
+
+    it("reads as sentences in the user's locale, saying where the budget comes from", () => {
+      const usage = apiUsageFrom(usageConnection(13, 15000), budgetConnection(null))!;
+      expect(apiUsageText(usage, 'en-US', 'America/New_York')).toEqual({
+        used: '13 of 15,000 requests (0.1%)',
+        budget: '7,500 requests: 50% of the allowance (built-in default; set it in SIA Sync Settings)',
+        budgetUsed: '0%',
+        reported: expect.stringMatching(/^Mar 10, 2026, 12:55\sPM$/) as unknown as string,
+      });
+      const german = apiUsageText(
+        apiUsageFrom(usageConnection(5620, 15000), budgetConnection(40))!,
+        'de-DE',
+        'Europe/Berlin',
+      );
+      expect(german.used.replace(/\s/g, ' ')).toBe('5.620 of 15.000 requests (37,5 %)');
+      expect(heartbeatText('2026-03-10T16:52:00.000Z', Date.parse('2026-03-10T17:00:00Z'), 'en-US')).toBe(
+        'Last sync for anyone: 8 minutes ago',
+      );
+      expect(heartbeatText(null, Date.now(), 'en-US')).toBe('');
     });
 
     it('is over budget by the rule the service slows down by (c/siaApiBudget)', () => {

@@ -213,10 +213,10 @@ describe('task actions', () => {
   });
 
   it('announces what was saved', () => {
-    expect(announcementFor({ kind: 'complete', taskId: '00T1' })).toBe('Task completed.');
-    expect(announcementFor({ kind: 'reopen', taskId: '00T1' })).toBe('Task reopened.');
-    expect(announcementFor({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-03-01' })).toBe(
-      'Due date changed to 2026-03-01.',
+    expect(announcementFor({ kind: 'complete', taskId: '00T1' }, 'en-US')).toBe('Task completed.');
+    expect(announcementFor({ kind: 'reopen', taskId: '00T1' }, 'en-US')).toBe('Task reopened.');
+    expect(announcementFor({ kind: 'reschedule', taskId: '00T1', activityDate: '2026-03-01' }, 'en-US')).toBe(
+      'Due date changed to Mar 1, 2026.',
     );
   });
 });

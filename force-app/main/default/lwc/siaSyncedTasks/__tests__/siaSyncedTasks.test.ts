@@ -149,7 +149,9 @@ describe('c-sia-synced-tasks', () => {
         ['No due date (1)', ['Check in after the demo']],
         ['Completed (1)', ['Intro call']],
       ]);
-      expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe('SIA Tasks (5)');
+      expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe(
+        'SIA Tasks (5 open, 1 completed)',
+      );
     });
 
     it('shows type icon, due date, priority, status and owner of each task', async () => {
@@ -229,6 +231,8 @@ describe('c-sia-synced-tasks', () => {
         'Later (1)',
         'No due date (1)',
       ]);
+      // The title counts what the card lists.
+      expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe('SIA Tasks (5 open)');
     });
 
     it('uses the user calendar day, not UTC: at 23:30 in Los Angeles a task due the next UTC day is tomorrow', async () => {
@@ -268,7 +272,9 @@ describe('c-sia-synced-tasks', () => {
         'No SIA tasks are linked to this contact.',
       );
       expect(root(element).querySelector('c-sia-task-list')).toBeNull();
-      expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe('SIA Tasks (0)');
+      expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe(
+        'SIA Tasks (0 open, 0 completed)',
+      );
     });
 
     it('names the record kind in the empty state, an account with its contacts and deals', async () => {
