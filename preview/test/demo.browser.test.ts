@@ -93,6 +93,7 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
         'the task under Completed on the Contact page',
         10_000,
       );
+      await sia.getByRole('tab', { name: /^Done/ }).click();
       const done = sia.locator('[data-section="done"] sia-task-row', { hasText: newTask });
       await waitVisible(done, 'the task under Done on the SIA page');
       await waitVisible(done.getByText('Completed'), 'the task marked Completed on the SIA page');
@@ -100,6 +101,7 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
         sia.locator('[data-section="today"] sia-task-row', { hasText: newTask }),
         'the task under Due today',
       );
+      await sia.getByRole('tab', { name: /^Command Center/ }).click();
     }),
   );
 
@@ -119,6 +121,13 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
       await siaRow(sia, renamed)
         .getByRole('button', { name: `Delete ${renamed}` })
         .click();
+      // It asks first, and says the Salesforce Task goes too.
+      const confirm = siaRow(sia, renamed).locator('.delete-confirm');
+      assert.equal(
+        await confirm.locator('.confirm-text').innerText(),
+        `Delete “${renamed}”? Its Salesforce Task is deleted too. This cannot be undone.`,
+      );
+      await confirm.getByRole('button', { name: 'Delete here and in Salesforce' }).click();
       await waitGone(siaRow(sia, renamed), 'the deleted task on the SIA page', 10_000);
       await waitGone(salesforceRow(contact, renamed), 'the deleted task on the Contact page');
     }),
@@ -139,13 +148,23 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
       const skipped = 'Email Ada the onboarding plan';
       await waitVisible(salesforceRow(contact, skipped), 'the task to skip on the Contact page', 10_000);
       await siaRow(sia, skipped).getByRole('button', { name: 'Skip' }).click();
-      await waitVisible(
-        sia.locator('[data-section="done"] sia-task-row', { hasText: skipped }).getByText('Skipped'),
-        'the skipped task under Done on the SIA page',
-        10_000,
-      );
-      // SyncDeleteSkipped: the Salesforce task is deleted, not completed, so it leaves the page.
+      await sia.getByRole('tab', { name: /^Done/ }).click();
+      // SyncDeleteSkipped: the Salesforce task is deleted, not completed, so it leaves the page, and
+      // the SIA row says so as the setting's doing, not as a failure.
       await waitGone(salesforceRow(contact, skipped), 'the skipped task on the Contact page');
+      await waitVisible(
+        sia
+          .locator('[data-section="done"] sia-task-row', { hasText: skipped })
+          .getByText('Skipped (removed from Salesforce)', { exact: false }),
+        'the skipped task under Done, removed from Salesforce',
+      );
+      assert.equal(
+        await sia
+          .locator('[data-section="done"] sia-task-row', { hasText: skipped })
+          .getByText('Not in Salesforce')
+          .count(),
+        0,
+      );
     }),
   );
 });
