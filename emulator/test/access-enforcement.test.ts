@@ -432,13 +432,19 @@ describe('access enforcement', () => {
       const record = await rest(emulator, REP2, 'GET', `/sobjects/Task/${f.contactTask}`);
       assert.ok(!Object.keys(record.body as object).includes('SIA_Task_Id__c'));
 
-      // The rep reads the SIA fields (SIA_Sync_User) but may not write them.
-      const repDescribe = await rest(emulator, REP, 'GET', '/sobjects/Task/describe');
-      const field = (
-        repDescribe.body as { fields: { name: string; createable: boolean; updateable: boolean }[] }
-      ).fields.find((candidate) => candidate.name === 'SIA_Task_Id__c');
+      // The admin reads the SIA fields (SIA_Sync_Admin) but may not write them, Modify All Data or
+      // not; the rep writes them (SIA_Sync_User: SIA writes as the rep through their connection).
+      const describeOf = async (username: string) =>
+        (
+          (await rest(emulator, username, 'GET', '/sobjects/Task/describe')).body as {
+            fields: { name: string; createable: boolean; updateable: boolean }[];
+          }
+        ).fields.find((candidate) => candidate.name === 'SIA_Task_Id__c');
+      const field = await describeOf(ADMIN);
       assert.deepEqual([field?.createable, field?.updateable], [false, false]);
-      const refused = await rest(emulator, REP, 'POST', '/sobjects/Task', {
+      const repField = await describeOf(REP);
+      assert.deepEqual([repField?.createable, repField?.updateable], [true, true]);
+      const refused = await rest(emulator, ADMIN, 'POST', '/sobjects/Task', {
         Subject: 'x',
         SIA_Task_Id__c: 'sia-1',
       });

@@ -3,6 +3,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { ServiceConfig } from './config.ts';
+import { Connections } from './connections/connections.ts';
+import { CALLBACK_PATH, registerConnectionRoutes } from './connections/routes.ts';
+import { TokenVault } from './connections/token-vault.ts';
 import { EmailLogging } from './email/email-logging.ts';
 import { registerEmailRoutes } from './email/routes.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -15,6 +18,7 @@ import { Store } from './store/store.ts';
 import { leadershipFor } from './store/leadership.ts';
 import type { SyncHooks } from './sync/context.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { writeSyncError } from './sync/error-records.ts';
 import type { EmailRetry } from './sync/retry-requests.ts';
 
 export interface RunningService {
@@ -24,6 +28,7 @@ export interface RunningService {
   engine: SyncEngine;
   salesforce: SalesforceClient;
   email: EmailLogging;
+  connections: Connections;
   metrics: Metrics;
   /** Graceful stop: no new requests, the in-flight batch finishes, subscriptions and database close. */
   close(): Promise<void>;
@@ -103,6 +108,64 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     closedStatus: () => engine.ctx.statuses.defaultClosed,
   });
   registerEmailRoutes(server, email);
+  let url = '';
+  const connectionsConfig = config.connections;
+  const tokenKeys = connectionsConfig?.tokenKeys;
+  const connections = new Connections({
+    store,
+    vault: tokenKeys === undefined ? undefined : new TokenVault(tokenKeys),
+    clock,
+    logger,
+    metrics,
+    apiVersion: config.salesforce.apiVersion,
+    clientId: config.salesforce.auth.clientId,
+    clientSecret:
+      config.salesforce.auth.kind === 'client_credentials' ? config.salesforce.auth.clientSecret : undefined,
+    redirectUri: () => `${connectionsConfig?.publicUrl ?? url}${CALLBACK_PATH}`,
+    loginUrls: connectionsConfig?.loginUrls ?? {
+      production: 'https://login.salesforce.com',
+      sandbox: 'https://test.salesforce.com',
+    },
+    retry: deps.retry,
+    // A connection Salesforce ended is an Authentication error for the admin: in the errors list
+    // and on Sync Health (SIA_Sync_Error__c, written by the org identity), once per loss.
+    onConnectionLost: async (user, code, message) => {
+      const text = `The Salesforce connection of ${user.id} ended (${message}): the user must connect again in SIA settings`;
+      await store.recordError({
+        category: 'Authentication',
+        code,
+        message: text,
+        direction: 'outbound',
+        taskId: null,
+        salesforceId: null,
+        ownerId: user.id,
+        fields: [],
+        recordedAt: clock.now().toISOString(),
+      });
+      await writeSyncError(
+        { salesforce, clock, logger },
+        {
+          category: 'Authentication',
+          code,
+          message: text,
+          direction: 'SiaToSalesforce',
+          objectApiName: null,
+          recordId: null,
+          siaTaskId: null,
+          userSalesforceId: user.salesforceUserId,
+        },
+      );
+    },
+  });
+  registerConnectionRoutes(server, {
+    store,
+    connections,
+    pushRoute: () =>
+      Promise.resolve({
+        identity: 'org',
+        reason: "The service's org-level Salesforce identity writes this user's changes.",
+      }),
+  });
   // A SIA_Sync_Setting__c change reaches email logging within seconds, not after its cache expires.
   engine.onSettingsChanged = () => {
     email.settings.invalidate();
@@ -119,7 +182,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     throw error;
   }
   const address = server.server.address();
-  const url = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`;
+  url = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`;
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -128,6 +191,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     engine,
     salesforce,
     email,
+    connections,
     metrics,
     close() {
       closing ??= (async () => {

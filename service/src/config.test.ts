@@ -77,6 +77,36 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the connection settings: login hosts, public URL and the token keys', () => {
+    const plain = loadConfig(base).connections;
+    assert.ok(plain);
+    assert.deepEqual(plain.loginUrls, {
+      production: 'https://login.salesforce.com',
+      sandbox: 'https://test.salesforce.com',
+    });
+    assert.equal(plain.tokenKeys, undefined);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({
+      ...base,
+      SIA_PUBLIC_URL: 'https://sia.example.com/',
+      SF_PRODUCTION_LOGIN_URL: 'https://acme.my.salesforce.com',
+      SIA_TOKEN_KEYS: `2026-12:${key}, 2026-01:${key}`,
+    }).connections;
+    assert.ok(config?.tokenKeys);
+    assert.equal(config.publicUrl, 'https://sia.example.com');
+    assert.equal(config.loginUrls.production, 'https://acme.my.salesforce.com');
+    assert.equal(config.tokenKeys.current, '2026-12');
+    assert.deepEqual([...config.tokenKeys.keys.keys()], ['2026-12', '2026-01']);
+    assert.throws(
+      () => loadConfig({ ...base, SIA_TOKEN_KEYS: 'k1:c2hvcnQ=' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.includes(
+          'SIA_TOKEN_KEYS: key k1 must be 32 bytes of base64 (openssl rand -base64 32)',
+        ),
+    );
+  });
+
   it('documents every option in --help', () => {
     const text = helpText();
     for (const option of CONFIG_OPTIONS) assert.ok(text.includes(option.name), option.name);

@@ -1,6 +1,7 @@
 // Service configuration: read from an environment object the caller passes in (never at import time)
 // and validated with zod, so a bad value stops the start with a message naming the variable.
 import { z } from 'zod';
+import { TokenKeyError, parseTokenKeys, type TokenKeyring } from './connections/token-vault.ts';
 
 export interface ClientCredentialsAuth {
   kind: 'client_credentials';
@@ -22,6 +23,16 @@ export type SalesforceAuth = ClientCredentialsAuth | JwtBearerAuth;
 export type DatabaseConfig =
   { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string };
 
+/** Each rep's own Salesforce connection (OAuth web-server flow). */
+export interface ConnectionsConfig {
+  /** The service's URL as a browser reaches it; the OAuth callback is `<publicUrl>/oauth/salesforce/callback`. */
+  publicUrl: string | undefined;
+  /** Where reps log in: the production and sandbox login hosts (or My Domain URLs). */
+  loginUrls: { production: string; sandbox: string };
+  /** The keys that encrypt stored tokens; without them nobody can connect. */
+  tokenKeys: TokenKeyring | undefined;
+}
+
 export interface ServiceConfig {
   salesforce: {
     /** Where the token endpoint lives: the login host or the org's My Domain. */
@@ -31,6 +42,8 @@ export interface ServiceConfig {
     apiVersion: string;
     auth: SalesforceAuth;
   };
+  /** Absent: nobody can connect (no token keys), reps log in on the public login hosts. */
+  connections?: ConnectionsConfig;
   database: DatabaseConfig;
   host: string;
   port: number;
@@ -76,6 +89,27 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     defaultValue: 'the login URL host (login/test.salesforce.com) or the My Domain URL',
   },
   { name: 'SF_API_VERSION', description: 'Salesforce REST API version.', defaultValue: '66.0' },
+  {
+    name: 'SF_PRODUCTION_LOGIN_URL',
+    description: 'Where reps connecting a production org log in (or the org My Domain URL).',
+    defaultValue: 'https://login.salesforce.com',
+  },
+  {
+    name: 'SF_SANDBOX_LOGIN_URL',
+    description: 'Where reps connecting a sandbox log in.',
+    defaultValue: 'https://test.salesforce.com',
+  },
+  {
+    name: 'SIA_PUBLIC_URL',
+    description:
+      'The service URL as browsers reach it; the OAuth callback <SIA_PUBLIC_URL>/oauth/salesforce/callback must be a callback URL of the External Client App.',
+    defaultValue: 'http://<HOST>:<PORT>',
+  },
+  {
+    name: 'SIA_TOKEN_KEYS',
+    description:
+      'Keys that encrypt stored Salesforce tokens (AES-256-GCM): <key id>:<32 bytes base64>[,<older id>:<key>...]; the first encrypts, all decrypt. Without it reps cannot connect.',
+  },
   {
     name: 'DATABASE_URL',
     description: 'sqlite:<path> selects SQLite, postgres://user@host:port/db selects PostgreSQL.',
@@ -146,6 +180,10 @@ const envSchema = z.object({
   SF_USERNAME: optionalText,
   SF_JWT_KEY_FILE: optionalText,
   SF_JWT_AUDIENCE: optionalText.pipe(url.optional()),
+  SF_PRODUCTION_LOGIN_URL: optionalText.pipe(url.optional()),
+  SF_SANDBOX_LOGIN_URL: optionalText.pipe(url.optional()),
+  SIA_PUBLIC_URL: optionalText.pipe(url.optional()),
+  SIA_TOKEN_KEYS: optionalText,
   SF_API_VERSION: optionalText.pipe(
     z
       .string()
@@ -228,6 +266,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   } else if (hasJwt && (e.SF_USERNAME === undefined || e.SF_JWT_KEY_FILE === undefined)) {
     problems.push('SF_USERNAME and SF_JWT_KEY_FILE: the JWT bearer flow needs both');
   }
+  let tokenKeys: TokenKeyring | undefined;
+  if (e.SIA_TOKEN_KEYS !== undefined) {
+    try {
+      tokenKeys = parseTokenKeys(e.SIA_TOKEN_KEYS);
+    } catch (error) {
+      if (error instanceof TokenKeyError) problems.push(`SIA_TOKEN_KEYS: ${error.message}`);
+      else throw error;
+    }
+  }
   let database: DatabaseConfig | undefined;
   try {
     database = parseDatabaseUrl(e.DATABASE_URL, e.DATABASE_SCHEMA);
@@ -259,6 +306,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       instanceUrl: e.SF_INSTANCE_URL?.replace(/\/$/, ''),
       apiVersion: e.SF_API_VERSION ?? '66.0',
       auth,
+    },
+    connections: {
+      publicUrl: e.SIA_PUBLIC_URL?.replace(/\/$/, ''),
+      loginUrls: {
+        production: (e.SF_PRODUCTION_LOGIN_URL ?? 'https://login.salesforce.com').replace(/\/$/, ''),
+        sandbox: (e.SF_SANDBOX_LOGIN_URL ?? 'https://test.salesforce.com').replace(/\/$/, ''),
+      },
+      tokenKeys,
     },
     database,
     host: e.HOST ?? '127.0.0.1',

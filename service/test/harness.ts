@@ -1,6 +1,7 @@
 // Integration harness: a real emulator org, the real service (HTTP API, sync engine, store) on
 // SQLite or PostgreSQL, and a Salesforce-side user acting through plain REST (jsforce without
 // our Sforce-Call-Options client, so its changes are not ours).
+import { randomBytes } from 'node:crypto';
 import { Connection } from 'jsforce';
 import { startEmulator } from '../../emulator/src/index.ts';
 import { installPackage } from '../../scripts/package-install.ts';
@@ -9,6 +10,9 @@ import { startService, type RunningService } from '../src/app.ts';
 import type { Clock } from '../src/clock.ts';
 import { systemClock } from '../src/clock.ts';
 import type { ServiceConfig } from '../src/config.ts';
+import { CALLBACK_PATH } from '../src/connections/routes.ts';
+import { parseTokenKeys } from '../src/connections/token-vault.ts';
+import { authorizeWithoutBrowser } from '../../emulator/test/oauth-kit.ts';
 import { createLogger } from '../src/logger.ts';
 import type { SyncHooks } from '../src/sync/context.ts';
 import { toCaseSafeId } from '../src/sia/shared.ts';
@@ -73,8 +77,16 @@ export function repId(emulator: Emulator, name: string): string {
   return user.id;
 }
 
+/** This test process's token keys (the service seals stored tokens with the first). */
+export const TEST_TOKEN_KEYS = `test-1:${randomBytes(32).toString('base64')}`;
+
 export function serviceConfig(emulator: Emulator, database: TestDatabase): ServiceConfig {
   return {
+    connections: {
+      publicUrl: undefined,
+      loginUrls: emulator.loginUrls,
+      tokenKeys: parseTokenKeys(TEST_TOKEN_KEYS),
+    },
     salesforce: {
       loginUrl: emulator.url,
       instanceUrl: undefined,
@@ -94,11 +106,20 @@ export function serviceConfig(emulator: Emulator, database: TestDatabase): Servi
 export async function startTestService(
   emulator: Emulator,
   database: TestDatabase,
-  options: { clock?: Clock; hooks?: SyncHooks; leadershipPollMs?: number } = {},
+  options: {
+    clock?: Clock;
+    hooks?: SyncHooks;
+    leadershipPollMs?: number;
+    /** Where the service logs, at trace level (to look for secrets in what it logs). */
+    logTo?: { write(line: string): void };
+  } = {},
 ): Promise<RunningService> {
-  return startService({
+  const service = await startService({
     config: serviceConfig(emulator, database),
-    logger: createLogger({ level: process.env['SIA_TEST_LOG'] ?? 'silent' }),
+    logger:
+      options.logTo === undefined
+        ? createLogger({ level: process.env['SIA_TEST_LOG'] ?? 'silent' })
+        : createLogger({ level: 'trace', destination: options.logTo }),
     clock: options.clock ?? systemClock,
     defaultMetrics: false,
     retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 },
@@ -106,6 +127,57 @@ export async function startTestService(
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.leadershipPollMs === undefined ? {} : { leadershipPollMs: options.leadershipPollMs }),
   });
+  await allowCallback(emulator, service.url);
+  return service;
+}
+
+/** As the admin in Setup: adds the service's OAuth callback to the connected app's callback URLs. */
+export async function allowCallback(emulator: Emulator, serviceUrl: string): Promise<void> {
+  const app = (await admin(emulator, 'GET', '/connected-apps/SIA_Sync')) as { callbackUrls: string[] };
+  const url = `${serviceUrl}${CALLBACK_PATH}`;
+  if (!app.callbackUrls.includes(url))
+    await admin(emulator, 'PATCH', '/connected-apps/SIA_Sync', { callbackUrls: [...app.callbackUrls, url] });
+}
+
+export interface ConnectAttempt {
+  /** The callback's answer. */
+  status: number;
+  body: string;
+  location: string | null;
+  /** Where the emulator sent the browser (the callback URL with code and state, or an error). */
+  callbackUrl: URL;
+}
+
+/**
+ * A rep connects their own Salesforce the way SIA's settings page has them do it: the SIA API
+ * answers the authorize URL, the rep logs in and approves on the emulator's pages, and the browser
+ * lands on the service's callback. `tamper` may change the callback URL before it is followed.
+ */
+export async function connectRep(
+  api: SiaApi,
+  siaUserId: string,
+  login: { username: string; approve?: boolean; environment?: 'production' | 'sandbox' },
+  tamper: (callback: URL) => URL = (url) => url,
+): Promise<ConnectAttempt> {
+  const started = await api.call<{ authorizeUrl: string }>(
+    'POST',
+    `/api/v1/users/${siaUserId}/salesforce-connection`,
+    { environment: login.environment ?? 'production' },
+  );
+  if (started.status !== 201)
+    throw new Error(`POST salesforce-connection: ${started.status} ${JSON.stringify(started.body)}`);
+  const outcome = await authorizeWithoutBrowser(started.body.authorizeUrl, {
+    username: login.username,
+    ...(login.approve === undefined ? {} : { approve: login.approve }),
+  });
+  const callbackUrl = tamper(outcome.finalUrl);
+  const response = await fetch(callbackUrl, { redirect: 'manual' });
+  return {
+    status: response.status,
+    body: await response.text(),
+    location: response.headers.get('location'),
+    callbackUrl,
+  };
 }
 
 /**

@@ -100,6 +100,25 @@ export interface StreamingControl {
   dropClients(): number;
 }
 
+/**
+ * Setup → Connected Apps OAuth Usage → Revoke (or the user's own Settings → Connected Apps →
+ * Revoke): ends every session and refresh token the user holds for the app.
+ */
+function revokeAppUser(state: EmulatorState, name: string, body: unknown): AdminResponse {
+  const app = state.apps.byName(name);
+  if (app === undefined)
+    return { status: 404, body: { error: 'not_found', message: `no connected app ${name}` } };
+  const parsed = z.object({ username: z.string().min(1) }).safeParse(body);
+  if (!parsed.success) return invalid(parsed.error);
+  const wanted = parsed.data.username.toLowerCase();
+  const user = [...state.org.store.records('User')].find(
+    (u) => typeof u.fields.Username === 'string' && u.fields.Username.toLowerCase() === wanted,
+  );
+  if (user === undefined) return invalid(`unknown user ${parsed.data.username}`);
+  state.sessions.revokeUserApp(user.Id, app.clientId);
+  return { status: 204 };
+}
+
 export function handleAdmin(
   state: EmulatorState,
   method: string,
@@ -115,6 +134,8 @@ export function handleAdmin(
   if (body === undefined) return invalid('body is not JSON');
   const appMatch = /^\/__emulator\/connected-apps(?:\/([^/]+))?\/?$/.exec(path);
   if (appMatch) return connectedAppRoute(state, method, appMatch[1], body);
+  const usageMatch = /^\/__emulator\/connected-apps\/([^/]+)\/revoke\/?$/.exec(path);
+  if (usageMatch && method === 'POST') return revokeAppUser(state, usageMatch[1] ?? '', body);
   switch (route) {
     case 'GET /__emulator/info':
       return {

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the SIA API, generated from the same zod schemas that validate
 // requests, so the document cannot drift from the code.
 import { z } from 'zod';
+import { connectionOpenApiPaths } from '../connections/openapi-paths.ts';
 import { emailOpenApiPaths } from '../email/openapi-paths.ts';
 import {
   createTaskBody,
@@ -148,6 +149,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...emailOpenApiPaths(),
+      ...connectionOpenApiPaths(),
     },
   };
 }

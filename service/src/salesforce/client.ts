@@ -28,11 +28,22 @@ const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } };
 
 export type SObjectRecord = Record<string, unknown> & { Id?: string };
 
+/**
+ * Where a client's access tokens come from when it is not the configured org identity: a rep's
+ * own connection (their stored access token first, the refresh-token grant after a 401).
+ */
+export interface TokenSource {
+  initial(): Promise<AccessToken>;
+  refresh(): Promise<AccessToken>;
+}
+
 export interface SalesforceClientOptions {
   loginUrl: string;
   instanceUrl?: string | undefined;
   apiVersion: string;
-  auth: SalesforceAuth;
+  /** The org identity's server-to-server flow; a client of a rep's connection has a tokenSource instead. */
+  auth?: SalesforceAuth;
+  tokenSource?: TokenSource;
   logger: Logger;
   clock: Clock;
   metrics?: Metrics | undefined;
@@ -136,28 +147,36 @@ export class SalesforceClient {
     this.#retry = { ...defaultRetryPolicy, ...options.retry };
   }
 
-  /** Mints a token (one mint in flight at a time, shared by every caller). */
-  async #token(): Promise<AccessToken> {
-    this.#minting ??= mintToken({
+  #mint(first: boolean): Promise<AccessToken> {
+    const { tokenSource, auth } = this.#options;
+    if (tokenSource !== undefined) return first ? tokenSource.initial() : tokenSource.refresh();
+    if (auth === undefined) throw new Error('SalesforceClient needs auth or a tokenSource');
+    return mintToken({
       loginUrl: this.#options.loginUrl,
-      auth: this.#options.auth,
+      auth,
       now: this.#options.clock.now(),
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
-    }).finally(() => {
+    });
+  }
+
+  /** Mints a token (one mint in flight at a time, shared by every caller). */
+  async #token(first = false): Promise<AccessToken> {
+    this.#minting ??= this.#mint(first).finally(() => {
       this.#minting = undefined;
     });
     return this.#minting;
   }
 
   async connect(): Promise<void> {
-    const token = await withRetry('oauth2/token', this.#retry, () => this.#token());
+    const token = await withRetry('oauth2/token', this.#retry, () => this.#token(true));
     this.#connection = new Connection({
       instanceUrl: this.#options.instanceUrl ?? token.instanceUrl,
       accessToken: token.accessToken,
       version: this.#options.apiVersion,
       callOptions: { client: CALL_OPTIONS_CLIENT },
-      // Client credentials and JWT bearer have no refresh token: on 401 jsforce calls this once,
-      // waits for it (one refresh in flight) and retries the request with the new token.
+      // On 401 jsforce calls this once, waits for it (one refresh in flight) and retries the request
+      // with the new token: a new mint for client credentials and JWT bearer, the refresh-token
+      // grant for a rep's connection.
       refreshFn: (_conn, callback) => {
         this.#token().then(
           (fresh) => {

@@ -13,6 +13,9 @@ const AUTHENTICATION = new Set([
   'INVALID_CLIENT_ID',
   'INVALID_AUTH_HEADER',
   'INVALID_OPERATION_WITH_EXPIRED_PASSWORD',
+  // The token endpoint's answers when an admin blocked the app or the user may no longer use it.
+  'OAUTH_APP_BLOCKED',
+  'INVALID_APP_ACCESS',
 ]);
 
 const ACCESS_VALIDATION = new Set([

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import { connectionMigrations } from '../connections/connection-store.ts';
 import { emailMigrations } from '../email/migrations.ts';
 import type { Database } from './schema.ts';
 
@@ -126,6 +127,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     ...emailMigrations(dialect),
+    ...connectionMigrations(),
   };
 }
 
