@@ -473,16 +473,16 @@ describe('access enforcement', () => {
         `/query?q=${encodeURIComponent('SELECT Id FROM SIA_Sync_Error__c')}`,
       );
       assert.equal((query.body as { errorCode: string }[])[0]?.errorCode, 'INVALID_TYPE');
-      // Reps read the notice event (to hear it) but may not publish it.
-      assert.deepEqual(await rest(emulator, REP, 'POST', '/sobjects/SIA_Sync_Notice__e', { Kind__c: 'x' }), {
-        status: 400,
-        body: [
-          {
-            message: 'entity type cannot be inserted: SIA Sync Notice',
-            errorCode: 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
-            fields: [],
-          },
-        ],
+      // Reps hear the notice event and publish it (SIA writes as the rep through their connection);
+      // without SIA_Sync_User the event does not exist for a user.
+      assert.equal(
+        (await rest(emulator, REP, 'POST', '/sobjects/SIA_Sync_Notice__e', { Kind__c: 'x' })).status,
+        201,
+      );
+      await unassign(emulator, REP2, 'SIA_Sync_User');
+      assert.deepEqual(await rest(emulator, REP2, 'POST', '/sobjects/SIA_Sync_Notice__e', { Kind__c: 'x' }), {
+        status: 404,
+        body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
       });
       // Without Edit Tasks (a Minimum Access user given only API Enabled), tasks are read-only.
       await rest(emulator, ADMIN, 'POST', '/sobjects/User', {
