@@ -1,5 +1,6 @@
-// `npm start [-- --port <port>] [--reset] [--data <folder>]`: the two-sided local demo. Starts the
-// org emulator (persisted under ./data/), seeds a demo org on the first run, starts the sync service
+// `npm start [-- --port <port>] [--reset] [--data <folder>]`: the two-sided local demo. Builds the
+// LWCs (npm run build), starts the org emulator (persisted under ./data/), deploys the package to it
+// and assigns its permission sets, seeds a demo org on the first run, starts the sync service
 // on SQLite, builds and serves the preview, and prints the one URL to open. Ctrl-C stops it all.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,8 +35,18 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(1);
 }
 
-const { startDemo } = await import('../preview/demo/demo-stack.ts');
 const started = Date.now();
+// The demo installs the package as an admin does with `npm run deploy`: build, then deploy. A fresh
+// clone has no compiled LWC (the `.js` files are generated and git-ignored), so build them first.
+const { buildLwc } = await import('./build-lwc.ts');
+console.log('• Building the LWCs (npm run build)…');
+const build = buildLwc({ root });
+if (build.problems.length > 0) {
+  for (const problem of build.problems) console.error(`✗ ${problem}`);
+  console.error(`\nnpm start: the LWC build failed (${build.problems.length} problem(s))`);
+  process.exit(1);
+}
+const { startDemo } = await import('../preview/demo/demo-stack.ts');
 let demo;
 try {
   demo = await startDemo({

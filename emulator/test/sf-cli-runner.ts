@@ -14,6 +14,22 @@ export interface CliResult {
   name?: string;
 }
 
+/** The CLI's environment: PATH, and HOME and every state folder under `home`. */
+export function cliEnv(home: string): Record<string, string | undefined> {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_LOG_FILE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
+}
+
 export function sf(
   home: string,
   token: string | undefined,
@@ -25,19 +41,7 @@ export function sf(
       SF,
       [...args, '--json'],
       {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          ...(token === undefined ? {} : { SF_ACCESS_TOKEN: token }),
-          SF_DISABLE_TELEMETRY: 'true',
-          SF_AUTOUPDATE_DISABLE: 'true',
-          SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-          SF_DISABLE_LOG_FILE: 'true',
-          SF_SKIP_NEW_VERSION_CHECK: 'true',
-          XDG_CONFIG_HOME: join(home, '.config'),
-          XDG_DATA_HOME: join(home, '.local', 'share'),
-          XDG_CACHE_HOME: join(home, '.cache'),
-        },
+        env: { ...cliEnv(home), ...(token === undefined ? {} : { SF_ACCESS_TOKEN: token }) },
         cwd,
         timeout: 120_000,
       },
