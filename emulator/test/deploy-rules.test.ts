@@ -2,9 +2,9 @@
 // place is deployed to an org that already has the package; the deploy fails with the platform's
 // problem on the right component, and the org is unchanged (metadata and setup rows).
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import {
@@ -26,6 +26,7 @@ function brokenCopy(edits: Record<string, string | ((text: string) => string)>):
   cpSync(FORCE_APP, root, { recursive: true });
   for (const [path, edit] of Object.entries(edits)) {
     const file = join(root, DEFAULT, path);
+    mkdirSync(dirname(file), { recursive: true });
     const next = typeof edit === 'string' ? edit : edit(readFileSync(file, 'utf8'));
     if (typeof edit !== 'string')
       assert.notEqual(next, readFileSync(file, 'utf8'), `the edit of ${path} changed nothing`);
@@ -407,6 +408,165 @@ describe('deploy rules, each refusing a broken copy of the package', () => {
         componentType: 'CustomObject',
         fullName: 'SIA_Sync_Error__c',
         problem: 'In field: compactLayoutAssignment - no CompactLayout named Nope_Compact found',
+      },
+    );
+  });
+
+  it('custom object label, plural label and description lengths', async () => {
+    const object = 'objects/SIA_Sync_Error__c/SIA_Sync_Error__c.object-meta.xml';
+    await refuse(
+      {
+        [object]: (t) =>
+          t.replace(/<description>[^<]*<\/description>/, `<description>${long(1001)}</description>`),
+      },
+      {
+        componentType: 'CustomObject',
+        fullName: 'SIA_Sync_Error__c',
+        problem: `Description: data value too large: ${long(1001)} (max length=1000)`,
+      },
+    );
+    await refuse(
+      {
+        [object]: (t) =>
+          t.replace(/<pluralLabel>[^<]*<\/pluralLabel>/, `<pluralLabel>${long(41)}</pluralLabel>`),
+      },
+      {
+        componentType: 'CustomObject',
+        fullName: 'SIA_Sync_Error__c',
+        problem: `Plural Label: data value too large: ${long(41)} (max length=40)`,
+      },
+    );
+  });
+
+  it('number precision and scale, Unique and External ID only on the types that take them', async () => {
+    const number = 'objects/SIA_Sync_Setting__c/fields/Api_Budget_Percent__c.field-meta.xml';
+    await refuse(
+      { [number]: (t) => t.replace(/<precision>\d+<\/precision>/, '<precision>19</precision>') },
+      {
+        fullName: 'SIA_Sync_Setting__c.Api_Budget_Percent__c',
+        problem: 'Precision must be between 1 and 18',
+      },
+    );
+    const checkbox = 'objects/SIA_Sync_Error__c/fields/Resolved__c.field-meta.xml';
+    await refuse(
+      { [checkbox]: (t) => t.replace('</CustomField>', '<externalId>true</externalId></CustomField>') },
+      {
+        fullName: 'SIA_Sync_Error__c.Resolved__c',
+        problem: 'External ID is not available for fields of type Checkbox',
+      },
+    );
+  });
+
+  it('picklists: duplicate values, and a defaultValue formula instead of a default value', async () => {
+    const field = 'objects/SIA_Sync_Setting__c/fields/Task_Sync_Mode__c.field-meta.xml';
+    await refuse(
+      {
+        [field]: (t) =>
+          t.replace('<fullName>SyncDeleteSkipped</fullName>', '<fullName>syncCompleteSkipped</fullName>'),
+      },
+      {
+        fullName: 'SIA_Sync_Setting__c.Task_Sync_Mode__c',
+        problem: 'Duplicate picklist value: syncCompleteSkipped',
+      },
+    );
+    await refuse(
+      {
+        [field]: (t) =>
+          t.replace('<type>Picklist</type>', "<type>Picklist</type><defaultValue>'DoNotSync'</defaultValue>"),
+      },
+      {
+        fullName: 'SIA_Sync_Setting__c.Task_Sync_Mode__c',
+        problem: 'Picklist fields take their default from a value marked default, not a defaultValue formula',
+      },
+    );
+  });
+
+  it('references to fields that do not exist: a layout’s, a validation rule’s error field, a sharing rule’s criteria', async () => {
+    await refuse(
+      {
+        'layouts/SIA_Sync_Error__c-SIA Sync Error Layout.layout-meta.xml': (t) =>
+          t.replace('<field>Category__c</field>', '<field>Categry__c</field>'),
+      },
+      {
+        componentType: 'Layout',
+        fullName: 'SIA_Sync_Error__c-SIA Sync Error Layout',
+        problem: 'In field: field - no CustomField named SIA_Sync_Error__c.Categry__c found',
+      },
+    );
+    await refuse(
+      {
+        'objects/SIA_Sync_Setting__c/validationRules/Bcc_Address_Required.validationRule-meta.xml': (t) =>
+          t.replace('<errorDisplayField>Bcc_Address__c', '<errorDisplayField>Bcc_Adress__c'),
+      },
+      {
+        componentType: 'ValidationRule',
+        fullName: 'SIA_Sync_Setting__c.Bcc_Address_Required',
+        problem: 'In field: errorDisplayField - no CustomField named SIA_Sync_Setting__c.Bcc_Adress__c found',
+      },
+    );
+    await refuse(
+      {
+        'sharingRules/SIA_Sync_Setting__c.sharingRules-meta.xml': (t) =>
+          t.replace('<field>Scope_Key__c</field>', '<field>Scope__c</field>'),
+      },
+      {
+        componentType: 'SharingCriteriaRule',
+        fullName: 'SIA_Sync_Setting__c.Org_Defaults_Readable_By_Everyone',
+        problem: 'In field: field - no CustomField named SIA_Sync_Setting__c.Scope__c found',
+      },
+    );
+  });
+
+  it('change data capture: a channel that does not exist', async () => {
+    await refuse(
+      {
+        'platformEventChannelMembers/ChangeEvents_TaskChangeEvent.platformEventChannelMember-meta.xml': (t) =>
+          t.replace(
+            '<eventChannel>ChangeEvents</eventChannel>',
+            '<eventChannel>SIA_Nope__chn</eventChannel>',
+          ),
+      },
+      {
+        componentType: 'PlatformEventChannelMember',
+        fullName: 'ChangeEvents_TaskChangeEvent',
+        problem: 'In field: eventChannel - no PlatformEventChannel named SIA_Nope__chn found',
+      },
+    );
+  });
+
+  it('Task Status values: one default and at least one closed value', async () => {
+    const statuses = (values: [string, boolean, boolean][]): string =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<StandardValueSet ${NS}><sorted>false</sorted>${values
+        .map(
+          ([name, isDefault, closed]) =>
+            `<standardValue><fullName>${name}</fullName><default>${String(isDefault)}</default><label>${name}</label><closed>${String(closed)}</closed></standardValue>`,
+        )
+        .join('')}</StandardValueSet>\n`;
+    const file = 'standardValueSets/TaskStatus.standardValueSet-meta.xml';
+    await refuse(
+      {
+        [file]: statuses([
+          ['Not Started', true, false],
+          ['In Progress', false, false],
+        ]),
+      },
+      {
+        componentType: 'StandardValueSet',
+        fullName: 'TaskStatus',
+        problem: 'TaskStatus must have at least one closed value',
+      },
+    );
+    await refuse(
+      {
+        [file]: statuses([
+          ['Not Started', false, false],
+          ['Done', false, true],
+        ]),
+      },
+      {
+        componentType: 'StandardValueSet',
+        fullName: 'TaskStatus',
+        problem: 'TaskStatus must have exactly one default value',
       },
     );
   });

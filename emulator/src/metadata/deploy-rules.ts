@@ -342,7 +342,17 @@ export const changeDataCaptureMembers: Rule = ({ incoming, schema, ofType, chang
 /**
  * Components that name other components: a tab's LWC or custom object, an app's tabs, a validation
  * rule's error field, a list view's, compact layout's and layout's fields, a sharing rule's criteria
- * field. Each must exist after the deploy ("In field: … - no … named … found").
+ * field, an object's compact layout assignment. Each must exist after the deploy ("In field: … - no
+ * … named … found", the platform's wording, e.g. "In field: field - no CustomField named
+ * Obj__c.Field__c found" for a layout or permission set naming a field that is not there).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_tab.htm (lwcComponent, customObject)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_customapplication.htm (tabs)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/customvalidationrule.htm (errorDisplayField)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_listview.htm (columns)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_compactlayout.htm (fields)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_layout.htm (layoutItems.field)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_sharingrules.htm (criteriaItems.field)
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/customobject.htm (compactLayoutAssignment)
  */
 export const references: Rule = ({ incoming, schema, lookup }) => {
   const problems: ComponentProblem[] = [];

@@ -151,8 +151,9 @@ export class DeployJobs {
    */
   deploy(org: Org, zip: Uint8Array, options: DeployOptions, userId: string): DeployJob {
     const id = org.ids.next('0Af');
-    // SOAP dateTime values (xsd:dateTime, UTC): 2026-12-01T09:30:00.000Z.
-    const started = org.clock.now().toISOString();
+    // SOAP dateTime values (xsd:dateTime, UTC), to the second as the platform stores them:
+    // 2026-12-01T09:30:00.000Z.
+    const started = toTheSecond(org.clock.now());
     const user = org.users.find((u) => u.id === userId);
     const successes: DeployMessage[] = [];
     const failures: DeployMessage[] = [];
@@ -217,7 +218,7 @@ export class DeployJobs {
         ),
       );
     }
-    const completed = org.clock.now().toISOString();
+    const completed = toTheSecond(org.clock.now());
     const deployed = successes.some((s) => s.fileName !== 'package.xml');
     const status: DeployStatus =
       failures.length === 0
@@ -259,6 +260,10 @@ export class DeployJobs {
     this.jobs.set(id, job);
     return job;
   }
+}
+
+function toTheSecond(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
 }
 
 function failureMessage(problem: ComponentProblem, at: string): DeployMessage {
