@@ -2,11 +2,11 @@
 // deployRequest resource), DeployResult details, check-only deploys, rollbackOnError, later deploys
 // that update what is there, and deployed metadata kept by --data across a restart.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deployZip, packageZip, sessionFor } from '../../scripts/package-install.ts';
+import { deployZip, FORCE_APP, packageZip, sessionFor } from '../../scripts/package-install.ts';
 import { findField, findObject } from '../src/schema/types.ts';
 import { raw, withEmulator } from './helpers.ts';
 
@@ -53,6 +53,10 @@ describe('Metadata API deploy', () => {
       assert.equal(first.result.rollbackOnError, 'true');
       assert.equal(first.result.runTestsEnabled, 'false');
       assert.equal(first.result.numberTestsTotal, '0');
+      // Dates to the second, as the platform stores them.
+      for (const key of ['createdDate', 'startDate', 'completedDate', 'lastModifiedDate'])
+        assert.match(String(first.result[key]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/, key);
+      for (const s of first.successes) assert.match(String(s['createdDate' as keyof typeof s]), /\.000Z$/);
       const widget = findObject(emulator.state.org.schema, 'Widget__c');
       assert.equal(findField(widget ?? ({ fields: new Map() } as never), 'Size__c')?.precision, 5);
 
@@ -290,6 +294,48 @@ describe('Metadata API deploy', () => {
           ['Open_Errors', 'Open errors'],
         ],
       );
+    });
+  });
+
+  it('renders a record with its deployed page layout and compact layout (UI API layoutTypes)', async () => {
+    const inFile = (path: string, element: string): string[] =>
+      [
+        ...readFileSync(join(FORCE_APP, 'main', 'default', path), 'utf8').matchAll(
+          new RegExp(`<${element}>([^<]+)</${element}>`, 'g'),
+        ),
+      ].map((m) => m[1] ?? '');
+    const full = inFile('layouts/SIA_Sync_Error__c-SIA Sync Error Layout.layout-meta.xml', 'field');
+    const compact = inFile(
+      'objects/SIA_Sync_Error__c/compactLayouts/SIA_Sync_Error_Compact.compactLayout-meta.xml',
+      'fields',
+    );
+    await withEmulator({}, async (emulator) => {
+      const token = await sessionFor(emulator, 'admin@sia-emulator.example');
+      // The service (the integration user) records errors; the admin reads them.
+      const created = await raw(emulator, 'POST', '/services/data/v66.0/sobjects/SIA_Sync_Error__c', {
+        token: await sessionFor(emulator, 'integration@sia-emulator.example'),
+        body: JSON.stringify({ Error_Code__c: 'UNABLE_TO_LOCK_ROW', Message__c: 'Locked.' }),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const { id } = created.body as { id: string };
+      const fieldsOf = async (path: string): Promise<string[]> => {
+        const answer = await raw(emulator, 'GET', `/services/data/v66.0/ui-api/records/${path}`, { token });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return Object.keys((answer.body as { fields: Record<string, unknown> }).fields);
+      };
+      assert.deepEqual(await fieldsOf(`${id}?layoutTypes=Full`), full);
+      assert.deepEqual(await fieldsOf(`${id}?layoutTypes=Compact`), compact);
+      assert.deepEqual(
+        (await fieldsOf(`${id}?layoutTypes=Compact&optionalFields=SIA_Sync_Error__c.Message__c`)).sort(),
+        [...compact, 'Message__c'].sort(),
+      );
+      // An object without a deployed layout (Task's is built in) answers with every field.
+      const task = await raw(emulator, 'POST', '/services/data/v66.0/sobjects/Task', {
+        token,
+        body: JSON.stringify({ Subject: 'Call' }),
+      });
+      const taskFields = await fieldsOf(`${(task.body as { id: string }).id}?layoutTypes=Full`);
+      assert.ok(taskFields.includes('Subject') && taskFields.includes('SIA_Task_Id__c'), taskFields.join());
     });
   });
 });

@@ -1,9 +1,11 @@
-// /ui-api/records: create (POST), get (GET with fields/optionalFields), update (PATCH) and delete.
+// /ui-api/records: create (POST), get (GET with fields/optionalFields/layoutTypes), update (PATCH) and
+// delete.
 // Writes go through the org's DML (the REST API's validation, validation rules, change events), so a
 // save here is the same save as through /sobjects; its failures answer as UI API save errors.
 import { createRecord, deleteRecord, updateRecord, type WriteResult } from '../org/dml.ts';
 import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
 import { parseDateTime } from '../org/datetime.ts';
+import { layoutFields } from '../metadata/layouts.ts';
 import { normalizeId } from '../org/ids.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from '../rest/api-types.ts';
 import { findObject, type ObjectDef, type StoredRecord } from '../schema/types.ts';
@@ -72,11 +74,20 @@ function getRecord(ctx: ApiContext, id: string, query: URLSearchParams): ApiResp
       'You must specify fields, optionalFields or layoutTypes.',
     );
   }
-  // The emulator has no page layouts: layoutTypes=Full/Compact answer with every field.
+  // layoutTypes=Full / Compact: the fields of the object's deployed page layout / compact layout.
+  // An object without one deployed (the standard objects' built-in layouts are not modelled)
+  // answers with every field.
+  const layouts = listParam(query, 'layoutTypes').map((type) =>
+    layoutFields(ctx.org.metadata, def.name, type === 'Compact' ? 'Compact' : 'Full'),
+  );
+  const everyField = [...def.fields.values()].map((f) => f.name);
   const tree =
-    fields.length === 0 && optionalFields.length === 0
+    fields.length === 0 && optionalFields.length === 0 && layouts.some((l) => l === undefined)
       ? allFieldsTree(def)
-      : fieldTree(ctx.org.schema, def, fields, optionalFields);
+      : fieldTree(ctx.org.schema, def, fields, [
+          ...optionalFields,
+          ...layouts.flatMap((l) => (l ?? everyField).map((name) => `${def.name}.${name}`)),
+        ]);
   return { status: 200, body: recordRepresentation(renderContext(ctx), record, tree) };
 }
 
