@@ -107,6 +107,47 @@ describe('loadConfig', () => {
     );
   });
 
+  it('lists every missing variable at once when nothing is configured', () => {
+    assert.throws(
+      () => loadConfig({}),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const variable of [
+          'SIA_API_TOKEN',
+          'SF_LOGIN_URL or SF_INSTANCE_URL',
+          'SF_CLIENT_ID',
+          'SF_CLIENT_SECRET',
+        ])
+          assert.ok(
+            error.problems.some((problem) => problem.startsWith(variable)),
+            `${variable} is not named in:\n${error.message}`,
+          );
+        return true;
+      },
+    );
+  });
+
+  for (const [what, token, message] of [
+    ['sixteen spaces', ' '.repeat(16), /must not be blank/],
+    ['a token with a space', 'abcdefgh ijklmnop', /must not contain whitespace/],
+    ['one repeated character', 'a'.repeat(32), /at least 8 different characters/],
+    ['characters a bearer header cannot carry', 'abcdefgh<ijklmnop>', /only letters, digits/],
+  ] as const) {
+    it(`refuses ${what} as SIA_API_TOKEN with a clear start-up error`, () => {
+      assert.throws(
+        () => loadConfig({ ...base, SIA_API_TOKEN: token }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.problems.some((problem) => problem.startsWith('SIA_API_TOKEN:') && message.test(problem)),
+      );
+    });
+  }
+
+  it('accepts a random token', () => {
+    const token = 'f3a91c0d5e7b24680a1b2c3d4e5f6789';
+    assert.equal(loadConfig({ ...base, SIA_API_TOKEN: token }).apiToken, token);
+  });
+
   it('documents every option in --help', () => {
     const text = helpText();
     for (const option of CONFIG_OPTIONS) assert.ok(text.includes(option.name), option.name);

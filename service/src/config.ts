@@ -124,7 +124,8 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { name: 'PORT', description: 'Port of the SIA API.', defaultValue: '8787' },
   {
     name: 'SIA_API_TOKEN',
-    description: 'Bearer token clients of the SIA API must send (at least 16 characters).',
+    description:
+      'Bearer token clients of the SIA API must send: at least 16 characters, at least 8 different ones, no whitespace (letters, digits and - . _ ~ + / =), e.g. openssl rand -hex 32.',
   },
   {
     name: 'SYNC_RECONCILE_INTERVAL_MS',
@@ -172,6 +173,27 @@ const positiveInt = (fallback: number) =>
         .positive('must be positive'),
     );
 
+/**
+ * A bearer token worth the name: long, varied, and sendable as `Authorization: Bearer <token>`
+ * (RFC 6750 b64token characters, so no whitespace). Sixteen spaces or `aaaaaaaaaaaaaaaa` are refused.
+ */
+const apiToken = z
+  .string({ error: 'is required (the bearer token SIA API clients send; e.g. openssl rand -hex 32)' })
+  .refine((value) => value.trim() !== '', {
+    error: 'must not be blank (use a long random value, e.g. openssl rand -hex 32)',
+    abort: true,
+  })
+  .refine((value) => !/\s/.test(value), 'must not contain whitespace')
+  .refine(
+    (value) => /^[A-Za-z0-9\-._~+/]+=*$/.test(value) || /\s/.test(value),
+    'may contain only letters, digits and - . _ ~ + / (then = at the end)',
+  )
+  .refine((value) => value.length >= 16, 'must be at least 16 characters')
+  .refine(
+    (value) => new Set(value).size >= 8,
+    'must be random: at least 8 different characters (e.g. openssl rand -hex 32)',
+  );
+
 const envSchema = z.object({
   SF_LOGIN_URL: optionalText.pipe(url.optional()),
   SF_INSTANCE_URL: optionalText.pipe(url.optional()),
@@ -209,9 +231,7 @@ const envSchema = z.object({
         .min(0)
         .max(65535, 'must be a port number (0-65535)'),
     ),
-  SIA_API_TOKEN: z
-    .string({ error: 'is required (the bearer token SIA API clients send)' })
-    .min(16, 'must be at least 16 characters'),
+  SIA_API_TOKEN: apiToken,
   SYNC_RECONCILE_INTERVAL_MS: positiveInt(900_000),
   SYNC_OUTBOX_INTERVAL_MS: positiveInt(1_000),
   SYNC_OUTBOX_COALESCE_MS: positiveInt(500),
@@ -242,13 +262,16 @@ function defaultAudience(loginUrl: string): string {
 
 /** Validates the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
-  const parsed = envSchema.safeParse(env);
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(problems);
+  // Each variable on its own, and the checks across variables on whatever parsed: one start lists
+  // every problem at once.
+  const parsed: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(env[name]);
+    if (result.success) parsed[name] = result.data;
+    else for (const issue of result.error.issues) problems.push(`${name}: ${issue.message}`);
   }
-  const e = parsed.data;
+  const e = parsed as Partial<z.infer<typeof envSchema>>;
   const loginUrl = e.SF_LOGIN_URL ?? e.SF_INSTANCE_URL;
   if (loginUrl === undefined) problems.push('SF_LOGIN_URL or SF_INSTANCE_URL: one is required');
   if (e.SF_CLIENT_ID === undefined)
@@ -286,7 +309,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     problems.length > 0 ||
     loginUrl === undefined ||
     e.SF_CLIENT_ID === undefined ||
-    database === undefined
+    database === undefined ||
+    e.PORT === undefined ||
+    e.SIA_API_TOKEN === undefined ||
+    e.SYNC_RECONCILE_INTERVAL_MS === undefined ||
+    e.SYNC_OUTBOX_INTERVAL_MS === undefined ||
+    e.SYNC_OUTBOX_COALESCE_MS === undefined
   ) {
     throw new ConfigError(problems);
   }
