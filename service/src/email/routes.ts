@@ -2,16 +2,16 @@
 // and error handler apply): POST /api/v1/email-activities and GET /api/v1/users/{id}/email-logging.
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { fieldProblems } from '../http/schemas.ts';
+import { fieldProblems, inputIssueMessage } from '../http/schemas.ts';
 import type { SiaServer } from '../http/server.ts';
 import { SalesforceApiError } from '../salesforce/errors.ts';
 import { BccAddressMissingError, type EmailLogging, type LoggingModeView } from './email-logging.ts';
-import { emailActivityBody, userParams } from './schemas.ts';
+import { EMAIL_ACTIVITY_BODY_LIMIT, emailActivityBody, userParams } from './schemas.ts';
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; reply: FastifyReply };
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): Parsed<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: inputIssueMessage });
   if (result.success) return { ok: true, data: result.data };
   const fields = fieldProblems(result.error);
   return {
@@ -63,7 +63,7 @@ function modeJson(view: LoggingModeView): Record<string, unknown> {
 }
 
 export function registerEmailRoutes(app: SiaServer, logging: EmailLogging): void {
-  app.post('/api/v1/email-activities', async (request, reply) => {
+  app.post('/api/v1/email-activities', { bodyLimit: EMAIL_ACTIVITY_BODY_LIMIT }, async (request, reply) => {
     const body = parse(emailActivityBody, request.body, reply);
     if (!body.ok) return body.reply;
     const result = await logging.accept(body.data).catch(bccProblem);

@@ -143,8 +143,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/metrics': {
         get: {
-          summary: 'Prometheus metrics',
-          security: [],
+          summary: 'Prometheus metrics (bearer token like every route but /healthz and /openapi.json)',
           responses: { 200: { description: 'Metrics text' } },
         },
       },

@@ -363,7 +363,7 @@ for (const factory of testDatabases) {
       assert.equal(pages, Math.ceil(seen.size / 2));
     });
 
-    it('serves the OpenAPI document, health and metrics without a token', async () => {
+    it('serves the OpenAPI document and health without a token, metrics with it', async () => {
       const doc = await app.inject({ method: 'GET', url: '/openapi.json' });
       assert.equal(doc.statusCode, 200);
       const paths = Object.keys(doc.json<{ paths: Record<string, unknown> }>().paths);
@@ -379,7 +379,8 @@ for (const factory of testDatabases) {
         assert.ok(paths.includes(path), path);
       }
       assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+      assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);
+      const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: auth });
       assert.match(
         metrics.body,
         /sia_http_requests_total\{method="POST",route="\/api\/v1\/tasks",status="201"\}/,

@@ -1,6 +1,6 @@
 // The SIA HTTP API (fastify): bearer-token auth, zod validation with field-level 400 answers,
 // the OpenAPI document, health and Prometheus metrics.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -12,19 +12,29 @@ import type { TaskService } from '../sia/task-service.ts';
 import type { Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { redactedRequest } from './redact.ts';
 import {
   createTaskBody,
   fieldProblems,
+  inputIssueMessage,
   listTasksQuery,
   optionalOwnerQuery,
   ownerQuery,
   patchTaskBody,
   putUserBody,
   reconcileBody,
+  TASK_BODY_LIMIT,
   taskId,
   userId,
   type FieldProblem,
 } from './schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Served without the bearer token. Every other route, and every unmatched path, needs it. */
+    public?: boolean;
+  }
+}
 
 export interface ApiUsage {
   used: number;
@@ -57,7 +67,7 @@ class ValidationError extends Error {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: inputIssueMessage });
   if (!result.success) throw new ValidationError(fieldProblems(result.error, prefix));
   return result.data;
 }
@@ -80,19 +90,44 @@ export function taskJson(task: SiaTask): Record<string, unknown> {
   };
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined || !header.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice('Bearer '.length));
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+// The auth scheme name is case-insensitive (RFC 7235 section 2.1); the token is one token68.
+const BEARER = /^bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Compares digests, so neither the token nor its length leaks through timing. */
+export function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = header === undefined ? undefined : BEARER.exec(header)?.[1];
+  return given !== undefined && timingSafeEqual(digest(given), digest(token));
 }
 
 export function buildServer(deps: ServerDeps) {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 256 * 1024 });
+  const app = Fastify({
+    // The request serializer keeps credentials that arrive in a query string out of the log.
+    loggerInstance: deps.logger.child({}, { serializers: { req: redactedRequest } }),
+    bodyLimit: TASK_BODY_LIMIT,
+  });
   const { store, tasks, metrics } = deps;
 
+  // Many HTTP clients send `content-type: application/json` on every request, a body-less DELETE
+  // included: an empty body is no body, whatever its content type says.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    void jsonParser(request, text, done);
+  });
+
+  // Authentication runs on the route fastify matched (after it decoded and normalised the path),
+  // so no spelling of a path reaches a handler without the token. Deny by default: only routes
+  // marked public are open, and an unmatched path answers 401 before it answers 404.
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (request.routeOptions.config.public === true) return;
     if (!tokenMatches(request.headers.authorization, deps.apiToken)) {
       await reply
         .code(401)
@@ -135,7 +170,7 @@ export function buildServer(deps: ServerDeps) {
       .send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` }),
   );
 
-  app.get('/healthz', async () => {
+  app.get('/healthz', { config: { public: true } }, async () => {
     await store.getCheckpoint('healthz');
     return { status: 'ok' };
   });
@@ -144,7 +179,7 @@ export function buildServer(deps: ServerDeps) {
     return reply.header('content-type', metrics.registry.contentType).send(body);
   });
   const openApi = openApiDocument();
-  app.get('/openapi.json', () => Promise.resolve(openApi));
+  app.get('/openapi.json', { config: { public: true } }, () => Promise.resolve(openApi));
 
   app.put('/api/v1/users/:id', async (request) => {
     const { id } = parse(z.object({ id: userId }), request.params);

@@ -39,6 +39,7 @@ export {
   renderSubject,
   replySubject,
   subjectIsTaskName,
+  subjectText,
 } from '../../../force-app/main/default/lwc/siaSubjectTemplate/siaSubjectTemplate.ts';
 export {
   idForms,

@@ -52,6 +52,14 @@ export function stripLineBreaks(text: string): string {
 }
 
 /**
+ * Text as a Task Subject holds it: line breaks removed (as above), runs of spaces as one space and
+ * no leading or trailing whitespace (Salesforce never keeps either in a string field).
+ */
+export function subjectText(text: string): string {
+  return stripLineBreaks(text).replace(/ {2,}/g, ' ').trim();
+}
+
+/**
  * Cuts `text` to at most `max` UTF-16 code units without splitting a surrogate pair, so an emoji
  * at the boundary is dropped whole rather than left as half a character.
  */
@@ -73,7 +81,7 @@ export function renderSubject(template: string, values: TemplateValues): string 
     const key = name.toLowerCase();
     return isDynamicField(key) ? valueText(values[key]) : whole;
   });
-  return truncateSubject(stripLineBreaks(rendered).replace(/ {2,}/g, ' '));
+  return truncateSubject(subjectText(rendered));
 }
 
 /** Dynamic-field names in a template that SIA does not know, as typed (for a warning before saving). */
