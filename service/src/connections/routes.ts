@@ -131,7 +131,9 @@ export function registerConnectionRoutes(app: SiaServer, deps: ConnectionRouteDe
   });
 
   // The callback's query holds the authorization code: its requests are not logged (warn and up only).
-  app.get(CALLBACK_PATH, { logLevel: 'warn' }, async (request, reply) => {
+  // Public: the browser arrives from Salesforce without the bearer token; the one-time state and
+  // the PKCE verifier are what prove the request.
+  app.get(CALLBACK_PATH, { logLevel: 'warn', config: { public: true } }, async (request, reply) => {
     const query = callbackQuery.safeParse(request.query);
     if (!query.success) return invalid(reply, query.error);
     try {

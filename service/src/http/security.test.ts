@@ -144,6 +144,7 @@ describe('SIA API security in the running service', () => {
       'POST /api/v1/tasks': { ownerId: 'rep1', type: 'call', name: 'Intruder', dueDate: '2026-12-02' },
       'PATCH /api/v1/tasks/{id}': { name: 'Intruded' },
       'POST /api/v1/sync/reconcile': {},
+      'POST /api/v1/users/{id}/salesforce-connection': {},
       'POST /api/v1/email-activities': {
         ownerId: 'rep1',
         kind: 'sent',
