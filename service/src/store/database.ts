@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
@@ -156,14 +156,66 @@ export async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: s
   }
 }
 
+/** Prepared statements kept per SQLite connection (the hot paths use a few dozen distinct texts). */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * better-sqlite3 as Kysely's SQLite driver sees it, with prepared statements cached by SQL text.
+ * Kysely's driver prepares a fresh statement for every query; each is compiled anew and its native
+ * memory is freed only when the garbage collector gets to it, so a long run of small writes (an
+ * import, a busy change stream) spends its time compiling SQL and piles up native memory. Reusing
+ * a statement is safe here: the driver runs each one to completion (`all`/`run`) before the next
+ * query starts, and only a streamed query (`iterate`, which the service never uses) holds one open.
+ * The cache is least-recently-used and bounded, so statement texts that vary (multi-row writes of
+ * different sizes) cannot grow it.
+ */
+export function cachedStatements(
+  sqlite: BetterSqlite3.Database,
+  size = STATEMENT_CACHE_SIZE,
+): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close(): void {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(text: string): BetterSqlite3.Statement {
+      const cached = cache.get(text);
+      if (cached !== undefined) {
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > size) {
+        const oldest = cache.keys().next();
+        if (oldest.done !== true) cache.delete(oldest.value);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens and migrates the database; for PostgreSQL the tables live in `config.schema`. */
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const sqlite = new BetterSqlite3(config.path);
     sqlite.pragma('journal_mode = WAL');
+    // NORMAL under WAL syncs the log at checkpoints, not at every commit: a commit costs a write,
+    // not an fsync. A crash of the process loses nothing (committed transactions are in the log);
+    // only a crash of the machine or a power loss can lose the last commits, never corrupt the
+    // file. What those commits did comes back by itself: a change event's effect commits with its
+    // replay id, so a lost commit rolls both back and the event is replayed from the stored
+    // checkpoint (the platform keeps events for three days); a lost record of a successful push
+    // leaves the outbox entry, and re-sending it is an upsert by SIA id, so nothing doubles; a lost
+    // import page is read again from its stored locator. The one thing not re-derived is an SIA API
+    // write acknowledged in the moment before the machine went down.
+    // https://www.sqlite.org/pragma.html#pragma_synchronous
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
     await migrate(db, 'sqlite');
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
