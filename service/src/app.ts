@@ -19,6 +19,7 @@ import { leadershipFor } from './store/leadership.ts';
 import type { SyncHooks } from './sync/context.ts';
 import { SyncEngine } from './sync/engine.ts';
 import { writeSyncError } from './sync/error-records.ts';
+import type { FirstSyncOptions } from './sync/import.ts';
 import type { EmailRetry } from './sync/retry-requests.ts';
 
 export interface RunningService {
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
   leadershipPollMs?: number;
   defaultMetrics?: boolean;
+  /** First-sync import thresholds and page sizes (tests lower them to cover both paths). */
+  firstSync?: Partial<FirstSyncOptions>;
 }
 
 export async function startService(deps: ServiceDeps): Promise<RunningService> {
@@ -80,6 +83,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     leadership: leadershipFor(config.database),
     emailRetry: (row): ReturnType<EmailRetry> => email.retryFailed(row),
     ...(deps.leadershipPollMs === undefined ? {} : { leadershipPollMs: deps.leadershipPollMs }),
+    ...(deps.firstSync === undefined ? {} : { firstSync: deps.firstSync }),
   });
   const tasks = new TaskService({
     store,

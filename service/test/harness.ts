@@ -15,6 +15,7 @@ import { parseTokenKeys } from '../src/connections/token-vault.ts';
 import { authorizeWithoutBrowser } from '../../emulator/test/oauth-kit.ts';
 import { createLogger } from '../src/logger.ts';
 import type { SyncHooks } from '../src/sync/context.ts';
+import type { FirstSyncOptions } from '../src/sync/import.ts';
 import { toCaseSafeId } from '../src/sia/shared.ts';
 import type { TestDatabase } from './databases.ts';
 
@@ -112,6 +113,7 @@ export async function startTestService(
     leadershipPollMs?: number;
     /** Where the service logs, at trace level (to look for secrets in what it logs). */
     logTo?: { write(line: string): void };
+    firstSync?: Partial<FirstSyncOptions>;
   } = {},
 ): Promise<RunningService> {
   const service = await startService({
@@ -126,6 +128,7 @@ export async function startTestService(
     outboxRetry: { baseDelayMs: 100, maxDelayMs: 300 },
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.leadershipPollMs === undefined ? {} : { leadershipPollMs: options.leadershipPollMs }),
+    ...(options.firstSync === undefined ? {} : { firstSync: options.firstSync }),
   });
   await allowCallback(emulator, service.url);
   return service;

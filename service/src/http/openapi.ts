@@ -111,7 +111,8 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/sync/status': {
         get: {
-          summary: 'Sync state of a user: mode, enabled-at, last inbound/outbound, outbox depth, API usage',
+          summary:
+            'Sync state of a user: mode, enabled-at, last inbound/outbound, outbox depth, API usage, first-sync import progress',
           parameters: [ownerParam],
           responses: { 200: { description: 'Status' }, 404: problem('Unknown owner') },
         },

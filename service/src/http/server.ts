@@ -10,6 +10,7 @@ import { NotFoundError } from '../sia/errors.ts';
 import type { SiaTask } from '../sia/model.ts';
 import type { TaskService } from '../sia/task-service.ts';
 import type { Store } from '../store/store.ts';
+import { readImportProgress, type ImportProgress } from '../sync/import.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { redactedRequest } from './redact.ts';
@@ -43,6 +44,22 @@ export interface ApiUsage {
 }
 
 /** What the API needs from the sync engine. */
+/** The first-sync import as the status shows it (null before the first switch-on). */
+function firstSyncStatus(progress: ImportProgress | undefined): Record<string, unknown> | null {
+  if (progress === undefined) return null;
+  return {
+    enabledAt: progress.enabledAt,
+    phase: progress.phase,
+    source: progress.source,
+    total: progress.total,
+    read: progress.read,
+    imported: progress.imported,
+    stamped: progress.stamped,
+    startedAt: progress.startedAt,
+    finishedAt: progress.finishedAt,
+  };
+}
+
 export interface SyncControl {
   apiUsage(): ApiUsage | null;
   reconcile(ownerId: string | undefined): Promise<{ users: number }>;
@@ -254,6 +271,7 @@ export function buildServer(deps: ServerDeps) {
       lastOutboundAt: state?.last_outbound_at ?? null,
       outboxDepth: await store.outboxDepth(ownerId),
       apiUsage: deps.sync.apiUsage(),
+      firstSync: firstSyncStatus(await readImportProgress({ store }, ownerId)),
     };
   });
   app.get('/api/v1/conflicts', async (request) => {

@@ -103,6 +103,13 @@ function toOutbox(row: Selectable<OutboxTable>): OutboxEntry {
   };
 }
 
+/** Rows per multi-row statement: within SQLite's and PostgreSQL's bound-parameter limits at 14 columns. */
+export const ROWS_PER_STATEMENT = 250;
+
+function* chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 export interface TaskPage {
   tasks: SiaTask[];
   nextCursor: string | null;
@@ -180,6 +187,27 @@ export class Store {
   // tasks
   async insertTask(task: SiaTask): Promise<void> {
     await this.db.insertInto('tasks').values(taskRow(task)).execute();
+  }
+
+  /** Inserts many new tasks with a few multi-row statements (the first-sync import). */
+  async insertTasks(tasks: readonly SiaTask[]): Promise<void> {
+    for (const part of chunks(tasks)) await this.db.insertInto('tasks').values(part.map(taskRow)).execute();
+  }
+
+  /** Which of these ids a task or a link already uses. */
+  async usedTaskIds(ids: readonly string[]): Promise<Set<string>> {
+    const used = new Set<string>();
+    for (const part of chunks(ids, 500)) {
+      const tasks = await this.db.selectFrom('tasks').select('id').where('id', 'in', part).execute();
+      const links = await this.db
+        .selectFrom('links')
+        .select('task_id')
+        .where('task_id', 'in', part)
+        .execute();
+      for (const row of tasks) used.add(row.id);
+      for (const row of links) used.add(row.task_id);
+    }
+    return used;
   }
 
   async updateTask(task: SiaTask): Promise<void> {
@@ -268,6 +296,68 @@ export class Store {
       .execute();
   }
 
+  /** The links of these Salesforce ids, by Salesforce id (a few queries for a page of records). */
+  async linksBySalesforceIds(salesforceIds: readonly string[]): Promise<Map<string, Link>> {
+    const found = new Map<string, Link>();
+    for (const part of chunks(salesforceIds, 500)) {
+      const rows = await this.db.selectFrom('links').selectAll().where('salesforce_id', 'in', part).execute();
+      for (const row of rows) if (row.salesforce_id !== null) found.set(row.salesforce_id, row);
+    }
+    return found;
+  }
+
+  /** Inserts many new links with a few multi-row statements (the first-sync import). */
+  async insertLinks(links: readonly Link[]): Promise<void> {
+    for (const part of chunks(links)) await this.db.insertInto('links').values(part).execute();
+  }
+
+  /**
+   * A page of an owner's links still waiting for their SIA id stamp with no outbox entry (the
+   * import's bulk stamp covers them), in task id order after `afterTaskId`.
+   */
+  async unstampedLinks(
+    ownerId: string,
+    afterTaskId: string,
+    limit: number,
+  ): Promise<{ task_id: string; salesforce_id: string }[]> {
+    const rows = await this.db
+      .selectFrom('links')
+      .select(['links.task_id', 'links.salesforce_id'])
+      .where('links.owner_id', '=', ownerId)
+      .where('links.needs_stamp', '=', 1)
+      .where('links.salesforce_id', 'is not', null)
+      .where('links.task_id', '>', afterTaskId)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.task_id', '=', 'links.task_id'),
+          ),
+        ),
+      )
+      .orderBy('links.task_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ task_id: row.task_id, salesforce_id: row.salesforce_id ?? '' }));
+  }
+
+  /** Marks stamped every link of the owner that waited for a stamp with no outbox entry. */
+  async markStamped(ownerId: string): Promise<number> {
+    const result = await this.db
+      .updateTable('links')
+      .set({ needs_stamp: 0 })
+      .where('owner_id', '=', ownerId)
+      .where('needs_stamp', '=', 1)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.task_id', '=', 'links.task_id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async deleteLink(taskId: string): Promise<void> {
     await this.db.deleteFrom('links').where('task_id', '=', taskId).execute();
   }
@@ -331,6 +421,29 @@ export class Store {
       })
       .where('id', '=', current.id)
       .execute();
+  }
+
+  /** Queues SIA id stamps of tasks that have no pending entry (new imports), a few statements in all. */
+  async enqueueStamps(
+    entries: readonly { taskId: string; ownerId: string; salesforceId: string; at: string }[],
+  ): Promise<void> {
+    for (const part of chunks(entries))
+      await this.db
+        .insertInto('outbox')
+        .values(
+          part.map((entry) => ({
+            task_id: entry.taskId,
+            owner_id: entry.ownerId,
+            op: 'stamp',
+            fields: '{}',
+            salesforce_id: entry.salesforceId,
+            created_at: entry.at,
+            attempts: 0,
+            next_attempt_at: entry.at,
+            last_error: null,
+          })),
+        )
+        .execute();
   }
 
   async pendingOutbox(ownerId: string, now: string, limit: number): Promise<OutboxEntry[]> {

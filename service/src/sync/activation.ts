@@ -5,7 +5,9 @@
 import type { SiaUser } from '../sia/model.ts';
 import type { SyncContext } from './context.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
-import { recordChange, tasksByIds, tasksChangedSince } from './records.ts';
+import { importWindow } from './import.ts';
+import { tasksByIds } from './records.ts';
+import { SWEEP_CHECKPOINT } from './reconcile.ts';
 
 const DAY_MS = 86_400_000;
 export const IMPORT_WINDOW_MS = DAY_MS;
@@ -78,14 +80,13 @@ export async function activateUser(
     if (result === 'deleted') deleted += 1;
   }
   const since = new Date(new Date(enabledAt).getTime() - IMPORT_WINDOW_MS).toISOString();
-  let imported = 0;
-  for (const record of await tasksChangedSince(ctx, user.salesforceUserId, since)) {
-    const result = await ctx.store.transaction((tx) =>
-      applyRemoteChange(tx, ctx, recordChange(record), { importUnknown: true, importSince: since }),
-    );
-    if (result === 'imported') imported += 1;
-  }
+  const progress = await importWindow(ctx, ctx.firstSync, user, enabledAt, since);
+  const imported = progress.imported;
   const now = ctx.clock.now().toISOString();
+  // The sweep starts where the import read Salesforce: with no sweep before it, the first one would
+  // otherwise read the whole import window again.
+  if ((await ctx.store.getCheckpoint(SWEEP_CHECKPOINT)) === undefined)
+    await ctx.store.setCheckpoint(SWEEP_CHECKPOINT, progress.startedAt, now);
   const latest = await ctx.store.getSyncState(user.id);
   if (latest) await ctx.store.putSyncState({ ...latest, imported_for: enabledAt, updated_at: now });
   ctx.logger.info({ user: user.id, enabledAt, imported, deleted }, 'task sync switched on');

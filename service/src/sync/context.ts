@@ -7,6 +7,7 @@ import type { SalesforceClient } from '../salesforce/client.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { PriorityCatalog, StatusCatalog, TaskSyncMode } from '../sia/shared.ts';
 import type { Store } from '../store/store.ts';
+import type { FirstSyncOptions, ImportProgress } from './import.ts';
 import type { MappingContext } from './mapping.ts';
 
 export interface UserSettings {
@@ -19,6 +20,8 @@ export interface UserSettings {
 export interface SyncHooks {
   /** Runs after Salesforce accepted a batch and before the local commit (a crash here must not duplicate). */
   afterSalesforceWrite?: (kind: 'upsert' | 'delete' | 'stamp', salesforceIds: string[]) => Promise<void>;
+  /** Runs after each page of the first-sync import is committed (a throw here is a crash mid-import). */
+  afterImportPage?: (progress: ImportProgress) => void;
 }
 
 export interface SyncContext {
@@ -35,6 +38,8 @@ export interface SyncContext {
   hooks: SyncHooks;
   /** Backoff of an outbox entry after an intermittent failure (first delay, cap). */
   outboxRetry: { baseDelayMs: number; maxDelayMs: number };
+  /** How the first-sync import reads, writes and stamps. */
+  firstSync: FirstSyncOptions;
 }
 
 export function mappingFor(ctx: SyncContext, user: SiaUser): MappingContext {

@@ -24,6 +24,7 @@ import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
 import { BATCH_SIZE, pushOutbox } from './outbound.ts';
+import { DEFAULT_FIRST_SYNC, type FirstSyncOptions } from './import.ts';
 import { applyCurrentTasks, reconcile } from './reconcile.ts';
 import { tasksByIds } from './records.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
@@ -60,6 +61,8 @@ export interface SyncEngineOptions {
   healthIntervalMs?: number;
   /** Runs an admin's Retry of an email logging error (the email logging side of the service). */
   emailRetry?: EmailRetry;
+  /** How the first-sync import reads and stamps (thresholds, page sizes); defaults DEFAULT_FIRST_SYNC. */
+  firstSync?: Partial<FirstSyncOptions>;
 }
 
 export class SyncEngine implements SyncControl {
@@ -95,6 +98,7 @@ export class SyncEngine implements SyncControl {
       orgSubjectTemplate: '{{activity_subject}}',
       hooks: options.hooks ?? {},
       outboxRetry: options.outboxRetry ?? { baseDelayMs: 1_000, maxDelayMs: 300_000 },
+      firstSync: { ...DEFAULT_FIRST_SYNC, ...options.firstSync },
     };
     this.health = new HealthStatus({
       salesforce: options.salesforce,
@@ -105,6 +109,7 @@ export class SyncEngine implements SyncControl {
 
   /** The sweep; every sync-on user without a new error meanwhile has had an error-free pass. */
   async #sweep(): Promise<void> {
+    await this.#resumeImports();
     const users = [];
     for (const user of await this.ctx.store.listUsers())
       if (isSyncOn(await this.ctx.store.getSyncState(user.id)))
@@ -248,6 +253,20 @@ export class SyncEngine implements SyncControl {
         await activateUser(this.ctx, transition.user, transition.enabledAt, transition.previouslyOffSince);
         this.#scheduleDrain();
       }
+    }
+    await this.#resumeImports();
+  }
+
+  /**
+   * Finishes a switch-on whose import did not (a crash or an outage stopped it): it resumes from its
+   * stored progress. Runs with every settings reading and before every sweep.
+   */
+  async #resumeImports(): Promise<void> {
+    for (const user of await this.ctx.store.listUsers()) {
+      const state = await this.ctx.store.getSyncState(user.id);
+      if (!isSyncOn(state) || state.imported_for === state.enabled_at) continue;
+      await activateUser(this.ctx, user, state.enabled_at, state.disabled_at);
+      this.#scheduleDrain();
     }
   }
 

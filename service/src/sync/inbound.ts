@@ -129,23 +129,17 @@ async function applyDelete(
   return 'deleted';
 }
 
-/** A Salesforce task the SIA side does not have yet: imported, linked and queued for its SIA id stamp. */
-async function importTask(
-  tx: Store,
+/** The SIA task a Salesforce task becomes when it is imported (id chosen by the caller). */
+export function importedTask(
   ctx: SyncContext,
   user: SiaUser,
-  change: RemoteChange,
-): Promise<ApplyResult> {
+  change: Pick<RemoteChange, 'salesforceId' | 'record'>,
+  id: string,
+  now: string,
+): { task: SiaTask; values: TaskValues } {
   const record = change.record;
-  const stamped = stringField(record, 'SIA_Task_Id__c');
-  const id =
-    stamped !== null && UUID.test(stamped) && !(await tx.getTask(stamped)) && !(await tx.getLink(stamped))
-      ? stamped
-      : randomUUID();
   const values = taskValues(record);
-  const mapping = mappingFor(ctx, user);
-  const changes = siaChanges([...TASK_SYNC_FIELDS], values, undefined, mapping);
-  const now = nowIso(ctx);
+  const changes = siaChanges([...TASK_SYNC_FIELDS], values, undefined, mappingFor(ctx, user));
   const task: SiaTask = {
     id,
     ownerId: user.id,
@@ -167,6 +161,30 @@ async function importTask(
     updatedAt: now,
     salesforceTaskId: change.salesforceId,
   };
+  return { task, values };
+}
+
+/** The SIA id a Salesforce task already carries, when it is a UUID (a stamp from an earlier sync). */
+export function stampedTaskId(record: Record<string, unknown>): string | null {
+  const stamped = stringField(record, 'SIA_Task_Id__c');
+  return stamped !== null && UUID.test(stamped) ? stamped : null;
+}
+
+/** A Salesforce task the SIA side does not have yet: imported, linked and queued for its SIA id stamp. */
+async function importTask(
+  tx: Store,
+  ctx: SyncContext,
+  user: SiaUser,
+  change: RemoteChange,
+): Promise<ApplyResult> {
+  const record = change.record;
+  const stamped = stringField(record, 'SIA_Task_Id__c');
+  const id =
+    stamped !== null && UUID.test(stamped) && !(await tx.getTask(stamped)) && !(await tx.getLink(stamped))
+      ? stamped
+      : randomUUID();
+  const now = nowIso(ctx);
+  const { task, values } = importedTask(ctx, user, change, id, now);
   await tx.insertTask(task);
   const needsStamp = stamped !== id;
   await putSynced(

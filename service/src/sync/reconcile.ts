@@ -3,8 +3,10 @@
 // on a timer, so a lost event costs latency, never data.
 import type { SyncContext } from './context.ts';
 import { applyRemoteChange } from './inbound.ts';
-import { recordChange, tasksByIds, type TaskRecord } from './records.ts';
+import { recordChange, soqlDateTime, tasksByIds, type TaskRecord } from './records.ts';
 import { isSyncOn } from '../sia/task-service.ts';
+import { BulkApi, csvRecords } from '../salesforce/bulk.ts';
+import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
 
 const DAY_MS = 86_400_000;
 export const SWEEP_CHECKPOINT = 'sweep:Task';
@@ -12,7 +14,13 @@ export const SWEEP_CHECKPOINT = 'sweep:Task';
 /** Applies Task records as Salesforce holds them now (sweep, gap events); returns how many changed SIA. */
 export async function applyCurrentTasks(ctx: SyncContext, records: TaskRecord[]): Promise<number> {
   let applied = 0;
+  // A linked record that still holds the values last synced (e.g. touched only by our own stamp)
+  // changes nothing: it is known from one lookup per page instead of a transaction per record.
+  const links = await ctx.store.linksBySalesforceIds(records.map((r) => r.Id));
   for (const record of records) {
+    const link = links.get(record.Id);
+    if (link !== undefined && link.deleted_at === null && link.synced_hash === valuesHash(taskValues(record)))
+      continue;
     const change = recordChange(record);
     const owner =
       typeof record['OwnerId'] === 'string'
@@ -29,6 +37,37 @@ export async function applyCurrentTasks(ctx: SyncContext, records: TaskRecord[])
   return applied;
 }
 
+/**
+ * Many changed records (after an import's stamps, or a long outage) are read with one Bulk API 2.0
+ * query job a page at a time, not 200 ids a query: the same records in a few calls.
+ */
+async function applyChangedSince(ctx: SyncContext, start: Date): Promise<number> {
+  const options = ctx.firstSync;
+  const bulk = new BulkApi(ctx.salesforce, { pollMs: options.pollMs, maxPollMs: options.maxPollMs });
+  const created = await bulk.createQueryJob(
+    `SELECT ${TASK_QUERY_FIELDS.join(', ')} FROM Task WHERE SystemModstamp >= ${soqlDateTime(start.toISOString())}`,
+  );
+  const job = await bulk.waitForJob('query', created.id);
+  if (job.state !== 'JobComplete')
+    throw new Error(`sweep query job ${job.id} ended ${job.state}: ${job.errorMessage ?? ''}`);
+  let applied = 0;
+  let locator: string | null = null;
+  do {
+    const page = await bulk.queryResults(job.id, locator, options.pageSize);
+    let slice: TaskRecord[] = [];
+    for (const row of csvRecords(page.csv)) {
+      slice.push(row as TaskRecord);
+      if (slice.length < options.writeSlice) continue;
+      applied += await applyCurrentTasks(ctx, slice);
+      slice = [];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (slice.length > 0) applied += await applyCurrentTasks(ctx, slice);
+    locator = page.locator;
+  } while (locator !== null);
+  return applied;
+}
+
 export async function reconcile(ctx: SyncContext): Promise<{ updated: number; deleted: number }> {
   const users = await ctx.store.listUsers();
   const states = await Promise.all(users.map((u) => ctx.store.getSyncState(u.id)));
@@ -41,7 +80,10 @@ export async function reconcile(ctx: SyncContext): Promise<{ updated: number; de
   const start = new Date(Math.max(new Date(from).getTime() - 60_000, now.getTime() - 30 * DAY_MS + 60_000));
   if (now.getTime() - start.getTime() < 60_000) return { updated: 0, deleted: 0 };
   const updated = await ctx.salesforce.getUpdated('Task', start, now);
-  const applied = await applyCurrentTasks(ctx, await tasksByIds(ctx, updated.ids));
+  const applied =
+    updated.ids.length >= ctx.firstSync.bulkThreshold
+      ? await applyChangedSince(ctx, start)
+      : await applyCurrentTasks(ctx, await tasksByIds(ctx, updated.ids));
   const deleteStart = new Date(Math.max(start.getTime(), now.getTime() - 15 * DAY_MS + 60_000));
   const deletedResult = await ctx.salesforce.getDeleted('Task', deleteStart, now);
   let deleted = 0;
