@@ -23,6 +23,7 @@ import { BulkApi, csvField, csvRecords, type BulkJobInfo } from '../salesforce/b
 import type { Link } from '../store/store.ts';
 import { nowIso, type SyncContext } from './context.ts';
 import { applyRemoteChange, importedTask, isEmailActivity, stampedTaskId } from './inbound.ts';
+import { publishNotice } from './notices.ts';
 import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
 import { recordChange, soqlDateTime, type TaskRecord } from './records.ts';
 
@@ -328,6 +329,8 @@ async function stampByBulk(
     progress.stamped = await tx.markStamped(user.id);
     await tx.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), now);
   });
+  // One notice for the whole import (open task lists refresh on it; it names the user, not 100,000 ids).
+  await publishNotice(ctx, user, 'pushed', []);
 }
 
 /**
