@@ -13,7 +13,7 @@ import type { Store } from '../store/store.ts';
 import { readImportProgress, type ImportProgress } from '../sync/import.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import { redactedRequest } from './redact.ts';
+import { redactUrl, redactedRequest } from './redact.ts';
 import {
   createTaskBody,
   fieldProblems,
@@ -161,7 +161,14 @@ export function buildServer(deps: ServerDeps) {
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     request.log.debug(
-      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        route,
+        // Query values the API does not define are redacted: callers put credentials there.
+        url: redactUrl(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
     return Promise.resolve();
