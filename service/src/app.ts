@@ -42,6 +42,8 @@ export interface ServiceDeps {
   hooks?: SyncHooks;
   retry?: Partial<RetryPolicy>;
   outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
+  /** How long one Salesforce request may take before it fails as a TIMEOUT and is retried. */
+  requestTimeoutMs?: number;
   leadershipPollMs?: number;
   defaultMetrics?: boolean;
   /** First-sync import thresholds and page sizes (tests lower them to cover both paths). */
@@ -62,6 +64,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     clock,
     metrics,
     ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
   });
   try {
     await salesforce.connect();

@@ -111,6 +111,8 @@ export async function startTestService(
     clock?: Clock;
     hooks?: SyncHooks;
     leadershipPollMs?: number;
+    /** Salesforce request timeout (a fault test makes a delayed answer time out). */
+    requestTimeoutMs?: number;
     /** Where the service logs, at trace level (to look for secrets in what it logs). */
     logTo?: { write(line: string): void };
     firstSync?: Partial<FirstSyncOptions>;
@@ -128,6 +130,7 @@ export async function startTestService(
     outboxRetry: { baseDelayMs: 100, maxDelayMs: 300 },
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.leadershipPollMs === undefined ? {} : { leadershipPollMs: options.leadershipPollMs }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.firstSync === undefined ? {} : { firstSync: options.firstSync }),
   });
   await allowCallback(emulator, service.url);

@@ -23,8 +23,8 @@ export interface RecordResult {
   errors: { code: string; message: string; fields: string[] }[];
 }
 
-/** Our own withRetry owns retries of writes (jsforce would otherwise retry a DELETE for ~15 s inside one call). */
-const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } };
+/** How long one request may wait for Salesforce's answer before it fails as a TIMEOUT (and is retried). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 export type SObjectRecord = Record<string, unknown> & { Id?: string };
 
@@ -48,6 +48,8 @@ export interface SalesforceClientOptions {
   clock: Clock;
   metrics?: Metrics | undefined;
   retry?: Partial<RetryPolicy>;
+  /** Per-request timeout of writes; a request past it fails with TIMEOUT (default 120 s). */
+  requestTimeoutMs?: number | undefined;
   fetch?: typeof fetch;
 }
 
@@ -130,6 +132,12 @@ export interface PublishedWrite {
 export class SalesforceClient {
   readonly #options: SalesforceClientOptions;
   readonly #retry: RetryPolicy;
+  /**
+   * Options of every raw request: our own withRetry owns retries of writes (jsforce would otherwise
+   * retry a DELETE for ~15 s inside one call), and a request gives up after the timeout (jsforce's
+   * own default is 30 minutes).
+   */
+  readonly #requestOptions: { retry: { maxRetries: number }; timeout: number };
   readonly #logger: Logger;
   #connection: Connection | undefined;
   #minting: Promise<AccessToken> | undefined;
@@ -145,6 +153,10 @@ export class SalesforceClient {
     this.#options = options;
     this.#logger = options.logger.child({ component: 'salesforce' });
     this.#retry = { ...defaultRetryPolicy, ...options.retry };
+    this.#requestOptions = {
+      retry: { maxRetries: 0 },
+      timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    };
   }
 
   #mint(first: boolean): Promise<AccessToken> {
@@ -289,7 +301,7 @@ export class SalesforceClient {
       const raw = await conn.requestPatch<unknown[]>(
         '/composite/sobjects/Task/SIA_Task_Id__c',
         body,
-        NO_JSFORCE_RETRY,
+        this.#requestOptions,
       );
       return raw.map(toRecordResult);
     });
@@ -370,7 +382,7 @@ export class SalesforceClient {
       const raw = await conn.requestPost<{ compositeResponse?: unknown }>(
         '/composite',
         body,
-        NO_JSFORCE_RETRY,
+        this.#requestOptions,
       );
       const responses = Array.isArray(raw.compositeResponse)
         ? (raw.compositeResponse as { referenceId?: unknown; httpStatusCode?: unknown; body?: unknown }[])
@@ -414,7 +426,7 @@ export class SalesforceClient {
       const raw = await conn.requestPatch<unknown[]>(
         `/composite/sobjects/${type}/${externalIdField}`,
         body,
-        NO_JSFORCE_RETRY,
+        this.#requestOptions,
       );
       return raw.map(toRecordResult);
     });
@@ -428,7 +440,7 @@ export class SalesforceClient {
         allOrNone: false,
         records: records.map((record) => ({ attributes: { type }, ...record })),
       };
-      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects', body, NO_JSFORCE_RETRY);
+      const raw = await conn.requestPatch<unknown[]>('/composite/sobjects', body, this.#requestOptions);
       return raw.map(toRecordResult);
     });
   }
@@ -440,7 +452,7 @@ export class SalesforceClient {
         allOrNone: false,
         records: records.map((record) => ({ attributes: { type }, ...record })),
       };
-      const raw = await conn.requestPost<unknown[]>('/composite/sobjects', body, NO_JSFORCE_RETRY);
+      const raw = await conn.requestPost<unknown[]>('/composite/sobjects', body, this.#requestOptions);
       return raw.map(toRecordResult);
     });
   }
@@ -451,7 +463,7 @@ export class SalesforceClient {
     return this.call('delete collection', async (conn) => {
       const raw = await conn.requestDelete<unknown[]>(
         `/composite/sobjects?ids=${ids.map(encodeURIComponent).join(',')}&allOrNone=false`,
-        NO_JSFORCE_RETRY,
+        this.#requestOptions,
       );
       return raw.map(toRecordResult);
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SalesforceApiError, categorize } from './errors.ts';
+import { SalesforceApiError, categorize, errorCodeOf, settlesAsError } from './errors.ts';
 import { backoffDelay, defaultRetryPolicy, withRetry } from './retry.ts';
 
 describe('error classification (SIA diagnostics categories)', () => {
@@ -79,5 +79,27 @@ describe('withRetry', () => {
       (error: unknown) => error instanceof SalesforceApiError && error.attempt === 3,
     );
     assert.equal(calls, 3);
+  });
+});
+
+describe('what settles as an error', () => {
+  it('settles access and validation failures only; 5xx, timeouts, locks and sessions wait for a retry', () => {
+    assert.equal(settlesAsError(categorize('FIELD_CUSTOM_VALIDATION_EXCEPTION')), true);
+    assert.equal(settlesAsError(categorize('INSUFFICIENT_ACCESS_OR_READONLY')), true);
+    for (const code of [
+      'UNKNOWN_EXCEPTION',
+      'SERVER_UNAVAILABLE',
+      'TIMEOUT',
+      'UND_ERR_SOCKET',
+      'UNABLE_TO_LOCK_ROW',
+    ])
+      assert.equal(settlesAsError(categorize(code)), false, code);
+    assert.equal(settlesAsError(categorize('INVALID_SESSION_ID')), false);
+  });
+
+  it('reads an aborted request (the request timeout) as TIMEOUT, an Intermittent failure', () => {
+    const aborted = new DOMException('This operation was aborted', 'AbortError');
+    assert.equal(errorCodeOf(aborted).code, 'TIMEOUT');
+    assert.equal(categorize(errorCodeOf(aborted).code), 'Intermittent');
   });
 });

@@ -75,6 +75,16 @@ export function categorize(code: string, message = ''): ErrorCategory {
   return 'Other';
 }
 
+/**
+ * Whether a failure with this category is settled as an error (recorded and dropped from the queue)
+ * rather than retried: only access and validation failures, which fail the same way on every retry.
+ * A 5xx (UNKNOWN_EXCEPTION is Salesforce's 500), a timeout, a dropped connection, a locked row or an
+ * expired session can succeed later, so the change waits for it.
+ */
+export function settlesAsError(category: ErrorCategory): boolean {
+  return category === 'Access & Validation';
+}
+
 /** A failed Salesforce call or record, with the context needed to report and retry it. */
 export class SalesforceApiError extends Error {
   readonly errorCode: string;
@@ -126,6 +136,9 @@ export function errorCodeOf(error: unknown): { code: string; message: string; fi
   if (typeof cause?.code === 'string') return { code: cause.code, message, fields };
   if (typeof value.code === 'string') return { code: value.code, message, fields };
   if (message === 'fetch failed') return { code: 'FETCH_FAILED', message, fields };
+  // The request timeout aborts the fetch (jsforce rethrows its DOMException).
+  if (value.name === 'AbortError' || value.name === 'TimeoutError')
+    return { code: 'TIMEOUT', message, fields };
   if (typeof value.name === 'string' && /^[A-Z_]+$/.test(value.name))
     return { code: value.name, message, fields };
   return { code: 'UNKNOWN_EXCEPTION', message, fields };

@@ -30,6 +30,7 @@ for (const factory of testDatabases) {
       emulator = await startTestEmulator();
       database = factory.create();
       service = await startTestService(emulator, database, {
+        requestTimeoutMs: 2_000,
         hooks: {
           afterSalesforceWrite: (kind) => {
             if (kind !== 'upsert' || !crashNextUpsert) return Promise.resolve();
@@ -150,6 +151,68 @@ for (const factory of testDatabases) {
       assert.equal(row.Category__c, 'AccessValidation');
       assert.equal(row.Error_Code__c, 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY');
       assert.equal((await world.task(bad.id))?.salesforceTaskId, null, 'the SIA task stays, unlinked');
+    });
+
+    it('keeps creates and edits queued through two 500s and a later edit, and lands every field', async () => {
+      await world.enable('rep5');
+      await world.settle('rep5');
+      const [old1, old2] = await Promise.all([
+        world.createTask({ ownerId: 'rep5', type: 'call', name: 'Old one', dueDate: '2026-12-01' }),
+        world.createTask({ ownerId: 'rep5', type: 'call', name: 'Old two', dueDate: '2026-12-01' }),
+      ]);
+      await world.pushed(old1.id);
+      await world.pushed(old2.id);
+      await world.settle('rep5');
+      await admin(emulator, 'DELETE', '/requests');
+      // 500 UNKNOWN_EXCEPTION: Salesforce's answer to an internal error, which a retry can get past.
+      await admin(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: UPSERT_PATH,
+        action: 'status',
+        status: 500,
+        errorCode: 'UNKNOWN_EXCEPTION',
+        times: 2,
+      });
+      // Then a dropped connection and an answer that comes after the request timeout.
+      await admin(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: UPSERT_PATH,
+        action: 'drop',
+        times: 1,
+      });
+      await admin(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: UPSERT_PATH,
+        action: 'delay',
+        delayMs: 4_000,
+        times: 1,
+      });
+      const created = await Promise.all(
+        ['New one', 'New two', 'New three', 'New four'].map((name) =>
+          world.createTask({ ownerId: 'rep5', type: 'call', name, dueDate: '2026-12-02' }),
+        ),
+      );
+      await world.patch(old1.id, { name: 'Old one renamed' });
+      await world.patch(old2.id, { details: 'Edited while Salesforce failed' });
+      await waitFor('two 500s on the push', async () => {
+        const failed = (await requestLog(emulator)).filter((r) => r.path === UPSERT_PATH && r.status === 500);
+        return failed.length >= 2;
+      });
+      await waitFor('the dropped connection and the timeout', async () => {
+        const armed = (await admin(emulator, 'GET', '/faults')) as { faults: unknown[] };
+        return armed.faults.length === 0;
+      });
+      // A later edit of the same task: the earlier unsent name must still go with it.
+      await world.patch(old1.id, { dueDate: '2026-12-09' });
+      await world.settle('rep5');
+
+      for (const task of created) assert.equal((await world.pushed(task.id)).Subject, task.name);
+      const first = await world.pushed(old1.id);
+      assert.equal(first.Subject, 'Old one renamed', 'the name edited before the 500s arrived');
+      assert.equal(first.ActivityDate, '2026-12-09');
+      assert.equal((await world.pushed(old2.id)).Description, 'Edited while Salesforce failed');
+      const errors = await world.api.call<{ errors: unknown[] }>('GET', '/api/v1/errors?ownerId=rep5');
+      assert.deepEqual(errors.body.errors, [], 'a transient failure is not settled as an error');
     });
 
     it('pushes a task again when an admin asks to retry its SIA_Sync_Error__c', async () => {

@@ -1,10 +1,12 @@
 // Drains a user's outbox to Salesforce: upserts by SIA_Task_Id__c in sObject Collections of up to
 // 200 (allOrNone=false), deletes and SIA-id stamps in batches of 200. Each record's outcome is
-// committed on its own: successes are never re-sent, intermittent failures are retried later with
-// backoff, other failures are recorded (locally and in SIA_Sync_Error__c) and dropped. The batch's
+// committed on its own: successes are never re-sent; a failure that cannot succeed on retry (access
+// or validation) is recorded (locally and in SIA_Sync_Error__c) and dropped; every other failure (a
+// 5xx, a timeout, a dropped connection, a lock, an expired session) keeps the change queued with its
+// fields and retries it later with backoff. The batch's
 // SIA_Sync_Notice__e rides in the upsert's composite call, so a batch of 200 costs one API call.
 import type { SiaUser } from '../sia/model.ts';
-import { SalesforceApiError, categorize, errorCodeOf } from '../salesforce/errors.ts';
+import { SalesforceApiError, categorize, errorCodeOf, settlesAsError } from '../salesforce/errors.ts';
 import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { RecordResult } from '../salesforce/client.ts';
 import type { OutboxEntry } from '../store/store.ts';
@@ -33,12 +35,11 @@ async function handleFailure(
 ): Promise<void> {
   const category = categorize(failure.code, failure.message);
   const now = ctx.clock.now();
-  ctx.metrics.pushedRecords.inc({ op: entry.op, result: category === 'Intermittent' ? 'retry' : 'failed' });
-  if (category === 'Intermittent' || category === 'Authentication') {
-    const delay = backoffDelay(
-      { ...defaultRetryPolicy, baseDelayMs: 1_000, maxDelayMs: 300_000 },
-      entry.attempts + 1,
-    );
+  const settles = settlesAsError(category);
+  ctx.metrics.pushedRecords.inc({ op: entry.op, result: settles ? 'failed' : 'retry' });
+  if (!settles) {
+    // The change stays queued with its fields until Salesforce acknowledges them.
+    const delay = backoffDelay({ ...defaultRetryPolicy, ...ctx.outboxRetry }, entry.attempts + 1);
     await ctx.store.retryOutboxLater(
       entry.id,
       new Date(now.getTime() + delay).toISOString(),
