@@ -8,11 +8,11 @@ import { CALLBACK_PATH, registerConnectionRoutes } from './connections/routes.ts
 import { TokenVault } from './connections/token-vault.ts';
 import { EmailLogging } from './email/email-logging.ts';
 import { registerEmailRoutes } from './email/routes.ts';
-import { createMetrics, type Metrics } from './http/metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { buildServer, type SiaServer } from './http/server.ts';
 import { SalesforceClient } from './salesforce/client.ts';
 import type { RetryPolicy } from './salesforce/retry.ts';
-import { TaskService } from './sia/task-service.ts';
+import { TaskService } from './tasks/task-service.ts';
 import { openDatabase } from './store/database.ts';
 import { Store } from './store/store.ts';
 import { leadershipFor } from './store/leadership.ts';

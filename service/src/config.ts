@@ -1,7 +1,7 @@
 // Service configuration: read from an environment object the caller passes in (never at import time)
 // and validated with zod, so a bad value stops the start with a message naming the variable.
 import { z } from 'zod';
-import { TokenKeyError, parseTokenKeys, type TokenKeyring } from './connections/token-vault.ts';
+import { TokenKeyError, parseTokenKeys, type TokenKeyring } from './token-keys.ts';
 
 export interface ClientCredentialsAuth {
   kind: 'client_credentials';

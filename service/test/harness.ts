@@ -11,7 +11,7 @@ import type { Clock } from '../src/clock.ts';
 import { systemClock } from '../src/clock.ts';
 import type { ServiceConfig } from '../src/config.ts';
 import { CALLBACK_PATH } from '../src/connections/routes.ts';
-import { parseTokenKeys } from '../src/connections/token-vault.ts';
+import { parseTokenKeys } from '../src/token-keys.ts';
 import { authorizeWithoutBrowser } from '../../emulator/test/oauth-kit.ts';
 import { createLogger } from '../src/logger.ts';
 import type { SyncHooks } from '../src/sync/context.ts';

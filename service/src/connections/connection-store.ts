@@ -2,7 +2,6 @@
 // sealed tokens and what the API shows of the connection, and one row per authorize attempt (its
 // `state`, stored as a hash, bound to the user and used once, with the sealed PKCE verifier).
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
 import type { Database } from '../store/schema.ts';
 
 export type ConnectionStatus = 'connected' | 'needs_reconnect' | 'disconnected';
@@ -48,53 +47,6 @@ export type ConnectionTables = {
   salesforce_connections: SalesforceConnectionsTable;
   salesforce_oauth_states: SalesforceOAuthStatesTable;
 };
-
-export function connectionMigrations(): Record<string, Migration> {
-  return {
-    '0003_salesforce_connections': {
-      async up(db: Kysely<unknown>): Promise<void> {
-        await db.schema
-          .createTable('salesforce_connections')
-          .addColumn('owner_id', 'text', (c) => c.primaryKey())
-          .addColumn('status', 'text', (c) => c.notNull())
-          .addColumn('environment', 'text', (c) => c.notNull())
-          .addColumn('login_url', 'text', (c) => c.notNull())
-          .addColumn('instance_url', 'text')
-          .addColumn('salesforce_user_id', 'text')
-          .addColumn('salesforce_username', 'text')
-          .addColumn('salesforce_org_id', 'text')
-          .addColumn('refresh_token', 'text')
-          .addColumn('refresh_key_id', 'text')
-          .addColumn('access_token', 'text')
-          .addColumn('access_key_id', 'text')
-          .addColumn('connected_at', 'text')
-          .addColumn('refreshed_at', 'text')
-          .addColumn('last_error_code', 'text')
-          .addColumn('last_error_message', 'text')
-          .addColumn('last_error_at', 'text')
-          .addColumn('updated_at', 'text', (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createTable('salesforce_oauth_states')
-          .addColumn('state_hash', 'text', (c) => c.primaryKey())
-          .addColumn('owner_id', 'text', (c) => c.notNull())
-          .addColumn('environment', 'text', (c) => c.notNull())
-          .addColumn('verifier', 'text', (c) => c.notNull())
-          .addColumn('verifier_key_id', 'text', (c) => c.notNull())
-          .addColumn('return_url', 'text')
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .addColumn('expires_at', 'text', (c) => c.notNull())
-          .addColumn('used_at', 'text')
-          .execute();
-        await db.schema
-          .createIndex('salesforce_oauth_states_expiry')
-          .on('salesforce_oauth_states')
-          .column('expires_at')
-          .execute();
-      },
-    },
-  };
-}
 
 export type ConnectionRow = SalesforceConnectionsTable;
 export type StateRow = SalesforceOAuthStatesTable;

@@ -23,7 +23,8 @@ import {
 } from '../../test/harness.ts';
 import { ConnectionStore } from './connection-store.ts';
 import type { ConnectionView } from './connections.ts';
-import { TokenVault, parseTokenKeys } from './token-vault.ts';
+import { parseTokenKeys } from '../token-keys.ts';
+import { TokenVault } from './token-vault.ts';
 
 const REP1 = 'rep1@sia-emulator.example';
 const REP2 = 'rep2@sia-emulator.example';

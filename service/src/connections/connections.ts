@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import { SalesforceClient, type TokenSource } from '../salesforce/client.ts';
 import type { RetryPolicy } from '../salesforce/retry.ts';
 import type { AccessToken } from '../salesforce/token.ts';

@@ -9,6 +9,7 @@ import type { SiaServer } from '../http/server.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import { ConnectionError, type ConnectionView, type Connections } from './connections.ts';
+import { connectionOpenApiPaths } from './openapi-paths.ts';
 
 export const CALLBACK_PATH = '/oauth/salesforce/callback';
 
@@ -69,6 +70,7 @@ function withResult(returnUrl: string, result: Record<string, string>): string {
 }
 
 export function registerConnectionRoutes(app: SiaServer, deps: ConnectionRouteDeps): void {
+  app.documentPaths(connectionOpenApiPaths());
   const { store, connections } = deps;
 
   async function userOr404(id: string, reply: FastifyReply): Promise<SiaUser | undefined> {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { TokenKeyError, TokenVault, parseTokenKeys } from './token-vault.ts';
+import { TokenKeyError, parseTokenKeys } from '../token-keys.ts';
+import { TokenVault } from './token-vault.ts';
 
 const key = (): string => randomBytes(32).toString('base64');
 

@@ -6,6 +6,7 @@ import { fieldProblems, inputIssueMessage } from '../http/schemas.ts';
 import type { SiaServer } from '../http/server.ts';
 import { SalesforceApiError } from '../salesforce/errors.ts';
 import { BccAddressMissingError, type EmailLogging, type LoggingModeView } from './email-logging.ts';
+import { emailOpenApiPaths } from './openapi-paths.ts';
 import { EMAIL_ACTIVITY_BODY_LIMIT, emailActivityBody, userParams } from './schemas.ts';
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; reply: FastifyReply };
@@ -63,6 +64,7 @@ function modeJson(view: LoggingModeView): Record<string, unknown> {
 }
 
 export function registerEmailRoutes(app: SiaServer, logging: EmailLogging): void {
+  app.documentPaths(emailOpenApiPaths());
   app.post('/api/v1/email-activities', { bodyLimit: EMAIL_ACTIVITY_BODY_LIMIT }, async (request, reply) => {
     const body = parse(emailActivityBody, request.body, reply);
     if (!body.ok) return body.reply;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EmailActivity } from './email-store.ts';
-import { EMAIL_TASK_ID_PREFIX, emailSubject, emailTaskExternalId, emailTaskRecord } from './task-records.ts';
+import { EMAIL_TASK_ID_PREFIX } from '../sia/model.ts';
+import { emailSubject, emailTaskExternalId, emailTaskRecord } from './task-records.ts';
 
 const owner = {
   id: 'rep',

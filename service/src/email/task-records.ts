@@ -3,15 +3,12 @@
 // subject from the admin's template (replies: "Reply: <subject>"), body as plain-text Description.
 import { createHash } from 'node:crypto';
 import { todayIn } from '../sia/dates.ts';
-import type { SiaUser } from '../sia/model.ts';
+import { EMAIL_TASK_ID_PREFIX, type SiaUser } from '../sia/model.ts';
 import { renderSubject, replySubject } from '../sia/shared.ts';
 import type { SObjectRecord } from '../salesforce/client.ts';
 import type { EmailActivity } from './email-store.ts';
 import type { Target } from './record-matching.ts';
 import type { TypeValue } from './type-picklist.ts';
-
-/** Prefix of SIA_Task_Id__c on email activity Tasks (reminder tasks carry a bare uuid there). */
-export const EMAIL_TASK_ID_PREFIX = 'sia-email:';
 
 /**
  * The Task's upsert key: one per (message, kind, recipient, record). Writing it again after a

@@ -6,10 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import { ManualClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
-import { TaskService } from '../sia/task-service.ts';
+import { TaskService } from '../tasks/task-service.ts';
 import { openDatabase, type OpenDatabase } from '../store/database.ts';
 import { Store } from '../store/store.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics } from '../metrics.ts';
 import { buildServer, type SiaServer } from './server.ts';
 
 const TOKEN = 'input-test-token-0123456789';

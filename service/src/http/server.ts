@@ -8,10 +8,11 @@ import type { Clock } from '../clock.ts';
 import { commandCenterRange, todayIn } from '../sia/dates.ts';
 import { NotFoundError } from '../sia/errors.ts';
 import type { SiaTask } from '../sia/model.ts';
-import type { TaskService } from '../sia/task-service.ts';
+import type { TaskService } from '../tasks/task-service.ts';
 import type { Store } from '../store/store.ts';
 import { readImportProgress, type ImportProgress } from '../sync/import.ts';
-import type { Metrics } from './metrics.ts';
+import type { SyncControl } from '../sync/sync-control.ts';
+import type { Metrics } from '../metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { redactUrl, redactedRequest } from './redact.ts';
 import {
@@ -35,15 +36,12 @@ declare module 'fastify' {
     /** Served without the bearer token. Every other route, and every unmatched path, needs it. */
     public?: boolean;
   }
+  interface FastifyInstance {
+    /** Adds paths to the OpenAPI document; a part that registers routes documents them here. */
+    documentPaths(paths: Record<string, unknown>): void;
+  }
 }
 
-export interface ApiUsage {
-  used: number;
-  limit: number;
-  budgetPercent: number | null;
-}
-
-/** What the API needs from the sync engine. */
 /** The first-sync import as the status shows it (null before the first switch-on). */
 function firstSyncStatus(progress: ImportProgress | undefined): Record<string, unknown> | null {
   if (progress === undefined) return null;
@@ -58,11 +56,6 @@ function firstSyncStatus(progress: ImportProgress | undefined): Record<string, u
     startedAt: progress.startedAt,
     finishedAt: progress.finishedAt,
   };
-}
-
-export interface SyncControl {
-  apiUsage(): ApiUsage | null;
-  reconcile(ownerId: string | undefined): Promise<{ users: number }>;
 }
 
 export interface ServerDeps {
@@ -210,8 +203,14 @@ export function buildServer(deps: ServerDeps) {
     const body = await metrics.registry.metrics();
     return reply.header('content-type', metrics.registry.contentType).send(body);
   });
-  const openApi = openApiDocument();
-  app.get('/openapi.json', { config: { public: true } }, () => Promise.resolve(openApi));
+  const featurePaths: Record<string, unknown> = {};
+  app.decorate('documentPaths', (paths: Record<string, unknown>) => {
+    Object.assign(featurePaths, paths);
+  });
+  let openApi: Record<string, unknown> | undefined;
+  app.get('/openapi.json', { config: { public: true } }, () =>
+    Promise.resolve((openApi ??= openApiDocument(featurePaths))),
+  );
 
   app.put('/api/v1/users/:id', async (request) => {
     const { id } = parse(z.object({ id: userId }), request.params);

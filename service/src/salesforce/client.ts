@@ -7,7 +7,7 @@ import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { SalesforceAuth } from '../config.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import { apiBudget } from '../sia/shared.ts';
 import { SalesforceApiError, errorCodeOf } from './errors.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.ts';

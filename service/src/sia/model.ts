@@ -52,3 +52,9 @@ export interface SiaTask {
 
 export const ERROR_CATEGORIES = ['Authentication', 'Access & Validation', 'Intermittent', 'Other'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+/**
+ * Prefix of SIA_Task_Id__c on the Tasks that email logging writes (reminder tasks carry a bare uuid
+ * there): the task sync leaves those Tasks alone.
+ */
+export const EMAIL_TASK_ID_PREFIX = 'sia-email:';

@@ -7,8 +7,8 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
-import { connectionMigrations } from '../connections/connection-store.ts';
-import { emailMigrations } from '../email/migrations.ts';
+import { connectionMigrations } from './connection-migrations.ts';
+import { emailMigrations } from './email-migrations.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +19,8 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+// Every table's migration is registered here, in the store, whichever part of the service owns
+// the table: the store never imports the parts of the service that sit above it.
 function migrations(dialect: Dialect): Record<string, Migration> {
   const serial = dialect === 'sqlite' ? sql`integer primary key autoincrement` : sql`serial primary key`;
   return {

@@ -2,7 +2,7 @@
 // logger, metrics, the org's status/priority catalogs and the effective per-user settings.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { PriorityCatalog, StatusCatalog, TaskSyncMode } from '../sia/shared.ts';

@@ -3,8 +3,8 @@
 // order, plus the timers that feed it and a graceful stop.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { ApiUsage, SyncControl } from '../http/server.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ApiUsage, SyncControl } from './sync-control.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
 import {
@@ -15,7 +15,7 @@ import {
   type TaskPriorityValue,
   type TaskStatusValue,
 } from '../sia/shared.ts';
-import { isSyncOn } from '../sia/task-service.ts';
+import { isSyncOn } from '../tasks/task-service.ts';
 import type { Store } from '../store/store.ts';
 import type { Leadership } from '../store/leadership.ts';
 import { activateUser } from './activation.ts';

@@ -3,10 +3,9 @@
 // comparing with the last synced values; conflicting edits are merged field by field (the later
 // write wins and the conflict is recorded) and a delete beats an edit.
 import { randomUUID } from 'node:crypto';
-import type { SiaTask, SiaUser, SyncedField } from '../sia/model.ts';
-import { EMAIL_TASK_ID_PREFIX } from '../email/task-records.ts';
+import { EMAIL_TASK_ID_PREFIX, type SiaTask, type SiaUser, type SyncedField } from '../sia/model.ts';
 import { salesforceTypeToSia } from '../sia/shared.ts';
-import { isSyncOn } from '../sia/task-service.ts';
+import { isSyncOn } from '../tasks/task-service.ts';
 import type { Link, Store } from '../store/store.ts';
 import { mappingFor, nowIso, type SyncContext } from './context.ts';
 import {

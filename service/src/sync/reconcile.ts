@@ -4,7 +4,7 @@
 import type { SyncContext } from './context.ts';
 import { applyRemoteChange } from './inbound.ts';
 import { recordChange, soqlDateTime, tasksByIds, type TaskRecord } from './records.ts';
-import { isSyncOn } from '../sia/task-service.ts';
+import { isSyncOn } from '../tasks/task-service.ts';
 import { BulkApi, csvRecords } from '../salesforce/bulk.ts';
 import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
 

@@ -4,7 +4,7 @@
 // then clears Retry_Requested__c and either sets Resolved__c (it worked) or updates the code,
 // message and time (it still fails). It never clears Resolved__c.
 import { SYNCED_FIELDS, type SiaUser } from '../sia/model.ts';
-import { isSyncOn } from '../sia/task-service.ts';
+import { isSyncOn } from '../tasks/task-service.ts';
 import type { SyncContext } from './context.ts';
 import type { ChangeEventMessage } from './change-stream.ts';
 import { retrying } from './error-records.ts';

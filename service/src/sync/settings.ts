@@ -10,7 +10,7 @@ import {
   type SettingsRow,
   type TaskSyncMode,
 } from '../sia/shared.ts';
-import { isSyncOn } from '../sia/task-service.ts';
+import { isSyncOn } from '../tasks/task-service.ts';
 import type { SyncContext, UserSettings } from './context.ts';
 
 const SETTINGS_SOQL =

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Link, Store, SyncState } from '../store/store.ts';
-import { NotFoundError } from './errors.ts';
-import { isTaskSyncOn, skippedTaskOutcome, type TaskSyncMode } from './shared.ts';
+import { NotFoundError } from '../sia/errors.ts';
+import { isTaskSyncOn, skippedTaskOutcome, type TaskSyncMode } from '../sia/shared.ts';
 import {
   SYNCED_FIELDS,
   type SiaTask,
@@ -13,7 +13,7 @@ import {
   type TaskPriority,
   type TaskStatus,
   type TaskType,
-} from './model.ts';
+} from '../sia/model.ts';
 
 export interface NewTask {
   ownerId: string;

@@ -1,0 +1,13 @@
+// What the SIA API needs from the sync engine: the API usage Sync Health shows and a way to ask
+// for a reconcile sweep. The engine implements it; the HTTP layer only holds this interface.
+
+export interface ApiUsage {
+  used: number;
+  limit: number;
+  budgetPercent: number | null;
+}
+
+export interface SyncControl {
+  apiUsage(): ApiUsage | null;
+  reconcile(ownerId: string | undefined): Promise<{ users: number }>;
+}
