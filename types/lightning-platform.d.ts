@@ -1,5 +1,6 @@
 // Typings for the platform modules that @salesforce/lightning-types (0.8) does not declare.
-// Each follows the documented contract of the module; see ../shared/reference/salesforce-platform.md D.1-D.3.
+// Each follows the module's contract as the Lightning Web Components Developer Guide documents it
+// (the @salesforce scoped imports, lightning/uiRecordApi, uiObjectInfoApi, graphql, empApi, …).
 
 declare module '@salesforce/schema/*' {
   /** A field or object reference: `{ objectApiName, fieldApiName }` for fields, `{ objectApiName }` for objects. */

@@ -1,4 +1,4 @@
-// Benchmark 4 (issue 6): Salesforce API calls per 1,000 sent emails logged through the SIA API
+// Benchmark 4 (email logging): Salesforce API calls per 1,000 sent emails logged through the SIA API
 // (POST /api/v1/email-activities, matched to contacts by address, written in batches), next to a
 // naive logger that creates one Task per email with the contact id already known.
 import { countCalls, isProbe, type CallCount } from './stats.ts';

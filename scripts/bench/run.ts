@@ -1,4 +1,4 @@
-// `npm run bench`: the product's performance benchmarks (DESIGN 6), each next to a naive baseline
+// `npm run bench`: the product's performance benchmarks, each next to a naive baseline
 // measured in the same run against the same local emulator org, reported as ratios (the machines
 // are shared and noisy: absolute times are context, the ratios are the point). Prints a table and
 // writes bench-results/bench-<date>.json. Sizes can be lowered for a quick look:

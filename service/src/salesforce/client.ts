@@ -309,7 +309,8 @@ export class SalesforceClient {
 
   /**
    * Upserts up to 200 Tasks by SIA_Task_Id__c (allOrNone=false) and publishes platform events
-   * (e.g. SIA_Sync_Notice__e) in ONE composite call (reference A.4: one API call; allOrNone=false,
+   * (e.g. SIA_Sync_Notice__e) in ONE composite call (REST API Developer Guide, "Composite": the
+   * whole request counts as one call toward the API limits; allOrNone=false,
    * so a failed publish never rolls back a record). The upsert's outcome is thrown like a plain
    * collection call's; the publish's failure is returned, never thrown (retrying the call for it
    * would re-send the records).

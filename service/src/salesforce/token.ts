@@ -1,5 +1,6 @@
 // Mints access tokens for the two server-to-server flows: client credentials and JWT bearer
-// (RS256 assertion signed with jose; Salesforce wants `exp` within 3 minutes — reference A.12).
+// (RS256 assertion signed with jose; Salesforce wants `exp` within 3 minutes — Salesforce Help,
+// "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration").
 import { readFile } from 'node:fs/promises';
 import { SignJWT, importPKCS8 } from 'jose';
 import { z } from 'zod';

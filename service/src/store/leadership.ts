@@ -1,4 +1,4 @@
-// One instance per org holds the event subscriptions and drains the outbox (DESIGN 4.5): on
+// One instance per org holds the event subscriptions and drains the outbox: on
 // PostgreSQL that is whoever holds a session-level advisory lock on a connection of its own; when
 // that instance dies its connection closes, the lock frees and another instance takes over. A
 // SQLite file has one service process, which always leads.

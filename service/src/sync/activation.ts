@@ -1,4 +1,4 @@
-// Switching a user's task sync on at T0 (DESIGN 4.2): apply Salesforce deletions from the gap when
+// Switching a user's task sync on at T0: apply Salesforce deletions from the gap when
 // sync was on before (15-day getDeleted window, plus a check of every linked id for older ones),
 // then import the user's tasks created or updated in the 24 hours before T0 and queue their SIA id
 // stamps. SIA tasks created before T0 are never pushed (TaskService.shouldPush).
@@ -11,7 +11,7 @@ import { SWEEP_CHECKPOINT } from './reconcile.ts';
 
 const DAY_MS = 86_400_000;
 export const IMPORT_WINDOW_MS = DAY_MS;
-/** getDeleted only answers for the last 15 days (reference A.6). */
+/** getDeleted only answers for the last 15 days (REST API Developer Guide, "Get Deleted Records"). */
 export const GET_DELETED_WINDOW_MS = 15 * DAY_MS;
 
 function deletion(id: string, at: string): RemoteChange {

@@ -1,4 +1,4 @@
-// DESIGN 6 faults against the emulator: a crash between the Salesforce write and the local commit,
+// Faults against the emulator: a crash between the Salesforce write and the local commit,
 // a token revoked in the middle of a batch, and a collection with one invalid record.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

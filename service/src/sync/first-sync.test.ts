@@ -1,4 +1,4 @@
-// DESIGN 4.2 "Switching on": the 24-hour import window, SIA ids stamped on imported tasks without
+// Switching task sync on: the 24-hour import window, SIA ids stamped on imported tasks without
 // echoing them back, and no push of SIA tasks created before the switch. Against the emulator.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// DESIGN 4.2–4.3 against the emulator's streaming faults: a lost change event followed by a gap
+// Gaps and conflicts against the emulator's streaming faults: a lost change event followed by a gap
 // (GAP_UPDATE) or overflow (GAP_OVERFLOW) event is recovered by the reconciliation sweep, and a
 // conflict whose Salesforce event arrives late is won by the later SIA write and recorded.
 import assert from 'node:assert/strict';

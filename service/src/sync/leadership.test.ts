@@ -1,4 +1,4 @@
-// DESIGN 4.5 scale-out: two service instances on one PostgreSQL database. One leads (holds the
+// Scale-out: two service instances on one PostgreSQL database. One leads (holds the
 // event subscriptions and drains the outbox); a task created through the follower's API is pushed
 // by the leader, and when the leader stops the follower takes over.
 import assert from 'node:assert/strict';

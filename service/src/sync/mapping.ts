@@ -1,4 +1,4 @@
-// SIA task ↔ Salesforce Task field mapping (DESIGN 4.1), built on the shared package modules.
+// SIA task ↔ Salesforce Task field mapping, built on the shared package modules.
 // ActivityDate is a date with no time zone: it is copied as the same YYYY-MM-DD string both ways.
 import { createHash } from 'node:crypto';
 import type { SiaTask, SyncedField } from '../sia/model.ts';

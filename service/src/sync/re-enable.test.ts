@@ -1,4 +1,4 @@
-// DESIGN 4.2 "Deletes" after a gap: sync on, off for 30 days, back on. Deletions made in
+// Deletes after a gap: sync on, off for 30 days, back on. Deletions made in
 // Salesforce 20 and 14 days before switching back on both reach SIA: the 14-day one through the
 // 15-day getDeleted window, the 20-day one by checking the linked ids. One clock drives both the
 // emulator and the service, so the gap is real time for both.

@@ -1,4 +1,4 @@
-// DESIGN 4.2 steady state against the emulator: edits, completion and deletes both ways, echo
+// Steady state against the emulator: edits, completion and deletes both ways, echo
 // suppression, conflicts, delete-beats-edit, skipped-task modes and switching sync off.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

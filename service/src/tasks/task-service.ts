@@ -49,7 +49,8 @@ export function isSyncOn(
 
 /**
  * Whether a task's changes go to Salesforce: only while sync is on, and only for tasks linked to
- * Salesforce or created at or after the moment sync was switched on (DESIGN 4.2).
+ * Salesforce or created at or after the moment sync was switched on (older SIA tasks stay local:
+ * switching on imports from Salesforce, it does not push the past).
  */
 export function shouldPush(
   task: Pick<SiaTask, 'createdAt'>,
