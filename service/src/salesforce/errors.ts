@@ -1,5 +1,5 @@
 // Salesforce errors, classified into the four categories SIA's diagnostics page uses
-// (Authentication / Access & Validation / Intermittent / Other; sia-documented-behaviour §14).
+// (Authentication / Access & Validation / Intermittent / Other).
 import type { ErrorCategory } from '../sia/model.ts';
 
 const AUTHENTICATION = new Set([

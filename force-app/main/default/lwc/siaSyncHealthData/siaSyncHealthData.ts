@@ -36,7 +36,7 @@ export interface CategoryInfo {
   /** The alias of the category's connection in the errors query. */
   alias: string;
   label: string;
-  /** What an admin does about errors of this kind (SIA diagnostics guidance, sia-documented-behaviour 14). */
+  /** What an admin does about errors of this kind, as SIA's own diagnostics page advises. */
   guidance: string;
 }
 
