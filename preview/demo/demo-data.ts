@@ -107,7 +107,7 @@ export interface DemoSiaTask {
   personEmail: string;
 }
 
-/** The rep's SIA tasks: the Command Center's today and tomorrow, and one for later. */
+/** The rep's SIA tasks: one overdue, the Command Center's today and tomorrow, and one for later. */
 export function siaTasks(today: IsoDate): DemoSiaTask[] {
   return [
     {
@@ -130,6 +130,13 @@ export function siaTasks(today: IsoDate): DemoSiaTask[] {
       dueDate: today,
       priority: 'normal',
       personEmail: 'katherine.johnson@fabrikam.example',
+    },
+    {
+      type: 'email',
+      name: 'Send Alan the signed order form',
+      dueDate: addDays(today, -2),
+      priority: 'normal',
+      personEmail: 'alan.turing@contoso.example',
     },
     {
       type: 'custom',

@@ -70,6 +70,40 @@ describe('local demo in Chromium', { skip: chromiumPath === undefined ? 'no Chro
   );
 
   it(
+    'the two-pane demo page at 400 px stacks SIA above Salesforce, each the full width, nothing sideways',
+    withScreenshots(current, async () => {
+      const page = await current().openPage('/', { width: 400 });
+      const siaPane = page.locator('section.pane[aria-label="SIA"]');
+      const salesforcePane = page.locator('section.pane[aria-label="Salesforce"]');
+      const siaBox = await siaPane.boundingBox();
+      const salesforceBox = await salesforcePane.boundingBox();
+      assert.ok(siaBox !== null && salesforceBox !== null, 'both panes are laid out');
+      assert.equal(Math.round(siaBox.width), 400, 'the SIA pane takes the full width');
+      assert.equal(Math.round(salesforceBox.width), 400, 'the Salesforce pane takes the full width');
+      assert.ok(salesforceBox.y >= siaBox.y + siaBox.height, 'the Salesforce pane sits below the SIA pane');
+      assert.ok(siaBox.height >= 600, `the SIA pane is a screen high, not squeezed (${siaBox.height} px)`);
+      const overflow = await page.evaluate(() => {
+        const root = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      assert.equal(overflow, 0, 'no sideways scrolling on the demo page at 400 px');
+      // Inside the SIA pane the Command Center is usable: its form and every row button fit the pane.
+      const frame = page.frameLocator('iframe[title="SIA Command Center"]');
+      await waitVisible(frame.locator('sia-task-row').first(), 'a task row in the SIA pane');
+      const add = await frame.getByRole('button', { name: 'Add task' }).boundingBox();
+      assert.ok(add !== null && add.x >= 0 && add.x + add.width <= 400, 'Add task within the pane');
+      for (const button of await frame.locator('sia-task-row button').all()) {
+        const box = await button.boundingBox();
+        assert.ok(box !== null && box.x >= 0 && box.x + box.width <= 400, 'every row button within the pane');
+      }
+    }),
+  );
+
+  it(
     'a task created on the SIA page appears on the Contact page',
     withScreenshots(current, async () => {
       await sia.getByLabel('What to do').fill(newTask);
