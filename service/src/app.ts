@@ -44,6 +44,8 @@ export interface ServiceDeps {
   outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
   /** How long one Salesforce request may take before it fails as a TIMEOUT and is retried. */
   requestTimeoutMs?: number;
+  /** Backoff between attempts to reconnect a change stream. */
+  streamReconnect?: { baseDelayMs: number; maxDelayMs: number };
   leadershipPollMs?: number;
   defaultMetrics?: boolean;
   /** First-sync import thresholds and page sizes (tests lower them to cover both paths). */
@@ -83,6 +85,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     ...(config.outboxCoalesceMs === undefined ? {} : { outboxCoalesceMs: config.outboxCoalesceMs }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     ...(deps.outboxRetry ? { outboxRetry: deps.outboxRetry } : {}),
+    ...(deps.streamReconnect ? { streamReconnect: deps.streamReconnect } : {}),
     leadership: leadershipFor(config.database),
     emailRetry: (row): ReturnType<EmailRetry> => email.retryFailed(row),
     ...(deps.leadershipPollMs === undefined ? {} : { leadershipPollMs: deps.leadershipPollMs }),

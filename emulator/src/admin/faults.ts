@@ -37,6 +37,12 @@ export function faultErrorBody(fault: Fault): { message: string; errorCode: stri
   return [{ message: fault.message ?? DEFAULT_MESSAGES[errorCode] ?? errorCode, errorCode }];
 }
 
+/** An OAuth 2.0 error answer (RFC 6749 §5.2), e.g. `invalid_grant` when the app's access was revoked. */
+export function oauthFaultBody(fault: Fault): { error: string; error_description: string } {
+  const error = (fault.errorCode ?? 'invalid_grant').toLowerCase();
+  return { error, error_description: fault.message ?? 'authentication failure' };
+}
+
 export class FaultInjector {
   private faults: Fault[] = [];
   private nextId = 1;

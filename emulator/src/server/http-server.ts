@@ -3,7 +3,7 @@
 // response).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from '../admin/admin-routes.ts';
-import { faultErrorBody, type Fault } from '../admin/faults.ts';
+import { faultErrorBody, oauthFaultBody, type Fault } from '../admin/faults.ts';
 import { servedOnLoginHost, type LoginHost } from '../auth/login-host.ts';
 import { passwordPolicyProblem } from '../auth/passwords.ts';
 import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../bulk/upload-limit.ts';
@@ -383,7 +383,11 @@ async function applyFault(
   if (fault.delayMs !== undefined) await sleep(fault.delayMs);
   switch (fault.action) {
     case 'status':
-      await send(res, { status: fault.status ?? 500, body: faultErrorBody(fault) });
+      await send(res, {
+        status: fault.status ?? 500,
+        // The token endpoint answers in OAuth's shape ({error, error_description}), the APIs with an error list.
+        body: (req.url ?? '').startsWith('/services/oauth2/') ? oauthFaultBody(fault) : faultErrorBody(fault),
+      });
       return true;
     case 'drop':
       req.socket.destroy();

@@ -148,6 +148,8 @@ export class SalesforceClient {
   /** Called after every successful token refresh (streaming clients must be rebuilt then). */
   onRefresh: () => void = () => undefined;
   refreshCount = 0;
+  /** Why the last token refresh failed (jsforce rethrows it as a plain message, its code lost). */
+  #refreshError: Error | undefined;
 
   constructor(options: SalesforceClientOptions) {
     this.#options = options;
@@ -198,7 +200,9 @@ export class SalesforceClient {
             this.onRefresh();
           },
           (error: unknown) => {
-            callback(error instanceof Error ? error : new Error(String(error)));
+            const failure = error instanceof Error ? error : new Error(String(error));
+            this.#refreshError = failure;
+            callback(failure);
           },
         );
       },
@@ -267,6 +271,12 @@ export class SalesforceClient {
       const result = await withRetry(operation, this.#retry, async () => {
         try {
           return await work(this.connection);
+        } catch (error) {
+          // A 401 whose refresh failed: the refusal's own code (INVALID_GRANT, …) is what went wrong.
+          const refused = this.#refreshError;
+          if (refused !== undefined && error instanceof Error && error.message.includes(refused.message))
+            throw refused;
+          throw error;
         } finally {
           this.#readLimits();
         }

@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { connectionMigrations } from './connection-migrations.ts';
 import { emailMigrations } from './email-migrations.ts';
+import { reliabilityMigrations } from './reliability-migrations.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -130,6 +131,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     ...emailMigrations(dialect),
     ...connectionMigrations(),
+    ...reliabilityMigrations(),
   };
 }
 

@@ -100,6 +100,14 @@ export interface ErrorsTable {
   owner_id: string | null;
   fields: string | null;
   recorded_at: string;
+  /** A failure still being retried: what it is about (e.g. `push:<owner>`); null for a settled error. */
+  failure_key: Generated<string | null>;
+  attempts: Generated<number>;
+  first_seen_at: Generated<string | null>;
+  last_seen_at: Generated<string | null>;
+  /** When admins were first shown it (a retried failure only after it failed long enough). */
+  reported_at: Generated<string | null>;
+  resolved_at: Generated<string | null>;
 }
 
 export interface Database {

@@ -45,9 +45,44 @@ export interface ErrorRecord {
   ownerId: string | null;
   fields: string[];
   recordedAt: string;
+  /** How often it failed (1 for an error settled at once), and when first and last. */
+  attempts: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** A failure that is retried, not settled: noted on every failed attempt until a retry succeeds. */
+export interface RetriedFailure {
+  /** What is being retried, e.g. `push:<owner>` or `push-task:<task id>`. */
+  key: string;
+  category: string;
+  code: string;
+  message: string;
+  direction: 'inbound' | 'outbound';
+  taskId: string | null;
+  salesforceId: string | null;
+  ownerId: string | null;
 }
 
 type TaskRow = Selectable<Database['tasks']>;
+
+function toErrorRecord(row: Selectable<Database['errors']>): ErrorRecord {
+  return {
+    id: row.id,
+    category: row.category,
+    code: row.code,
+    message: row.message,
+    direction: row.direction as ErrorRecord['direction'],
+    taskId: row.task_id,
+    salesforceId: row.salesforce_id,
+    ownerId: row.owner_id,
+    fields: row.fields === null ? [] : (JSON.parse(row.fields) as string[]),
+    recordedAt: row.recorded_at,
+    attempts: row.attempts,
+    firstSeenAt: row.first_seen_at ?? row.recorded_at,
+    lastSeenAt: row.last_seen_at ?? row.recorded_at,
+  };
+}
 
 function toTask(row: TaskRow, link: { salesforce_id: string | null } | undefined): SiaTask {
   return {
@@ -604,7 +639,9 @@ export class Store {
     }));
   }
 
-  async recordError(error: Omit<ErrorRecord, 'id'>): Promise<void> {
+  async recordError(
+    error: Omit<ErrorRecord, 'id' | 'attempts' | 'firstSeenAt' | 'lastSeenAt'>,
+  ): Promise<void> {
     await this.db
       .insertInto('errors')
       .values({
@@ -617,25 +654,111 @@ export class Store {
         owner_id: error.ownerId,
         fields: JSON.stringify(error.fields),
         recorded_at: error.recordedAt,
+        attempts: 1,
+        first_seen_at: error.recordedAt,
+        last_seen_at: error.recordedAt,
+        reported_at: error.recordedAt,
       })
       .execute();
   }
 
+  /**
+   * Notes one more failed attempt of a retried failure (its open row, or a new one) and reports it
+   * once it has failed `afterAttempts` times or for `afterMs`. Returns the row as it now stands and
+   * whether this attempt is the one that reported it.
+   */
+  async noteRetriedFailure(
+    failure: RetriedFailure,
+    now: string,
+    bounds: { afterAttempts: number; afterMs: number },
+  ): Promise<{ attempts: number; firstSeenAt: string; reportedNow: boolean }> {
+    return this.transaction(async (tx) => {
+      const open = await tx.db
+        .selectFrom('errors')
+        .select(['id', 'attempts', 'first_seen_at', 'reported_at'])
+        .where('failure_key', '=', failure.key)
+        .where('resolved_at', 'is', null)
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      const attempts = (open?.attempts ?? 0) + 1;
+      const firstSeenAt = open?.first_seen_at ?? now;
+      const due =
+        attempts >= bounds.afterAttempts || Date.parse(now) - Date.parse(firstSeenAt) >= bounds.afterMs;
+      const reportedNow = due && (open?.reported_at ?? null) === null;
+      const reportedAt = open?.reported_at ?? (due ? now : null);
+      const values = {
+        category: failure.category,
+        code: failure.code,
+        message: failure.message,
+        direction: failure.direction,
+        task_id: failure.taskId,
+        salesforce_id: failure.salesforceId,
+        owner_id: failure.ownerId,
+        recorded_at: now,
+        attempts,
+        last_seen_at: now,
+        reported_at: reportedAt,
+      };
+      if (open === undefined)
+        await tx.db
+          .insertInto('errors')
+          .values({ ...values, fields: '[]', failure_key: failure.key, first_seen_at: firstSeenAt })
+          .execute();
+      else await tx.db.updateTable('errors').set(values).where('id', '=', open.id).execute();
+      return { attempts, firstSeenAt, reportedNow };
+    });
+  }
+
+  /**
+   * Resolves the open retried failures under these keys (their retry succeeded); returns those that
+   * had been reported, so what admins saw can be closed too.
+   */
+  async resolveRetriedFailures(keys: readonly string[], now: string): Promise<ErrorRecord[]> {
+    if (keys.length === 0) return [];
+    const resolved: ErrorRecord[] = [];
+    for (const part of chunks(keys)) {
+      const rows = await this.db
+        .selectFrom('errors')
+        .selectAll()
+        .where('failure_key', 'in', part)
+        .where('resolved_at', 'is', null)
+        .execute();
+      if (rows.length === 0) continue;
+      await this.db
+        .updateTable('errors')
+        .set({ resolved_at: now })
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute();
+      resolved.push(...rows.filter((row) => row.reported_at !== null).map(toErrorRecord));
+    }
+    return resolved;
+  }
+
+  /** Keys of the retried failures not resolved yet. */
+  async openFailureKeys(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('errors')
+      .select('failure_key')
+      .distinct()
+      .where('failure_key', 'is not', null)
+      .where('resolved_at', 'is', null)
+      .execute();
+    return rows.flatMap((row) => (row.failure_key === null ? [] : [row.failure_key]));
+  }
+
+  /** Reported errors nobody resolved yet, newest first (a retried failure shows once it failed long enough). */
   async listErrors(ownerId: string | undefined, limit: number): Promise<ErrorRecord[]> {
-    let query = this.db.selectFrom('errors').selectAll();
+    let query = this.db
+      .selectFrom('errors')
+      .selectAll()
+      .where('reported_at', 'is not', null)
+      .where('resolved_at', 'is', null);
     if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
     const rows = await query.orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((row) => ({
-      id: row.id,
-      category: row.category,
-      code: row.code,
-      message: row.message,
-      direction: row.direction as ErrorRecord['direction'],
-      taskId: row.task_id,
-      salesforceId: row.salesforce_id,
-      ownerId: row.owner_id,
-      fields: row.fields === null ? [] : (JSON.parse(row.fields) as string[]),
-      recordedAt: row.recorded_at,
-    }));
+    return rows.map(toErrorRecord);
   }
 }

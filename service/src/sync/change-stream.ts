@@ -1,10 +1,12 @@
 // Follows a change-data-capture channel over CometD (jsforce streaming with the Replay and
 // AuthFailure extensions). Events are handed over one at a time, in order, and the handler stores
 // the replay id in the same transaction as the effect, so a restart resumes exactly after the last
-// applied event. An auth failure re-mints the token and resubscribes from the stored replay id.
+// applied event. An auth failure re-mints the token and resubscribes from the stored replay id; a
+// reconnect that fails is tried again with backoff until it works, and the outage is reported.
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { closeStreamingClient, type FayeClient, type SalesforceClient } from '../salesforce/client.ts';
+import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { Store } from '../store/store.ts';
 
 export const changeEventMessage = z.object({
@@ -42,6 +44,12 @@ export interface ChangeStreamOptions {
   onEvent: (message: ChangeEventMessage) => Promise<void>;
   /** Called when events may have been missed: a stale checkpoint or a failed resubscribe. */
   onGap: (reason: string) => void;
+  /** A reconnect failed (it is tried again with backoff until it works): the stream is down. */
+  onOutage?: (error: unknown, attempts: number) => void;
+  /** A reconnect after an outage worked. */
+  onRecovered?: () => void;
+  /** First delay and cap of the backoff between reconnect attempts (default 1 s and 60 s). */
+  reconnectBackoff?: { baseDelayMs: number; maxDelayMs: number };
 }
 
 export function checkpointName(channel: string): string {
@@ -55,6 +63,9 @@ export class ChangeStream {
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
   #reconnecting: Promise<void> | undefined;
+  /** Failed reconnects in a row, and the timer of the next attempt. */
+  #failedReconnects = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
   #onStop: () => void = () => undefined;
   /** Settles when stop() is called, so no wait on a closed client outlives the stream. */
   #stopSignal: Promise<'stopped'> = new Promise((resolve) => {
@@ -152,9 +163,24 @@ export class ChangeStream {
         await this.#options.salesforce.reauthenticate();
         await this.#queue;
         await this.#subscribe(await this.#startingReplayId());
+        if (this.#failedReconnects > 0) this.#options.onRecovered?.();
+        this.#failedReconnects = 0;
       } catch (error) {
-        this.#options.logger.error({ err: error }, 'streaming reconnect failed');
+        if (this.#stopped) return;
+        // Tried again with backoff until it works; meanwhile the sweep covers what the stream misses.
+        this.#failedReconnects += 1;
+        const backoff = this.#options.reconnectBackoff ?? { baseDelayMs: 1_000, maxDelayMs: 60_000 };
+        const delay = backoffDelay({ ...defaultRetryPolicy, ...backoff }, this.#failedReconnects);
+        this.#options.logger.error(
+          { err: error, attempts: this.#failedReconnects, retryInMs: delay },
+          'streaming reconnect failed',
+        );
         this.#options.onGap('streaming reconnect failed');
+        this.#options.onOutage?.(error, this.#failedReconnects);
+        this.#reconnectTimer = setTimeout(() => {
+          this.#reconnectTimer = undefined;
+          void this.#reconnect('retrying a failed reconnect');
+        }, delay);
       }
     })().finally(() => {
       this.#reconnecting = undefined;
@@ -177,6 +203,8 @@ export class ChangeStream {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
     this.#onStop();
     this.#disconnect();
     await this.#reconnecting;

@@ -40,6 +40,10 @@ export interface SyncContext {
   outboxRetry: { baseDelayMs: number; maxDelayMs: number };
   /** How the first-sync import reads, writes and stamps. */
   firstSync: FirstSyncOptions;
+  /** When a failure that keeps being retried is reported to admins. */
+  failureReport: { afterAttempts: number; afterMs: number };
+  /** Keys of retried failures noted and not yet resolved (loaded from the store when leading). */
+  openFailures: Set<string>;
 }
 
 export function mappingFor(ctx: SyncContext, user: SiaUser): MappingContext {

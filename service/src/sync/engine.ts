@@ -29,6 +29,13 @@ import { applyCurrentTasks, reconcile } from './reconcile.ts';
 import { tasksByIds } from './records.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
 import { applySettings, readSettings } from './settings.ts';
+import {
+  DEFAULT_FAILURE_REPORT,
+  noteRetry,
+  retriesSucceeded,
+  type FailureReportBounds,
+} from './retried-failures.ts';
+import { categorize, errorCodeOf } from '../salesforce/errors.ts';
 
 export const TASK_CHANNEL = '/data/TaskChangeEvent';
 export const SETTINGS_CHANNEL = '/data/SIA_Sync_Setting__ChangeEvent';
@@ -63,6 +70,10 @@ export interface SyncEngineOptions {
   emailRetry?: EmailRetry;
   /** How the first-sync import reads and stamps (thresholds, page sizes); defaults DEFAULT_FIRST_SYNC. */
   firstSync?: Partial<FirstSyncOptions>;
+  /** Backoff between attempts to reconnect a change stream (default 1 s doubling to 60 s). */
+  streamReconnect?: { baseDelayMs: number; maxDelayMs: number };
+  /** When a failure that keeps being retried is reported (default: 5 attempts or 5 minutes). */
+  failureReport?: Partial<FailureReportBounds>;
 }
 
 export class SyncEngine implements SyncControl {
@@ -99,6 +110,8 @@ export class SyncEngine implements SyncControl {
       hooks: options.hooks ?? {},
       outboxRetry: options.outboxRetry ?? { baseDelayMs: 1_000, maxDelayMs: 300_000 },
       firstSync: { ...DEFAULT_FIRST_SYNC, ...options.firstSync },
+      failureReport: { ...DEFAULT_FAILURE_REPORT, ...options.failureReport },
+      openFailures: new Set(),
     };
     this.health = new HealthStatus({
       salesforce: options.salesforce,
@@ -131,12 +144,29 @@ export class SyncEngine implements SyncControl {
     return run;
   }
 
-  /** Queues background work whose failure is logged (the next timer tick or sweep retries it). */
+  /**
+   * Queues background work whose failure is logged (the next timer tick or sweep retries it) and
+   * noted, so one that keeps failing is reported to admins; its next success resolves that.
+   */
   #background(name: string, work: () => Promise<unknown>): void {
     if (this.#stopping) return;
-    this.#serial(work).catch((error: unknown) => {
-      this.ctx.logger.error({ err: error, work: name }, 'sync work failed');
-    });
+    const key = `work:${name}`;
+    this.#serial(work).then(
+      () => retriesSucceeded(this.ctx, [key]),
+      async (error: unknown) => {
+        this.ctx.logger.error({ err: error, work: name }, 'sync work failed');
+        const { code, message } = errorCodeOf(error);
+        await noteRetry(this.ctx, undefined, {
+          key,
+          category: categorize(code, message),
+          code,
+          message: `${name}: ${message}`,
+          direction: name === 'outbox' ? 'outbound' : 'inbound',
+          taskId: null,
+          salesforceId: null,
+        });
+      },
+    );
   }
 
   async #loadCatalogs(): Promise<void> {
@@ -197,6 +227,7 @@ export class SyncEngine implements SyncControl {
 
   async #lead(): Promise<void> {
     this.#leading = true;
+    for (const key of await this.ctx.store.openFailureKeys()) this.ctx.openFailures.add(key);
     await this.#serial(async () => {
       await this.#loadCatalogs();
       await this.#refreshSettings();
@@ -221,6 +252,24 @@ export class SyncEngine implements SyncControl {
             this.ctx.logger.warn({ channel, reason }, 'event gap: sweeping');
             this.#sweepAfterGap();
           },
+          onOutage: (error) => {
+            const { code, message } = errorCodeOf(error);
+            void noteRetry(this.ctx, undefined, {
+              key: `stream:${channel}`,
+              category: categorize(code, message),
+              code,
+              message: `following ${channel} stopped: ${message}`,
+              direction: 'inbound',
+              taskId: null,
+              salesforceId: null,
+            });
+          },
+          onRecovered: () => {
+            void retriesSucceeded(this.ctx, [`stream:${channel}`]);
+          },
+          ...(this.#options.streamReconnect === undefined
+            ? {}
+            : { reconnectBackoff: this.#options.streamReconnect }),
         });
         await stream.start();
         this.#streams.push(stream);

@@ -215,6 +215,102 @@ for (const factory of testDatabases) {
       assert.deepEqual(errors.body.errors, [], 'a transient failure is not settled as an error');
     });
 
+    it('reports a failure that outlasts its retries (authentication, then a lock) and resolves it when a retry lands', async () => {
+      await world.enable('rep6');
+      await world.settle('rep6');
+      interface ListedError {
+        category: string;
+        code: string;
+        attempts: number;
+        firstSeenAt: string;
+        lastSeenAt: string;
+        taskId: string | null;
+      }
+      const listed = async (): Promise<ListedError[]> =>
+        (await world.api.call<{ errors: ListedError[] }>('GET', '/api/v1/errors?ownerId=rep6')).body.errors;
+
+      // The session is revoked and every new token is refused: the app's access was taken away.
+      await admin(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: UPSERT_PATH,
+        action: 'revoke-token',
+        times: 1,
+      });
+      await admin(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/oauth2/token',
+        action: 'status',
+        status: 400,
+        errorCode: 'invalid_grant',
+        message: 'expired access/refresh token',
+        times: 1_000,
+      });
+      const task = await world.createTask({
+        ownerId: 'rep6',
+        type: 'call',
+        name: 'Waits for a token',
+        dueDate: '2026-12-01',
+      });
+      const auth = await waitFor('the authentication failure reported', async () =>
+        (await listed()).find((e) => e.category === 'Authentication'),
+      );
+      assert.equal(auth.code, 'INVALID_GRANT');
+      assert.ok(auth.attempts >= 5, `reported after 5 attempts, not ${String(auth.attempts)}`);
+      assert.ok(auth.firstSeenAt < auth.lastSeenAt, 'first and last seen');
+      assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`)).length, 0);
+
+      // Access comes back: the next retry lands the change and resolves the failure.
+      await admin(emulator, 'DELETE', '/faults');
+      await world.pushed(task.id);
+      await world.settle('rep6');
+      await waitFor('the authentication failure resolved', async () =>
+        (await listed()).every((e) => e.category !== 'Authentication'),
+      );
+      // The change stream reconnected after its failed attempts: a Salesforce edit arrives.
+      const record = await world.pushed(task.id);
+      await world.sf
+        .sobject('Task')
+        .update({ Id: record.Id, Description: 'From Salesforce after the outage' });
+      await waitFor(
+        'the Salesforce edit in SIA',
+        async () => (await world.task(task.id))?.details === 'From Salesforce after the outage',
+      );
+
+      // A row that stays locked: one record's failure, reported on Sync Health as Intermittent.
+      await world.patch(task.id, { name: 'Locked for a while' });
+      await admin(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: UPSERT_PATH,
+        action: 'status',
+        status: 400,
+        errorCode: 'UNABLE_TO_LOCK_ROW',
+        times: 1_000,
+      });
+      const locked = await waitFor('the lock failure reported', async () =>
+        (await listed()).find((e) => e.code === 'UNABLE_TO_LOCK_ROW'),
+      );
+      assert.equal(locked.category, 'Intermittent');
+      const row = await waitFor('the SIA_Sync_Error__c row', async () => {
+        const rows = await world.sf.query<{ Id: string; Category__c: string; Error_Code__c: string }>(
+          `SELECT Id, Category__c, Error_Code__c FROM SIA_Sync_Error__c WHERE Error_Code__c = 'UNABLE_TO_LOCK_ROW' AND Resolved__c = false`,
+        );
+        return rows.records[0];
+      });
+      assert.equal(row.Category__c, 'Intermittent');
+      await admin(emulator, 'DELETE', '/faults');
+      await waitFor('the rename in Salesforce', async () => {
+        const [record] = await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`);
+        return record?.Subject === 'Locked for a while';
+      });
+      await world.settle('rep6');
+      await waitFor('the lock failure resolved, here and on Sync Health', async () => {
+        const rows = await world.sf.query<{ Resolved__c: boolean }>(
+          `SELECT Resolved__c FROM SIA_Sync_Error__c WHERE Id = '${row.Id}'`,
+        );
+        return rows.records[0]?.Resolved__c === true && (await listed()).length === 0;
+      });
+    });
+
     it('pushes a task again when an admin asks to retry its SIA_Sync_Error__c', async () => {
       await world.enable('rep4');
       await world.settle('rep4');

@@ -15,6 +15,7 @@ import { parseValues, upsertRecord, valuesHash, type TaskValues } from './mappin
 import { noticeRecords, publishNotice, reportError } from './notices.ts';
 import type { SyncedField } from '../sia/model.ts';
 import { NOTICE_EVENT } from '../sia/shared.ts';
+import { noteRetry, retriesSucceeded } from './retried-failures.ts';
 
 export const BATCH_SIZE = 200;
 /** Salesforce answers these for a record that is already gone: the delete has happened. */
@@ -32,6 +33,8 @@ async function handleFailure(
   entry: OutboxEntry,
   failure: Failure,
   salesforceId: string | null,
+  /** False when the whole call failed: the caller notes that once for the batch. */
+  noteRecord = true,
 ): Promise<void> {
   const category = categorize(failure.code, failure.message);
   const now = ctx.clock.now();
@@ -45,6 +48,16 @@ async function handleFailure(
       new Date(now.getTime() + delay).toISOString(),
       `${failure.code}: ${failure.message}`,
     );
+    if (noteRecord)
+      await noteRetry(ctx, user, {
+        key: `push-task:${entry.taskId}`,
+        category,
+        code: failure.code,
+        message: failure.message,
+        direction: 'outbound',
+        taskId: entry.taskId,
+        salesforceId,
+      });
     return;
   }
   await ctx.store.transaction(async (tx) => {
@@ -87,8 +100,20 @@ async function whenBatchFailed(
 ): Promise<void> {
   const { code, message, fields } = errorCodeOf(error);
   ctx.logger.warn({ code, message, owner: user.id, records: entries.length }, 'outbox batch failed');
+  const category = categorize(code, message);
+  // One failure of the whole call is one problem to report, not one per record.
+  if (!settlesAsError(category))
+    await noteRetry(ctx, user, {
+      key: `push:${user.id}`,
+      category,
+      code,
+      message: `pushing ${String(entries.length)} change(s) failed: ${message}`,
+      direction: 'outbound',
+      taskId: null,
+      salesforceId: null,
+    });
   for (const entry of entries)
-    await handleFailure(ctx, user, entry, { code, message, fields }, entry.salesforceId);
+    await handleFailure(ctx, user, entry, { code, message, fields }, entry.salesforceId, false);
 }
 
 /**
@@ -104,6 +129,7 @@ async function pushUpserts(
   entries: OutboxEntry[],
   touched: string[],
   announce: string[],
+  acknowledged: string[],
 ): Promise<boolean> {
   const mapping = mappingFor(ctx, user);
   const prepared: { entry: OutboxEntry; record: Record<string, unknown>; values: TaskValues }[] = [];
@@ -197,6 +223,7 @@ async function pushUpserts(
         });
         await tx.completeOutbox(item.entry);
       });
+      acknowledged.push(item.entry.taskId);
       ctx.metrics.pushedRecords.inc({ op: 'upsert', result: 'ok' });
       touched.push(id);
     } else {
@@ -219,6 +246,7 @@ async function pushDeletes(
   user: SiaUser,
   entries: OutboxEntry[],
   touched: string[],
+  acknowledged: string[],
 ): Promise<void> {
   const unknownIds = entries.filter((e) => e.salesforceId === null).map((e) => e.taskId);
   const found = new Map<string, string>();
@@ -278,6 +306,7 @@ async function pushDeletes(
         await tx.deleteLink(target.entry.taskId);
         await tx.completeOutbox(target.entry);
       });
+      acknowledged.push(target.entry.taskId);
       ctx.metrics.pushedRecords.inc({ op: 'delete', result: 'ok' });
       touched.push(target.id);
     } else {
@@ -298,6 +327,7 @@ async function pushStamps(
   user: SiaUser,
   entries: OutboxEntry[],
   touched: string[],
+  acknowledged: string[],
 ): Promise<boolean> {
   const targets = entries.filter((e): e is OutboxEntry & { salesforceId: string } => e.salesforceId !== null);
   for (const entry of entries) if (entry.salesforceId === null) await ctx.store.deleteOutbox(entry.id);
@@ -335,6 +365,7 @@ async function pushStamps(
         if (link) await tx.putLink({ ...link, needs_stamp: 0 });
         await tx.completeOutbox(entry);
       });
+      acknowledged.push(entry.taskId);
       ctx.metrics.pushedRecords.inc({ op: 'stamp', result: 'ok' });
       touched.push(entry.salesforceId);
     } else {
@@ -362,6 +393,7 @@ export async function pushOutbox(
     // A partial batch waits (for more changes or the end of the coalescing window) when asked to.
     if (entries.length === 0 || entries.length < (options.minBatch ?? 1)) break;
     const touched: string[] = [];
+    const acknowledged: string[] = [];
     let announced = 0;
     try {
       // Each write carries the batch's notice for what it and the writes before it touched.
@@ -371,6 +403,7 @@ export async function pushOutbox(
           user,
           entries.filter((e) => e.op === 'stamp'),
           touched,
+          acknowledged,
         )
       )
         announced = touched.length;
@@ -381,6 +414,7 @@ export async function pushOutbox(
           entries.filter((e) => e.op === 'upsert'),
           touched,
           touched.slice(announced),
+          acknowledged,
         )
       )
         announced = touched.length;
@@ -389,12 +423,17 @@ export async function pushOutbox(
         user,
         entries.filter((e) => e.op === 'delete'),
         touched,
+        acknowledged,
       );
     } catch (error) {
       if (error instanceof SalesforceApiError) ctx.logger.warn({ err: error }, 'outbox push stopped');
       throw error;
     }
     sent += entries.length;
+    // Salesforce acknowledged these: the failures their earlier attempts (and the owner's failed
+    // calls) left open are resolved.
+    if (acknowledged.length > 0)
+      await retriesSucceeded(ctx, [`push:${user.id}`, ...acknowledged.map((id) => `push-task:${id}`)]);
     if (touched.length > 0) {
       await ctx.store.touchSync(user.id, 'outbound', nowIso(ctx));
       // Deletes announce themselves in a notice of their own.
