@@ -116,6 +116,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     clock,
     logger: logger.child({ component: 'email' }),
     closedStatus: () => engine.ctx.statuses.defaultClosed,
+    identities: engine.ctx.identities,
   });
   registerEmailRoutes(server, email);
   let url = '';
@@ -137,6 +138,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       sandbox: 'https://test.salesforce.com',
     },
     retry: deps.retry,
+    onConnected: (user) => {
+      engine.notifyConnected(user.id);
+    },
     // A connection Salesforce ended is an Authentication error for the admin: in the errors list
     // and on Sync Health (SIA_Sync_Error__c, written by the org identity), once per loss.
     onConnectionLost: async (user, code, message) => {
@@ -167,14 +171,16 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       );
     },
   });
+  // Each rep's changes are written by the org identity where it may edit them, else as the rep.
+  engine.ctx.identities.useConnections({
+    clientFor: (user) => connections.clientFor(user),
+    isConnected: (ownerId) => connections.isConnected(ownerId),
+    needsReconnect: async (ownerId) => (await connections.view(ownerId)).needsReconnect,
+  });
   registerConnectionRoutes(server, {
     store,
     connections,
-    pushRoute: () =>
-      Promise.resolve({
-        identity: 'org',
-        reason: "The service's org-level Salesforce identity writes this user's changes.",
-      }),
+    pushRoute: (user) => engine.ctx.identities.describe(user),
   });
   // A SIA_Sync_Setting__c change reaches email logging within seconds, not after its cache expires.
   engine.onSettingsChanged = () => {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Connection } from 'jsforce';
 import { startEmulator } from '../../emulator/src/index.ts';
-import { installPackage } from '../../scripts/package-install.ts';
+import { installPackage, type OrgAccess } from '../../scripts/package-install.ts';
 import { forgetSetupCalls } from '../../emulator/test/helpers.ts';
 import { startService, type RunningService } from '../src/app.ts';
 import type { Clock } from '../src/clock.ts';
@@ -44,8 +44,17 @@ export async function waitFor<T>(
 
 export const REPS = ['rep1', 'rep2', 'rep3', 'rep4', 'rep5', 'rep6', 'rep7', 'rep8', 'rep9', 'rep10'];
 
-/** An emulator org with the package deployed and its permission sets assigned, as an admin sets one up. */
-export async function startTestEmulator(clock: Clock = systemClock): Promise<Emulator> {
+/**
+ * An emulator org with the package deployed and its permission sets assigned, as an admin sets one
+ * up. The org identity gets least privilege by default (View All Data: it reads every rep's tasks
+ * and follows their change events, but may not edit them), so every rep's writes go through the
+ * rep's own connection (SyncWorld.enable connects them); `orgAccess: 'modifyAllData'` is the admin
+ * who lets the org identity write every rep's tasks.
+ */
+export async function startTestEmulator(
+  clock: Clock = systemClock,
+  options: { orgAccess?: OrgAccess } = {},
+): Promise<Emulator> {
   const emulator = await startEmulator({
     port: 0,
     clock,
@@ -67,7 +76,7 @@ export async function startTestEmulator(clock: Clock = systemClock): Promise<Emu
       })),
     ],
   });
-  await installPackage(emulator);
+  await installPackage(emulator, { orgAccess: options.orgAccess ?? 'viewAllData' });
   forgetSetupCalls(emulator);
   return emulator;
 }
@@ -116,10 +125,12 @@ export async function startTestService(
     /** Where the service logs, at trace level (to look for secrets in what it logs). */
     logTo?: { write(line: string): void };
     firstSync?: Partial<FirstSyncOptions>;
+    /** Changes to the service's configuration (e.g. a test that drains the outbox itself). */
+    config?: Partial<ServiceConfig>;
   } = {},
 ): Promise<RunningService> {
   const service = await startService({
-    config: serviceConfig(emulator, database),
+    config: { ...serviceConfig(emulator, database), ...options.config },
     logger:
       options.logTo === undefined
         ? createLogger({ level: process.env['SIA_TEST_LOG'] ?? 'silent' })
@@ -334,6 +345,7 @@ export class SyncWorld {
       timeZone,
     });
     if (put.status !== 200) throw new Error(`PUT user ${name}: ${put.status}`);
+    await this.connect(name);
     await setTaskSync(
       await salesforceUser(this.emulator, `${name}@sia-emulator.example`),
       salesforceUserId,
@@ -342,6 +354,39 @@ export class SyncWorld {
     );
     await this.waitForMode(name, mode);
     return salesforceUserId;
+  }
+
+  /**
+   * Registers and switches on `name` without connecting their Salesforce: the org identity writes
+   * what it may (creates; everything with Modify All Data), the rest is held until they connect.
+   */
+  async enableWithoutConnection(name: string, mode = 'SyncCompleteSkipped'): Promise<string> {
+    const salesforceUserId = repId(this.emulator, name);
+    const put = await this.api.call('PUT', `/api/v1/users/${name}`, {
+      email: `${name}@example.com`,
+      salesforceUserId,
+      timeZone: 'UTC',
+    });
+    if (put.status !== 200) throw new Error(`PUT user ${name}: ${put.status}`);
+    await setTaskSync(
+      await salesforceUser(this.emulator, `${name}@sia-emulator.example`),
+      salesforceUserId,
+      mode,
+      new Date(),
+    );
+    await this.waitForMode(name, mode);
+    return salesforceUserId;
+  }
+
+  /** The rep connects their own Salesforce in SIA (once; a connected rep stays connected). */
+  async connect(name: string): Promise<void> {
+    const view = await this.api.call<{ status: string }>(
+      'GET',
+      `/api/v1/users/${name}/salesforce-connection`,
+    );
+    if (view.body.status === 'connected') return;
+    const outcome = await connectRep(this.api, name, { username: `${name}@sia-emulator.example` });
+    if (outcome.status !== 200) throw new Error(`connecting ${name}: ${outcome.status} ${outcome.body}`);
   }
 
   async waitForMode(name: string, mode: string): Promise<void> {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { categorize, errorCodeOf } from '../salesforce/errors.ts';
 import type { RecordResult, SalesforceClient } from '../salesforce/client.ts';
+import { writeWithOwnerFallback, type WriteIdentities } from '../sync/write-identity.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import type { EmailSettingsReader, UserEmailSettings } from './email-settings.ts';
@@ -46,6 +47,8 @@ export interface WriterDeps {
   /** The org's closed Task status for completed activities (standard: Completed). */
   closedStatus: () => string;
   batchSize?: number;
+  /** Who writes a rep's Tasks (the org identity, else the rep's own connection). */
+  identities?: WriteIdentities | undefined;
 }
 
 interface Owner {
@@ -365,7 +368,13 @@ export class ActivityWriter {
       let results: RecordResult[] | undefined;
       let callFailure: Failure | undefined;
       try {
-        results = await this.#deps.salesforce.upsertTasks(batch.map((e) => e.record));
+        // As the owner where the org identity may not edit their Tasks.
+        results = await writeWithOwnerFallback(
+          this.#deps.identities,
+          this.#deps.salesforce,
+          batch.map((e) => ({ owner: owners.get(e.activity.ownerId)?.user, record: e.record })),
+          (client, records) => client.upsertTasks(records),
+        );
       } catch (error) {
         callFailure = errorCodeOf(error);
       }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
+import type { WriteIdentities } from '../sync/write-identity.ts';
 import { NotFoundError } from '../sia/errors.ts';
 import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
@@ -36,6 +37,8 @@ export interface EmailLoggingDeps {
   batchDelayMs?: number;
   batchSize?: number;
   closedStatus?: () => string;
+  /** Who writes a rep's Tasks: the org identity where it may edit them, else the rep's own connection. */
+  identities?: WriteIdentities;
 }
 
 /** BCC mode is in force but the user never filled in their Email to Salesforce address. */

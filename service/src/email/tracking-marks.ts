@@ -3,6 +3,9 @@
 import type { Clock } from '../clock.ts';
 import type { RecordResult, SalesforceClient, SObjectRecord } from '../salesforce/client.ts';
 import { errorCodeOf } from '../salesforce/errors.ts';
+import type { SiaUser } from '../sia/model.ts';
+import type { Store } from '../store/store.ts';
+import { writeWithOwnerFallback, type WriteIdentities } from '../sync/write-identity.ts';
 import type { EmailActivity, EmailKind, EmailStore } from './email-store.ts';
 import { COLLECTION_SIZE, chunks, firstError, type Failure } from './settle.ts';
 
@@ -18,8 +21,11 @@ const TASK_GONE = ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUN
 
 export interface MarkDeps {
   emailStore: EmailStore;
+  store: Store;
   salesforce: SalesforceClient;
   clock: Clock;
+  /** Who writes a rep's Tasks (the org identity, else the rep's own connection). */
+  identities?: WriteIdentities | undefined;
 }
 
 /**
@@ -36,6 +42,7 @@ export async function writeMarks(
   const now = (): string => deps.clock.now().toISOString();
   let finished = 0;
   const updates = new Map<string, SObjectRecord & { Id: string }>();
+  const ownerOf = new Map<string, string>();
   const byActivity = new Map<number, string[]>();
   for (const mark of marks) {
     const sent = await emailStore.get(mark.messageId, 'sent', mark.recipient);
@@ -62,13 +69,24 @@ export async function writeMarks(
       t.salesforceId === null ? [] : [t.salesforceId],
     );
     const field = MARK_FIELD[mark.kind] as string;
-    for (const id of ids) updates.set(id, { ...(updates.get(id) ?? { Id: id }), [field]: true });
+    for (const id of ids) {
+      updates.set(id, { ...(updates.get(id) ?? { Id: id }), [field]: true });
+      ownerOf.set(id, mark.ownerId);
+    }
     byActivity.set(mark.id, ids);
   }
   const results = new Map<string, RecordResult | Failure>();
   for (const batch of chunks([...updates.values()], COLLECTION_SIZE)) {
     try {
-      const answer = await deps.salesforce.updateRecords('Task', batch);
+      const owners = new Map<string, SiaUser | undefined>();
+      for (const ownerId of new Set(batch.map((r) => ownerOf.get(r.Id) ?? '')))
+        owners.set(ownerId, await deps.store.getUser(ownerId));
+      const answer = await writeWithOwnerFallback(
+        deps.identities,
+        deps.salesforce,
+        batch.map((record) => ({ owner: owners.get(ownerOf.get(record.Id) ?? ''), record })),
+        (client, records) => client.updateRecords('Task', records),
+      );
       batch.forEach((record, index) => results.set(record.Id, answer[index] ?? firstError(undefined)));
     } catch (error) {
       const failure = errorCodeOf(error);

@@ -15,6 +15,8 @@ const AUTHENTICATION = new Set([
   'INVALID_OPERATION_WITH_EXPIRED_PASSWORD',
   // The token endpoint's answers when an admin blocked the app or the user may no longer use it.
   'OAUTH_APP_BLOCKED',
+  // SIA's own: no identity may write the rep's record until they connect their Salesforce.
+  'NO_WRITE_ACCESS',
   'INVALID_APP_ACCESS',
 ]);
 

@@ -482,10 +482,16 @@ export class Store {
   }
 
   async pendingOutbox(ownerId: string, now: string, limit: number): Promise<OutboxEntry[]> {
+    return this.pendingOutboxOf([ownerId], now, limit);
+  }
+
+  /** What is due in these owners' outboxes, oldest first (one collection may carry several owners). */
+  async pendingOutboxOf(ownerIds: string[], now: string, limit: number): Promise<OutboxEntry[]> {
+    if (ownerIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('outbox')
       .selectAll()
-      .where('owner_id', '=', ownerId)
+      .where('owner_id', 'in', ownerIds)
       .where('next_attempt_at', '<=', now)
       .orderBy('id')
       .limit(limit)
@@ -552,6 +558,16 @@ export class Store {
 
   async deleteOutboxForTask(taskId: string): Promise<void> {
     await this.db.deleteFrom('outbox').where('task_id', '=', taskId).execute();
+  }
+
+  /** Makes an owner's queued changes due now (e.g. held ones, once the rep connects again). */
+  async outboxDueNow(ownerId: string, now: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: now })
+      .where('owner_id', '=', ownerId)
+      .where('next_attempt_at', '>', now)
+      .execute();
   }
 
   async retryOutboxLater(id: number, nextAttemptAt: string, error: string): Promise<void> {

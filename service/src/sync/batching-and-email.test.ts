@@ -10,6 +10,7 @@ import { createLogger } from '../logger.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
+  allowCallback,
   repId,
   requestLog,
   salesforceUser,
@@ -241,6 +242,7 @@ for (const factory of testDatabases) {
         clock: systemClock,
         defaultMetrics: false,
       });
+      await allowCallback(burstEmulator, service.url);
       burst = new SyncWorld(burstEmulator, service, await salesforceUser(burstEmulator));
     });
 

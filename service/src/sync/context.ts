@@ -9,6 +9,7 @@ import type { PriorityCatalog, StatusCatalog, TaskSyncMode } from '../sia/shared
 import type { Store } from '../store/store.ts';
 import type { FirstSyncOptions, ImportProgress } from './import.ts';
 import type { MappingContext } from './mapping.ts';
+import type { WriteIdentities } from './write-identity.ts';
 
 export interface UserSettings {
   mode: TaskSyncMode;
@@ -26,7 +27,10 @@ export interface SyncHooks {
 
 export interface SyncContext {
   store: Store;
+  /** The org-level identity: change events, org-wide reads, Sync Health rows, and writes it may make. */
   salesforce: SalesforceClient;
+  /** Who writes each rep's changes (the org identity or the rep's own connection). */
+  identities: WriteIdentities;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;

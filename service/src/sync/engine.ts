@@ -23,7 +23,9 @@ import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, type RemoteChange } from './inbound.ts';
-import { BATCH_SIZE, pushOutbox } from './outbound.ts';
+import { BATCH_SIZE, pushRouted } from './outbound.ts';
+import { WriteIdentities } from './write-identity.ts';
+import type { SiaUser } from '../sia/model.ts';
 import { DEFAULT_FIRST_SYNC, type FirstSyncOptions } from './import.ts';
 import { applyCurrentTasks, reconcile } from './reconcile.ts';
 import { tasksByIds } from './records.ts';
@@ -100,6 +102,7 @@ export class SyncEngine implements SyncControl {
     this.ctx = {
       store: options.store,
       salesforce: options.salesforce,
+      identities: new WriteIdentities(options.salesforce),
       clock: options.clock,
       logger: options.logger.child({ component: 'sync' }),
       metrics: options.metrics,
@@ -122,6 +125,8 @@ export class SyncEngine implements SyncControl {
 
   /** The sweep; every sync-on user without a new error meanwhile has had an error-free pass. */
   async #sweep(): Promise<void> {
+    // Ask the org identity again: an admin may have granted it access to more reps' records.
+    await this.ctx.identities.refresh();
     await this.#resumeImports();
     const users = [];
     for (const user of await this.ctx.store.listUsers())
@@ -492,18 +497,32 @@ export class SyncEngine implements SyncControl {
   }
 
   async drainOutbox(options: { fullBatches?: boolean } = {}): Promise<number> {
-    let sent = 0;
+    const users: { user: SiaUser; mark: number }[] = [];
     for (const ownerId of await this.ctx.store.outboxOwners()) {
       if (this.#stopping) break;
       const state = await this.ctx.store.getSyncState(ownerId);
       const user = await this.ctx.store.getUser(ownerId);
       if (!user || !isSyncOn(state)) continue; // sync off: nothing leaves, the outbox keeps it
-      const mark = await errorMark(this.ctx.store, user.id);
-      const pushed = await pushOutbox(this.ctx, user, options.fullBatches ? { minBatch: BATCH_SIZE } : {});
-      if (pushed > 0) await this.#passFinished(user, mark);
-      sent += pushed;
+      users.push({ user, mark: await errorMark(this.ctx.store, user.id) });
     }
+    if (users.length === 0 || this.#stopping) return 0;
+    const sent = await pushRouted(
+      this.ctx,
+      users.map((u) => u.user),
+      options.fullBatches ? { minBatch: BATCH_SIZE } : {},
+    );
+    if (sent > 0) for (const { user, mark } of users) await this.#passFinished(user, mark);
     return sent;
+  }
+
+  /** A rep connected (again): what was held for them goes now. */
+  notifyConnected(ownerId: string): void {
+    this.ctx.identities.release(ownerId);
+    if (!this.#leading) return;
+    this.#background('connected', async () => {
+      await this.ctx.store.outboxDueNow(ownerId, this.ctx.clock.now().toISOString());
+      await this.drainOutbox();
+    });
   }
 
   requestReconcile(): void {

@@ -81,7 +81,12 @@ for (const factory of testDatabases) {
     it('re-mints the token when it is revoked mid-batch and lands the batch', async () => {
       await world.enable('rep2');
       await world.settle('rep2');
-      const refreshesBefore = service.salesforce.refreshCount;
+      // rep2's tasks are written through rep2's own connection (the org identity may not edit them).
+      const rep2 = await service.store.getUser('rep2');
+      assert.ok(rep2);
+      const writer = await service.connections.clientFor(rep2);
+      assert.ok(writer);
+      const refreshesBefore = writer.refreshCount;
       await admin(emulator, 'POST', '/faults', {
         method: 'POST',
         path: UPSERT_PATH,
@@ -96,7 +101,7 @@ for (const factory of testDatabases) {
       });
       const record = await world.pushed(task.id);
       assert.equal(record.Subject, 'After a 401');
-      assert.ok(service.salesforce.refreshCount > refreshesBefore, 'the token was re-minted');
+      assert.ok(writer.refreshCount > refreshesBefore, 'the token was re-minted');
       const unauthorized = (await requestLog(emulator)).filter(
         (r) => r.path === UPSERT_PATH && r.status === 401,
       );
@@ -216,7 +221,9 @@ for (const factory of testDatabases) {
     });
 
     it('reports a failure that outlasts its retries (authentication, then a lock) and resolves it when a retry lands', async () => {
-      await world.enable('rep6');
+      // Not connected yet: the org identity writes rep6's new task (it may create it), so the
+      // refused token is the org identity's, which is retried rather than ending a connection.
+      await world.enableWithoutConnection('rep6');
       await world.settle('rep6');
       interface ListedError {
         category: string;
@@ -277,6 +284,8 @@ for (const factory of testDatabases) {
       );
 
       // A row that stays locked: one record's failure, reported on Sync Health as Intermittent.
+      // rep6 connects: the org identity (View All Data) may not edit the task, rep6 may.
+      await world.connect('rep6');
       await world.patch(task.id, { name: 'Locked for a while' });
       await admin(emulator, 'POST', '/faults', {
         method: 'POST',

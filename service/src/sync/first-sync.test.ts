@@ -8,6 +8,7 @@ import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import { ManualClock } from '../clock.ts';
 import {
   admin,
+  connectRep,
   repId,
   requestLog,
   salesforceUser,
@@ -70,6 +71,8 @@ for (const factory of testDatabases) {
         ).status,
         200,
       );
+      // The org identity may not edit rep1's tasks: the stamps go through rep1's own connection.
+      assert.equal((await connectRep(api, 'rep1', { username: 'rep1@sia-emulator.example' })).status, 200);
       const before = await api.call<TaskJson>('POST', '/api/v1/tasks', {
         ownerId: 'rep1',
         type: 'call',

@@ -9,6 +9,7 @@ import { ManualClock } from '../clock.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
+  connectRep,
   repId,
   requestLog,
   salesforceUser,
@@ -104,6 +105,8 @@ for (const factory of testDatabases) {
         timeZone: 'UTC',
       });
       assert.equal(put.status, 200);
+      // Stamps the ingest job is refused (the org identity may not edit rep1's tasks) go as rep1.
+      assert.equal((await connectRep(api, 'rep1', { username: 'rep1@sia-emulator.example' })).status, 200);
       await admin(emulator, 'DELETE', '/requests');
       await setTaskSync(
         await salesforceUser(emulator, 'rep1@sia-emulator.example'),
@@ -234,6 +237,10 @@ describe('first-sync import after a crash', () => {
         salesforceUserId: owner,
         timeZone: 'UTC',
       });
+      assert.equal(
+        (await connectRep(new SiaApi(first.url), 'rep2', { username: 'rep2@sia-emulator.example' })).status,
+        200,
+      );
       await admin(emulator, 'DELETE', '/requests');
       await setTaskSync(
         await salesforceUser(emulator, 'rep2@sia-emulator.example'),

@@ -398,7 +398,14 @@ export async function importWindow(
     await ctx.store.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), nowIso(ctx));
   }
   if (progress.phase === 'stamping') {
-    await stampByBulk(ctx, bulk, user, progress);
+    // The stamps edit the rep's tasks: the ingest job runs as the identity that may edit them (the
+    // rep's own connection when the org identity lacks Modify All Data).
+    const route = await ctx.identities.route(user);
+    const stamper =
+      route.client === undefined || route.client === ctx.salesforce
+        ? bulk
+        : new BulkApi(route.client, { pollMs: options.pollMs, maxPollMs: options.maxPollMs });
+    await stampByBulk(ctx, stamper, user, progress);
     progress.phase = 'done';
     progress.finishedAt = nowIso(ctx);
     await ctx.store.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), nowIso(ctx));

@@ -5,7 +5,11 @@
 // 5xx, a timeout, a dropped connection, a lock, an expired session) keeps the change queued with its
 // fields and retries it later with backoff. The batch's
 // SIA_Sync_Notice__e rides in the upsert's composite call, so a batch of 200 costs one API call.
+// Who writes is chosen per rep (write-identity.ts): the org identity, whose collection may carry
+// many reps' changes, and per record the owner's own connection for what the org identity may not
+// edit; a rep with neither is held.
 import type { SiaUser } from '../sia/model.ts';
+import type { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceApiError, categorize, errorCodeOf, settlesAsError } from '../salesforce/errors.ts';
 import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { RecordResult } from '../salesforce/client.ts';
@@ -16,6 +20,7 @@ import { noticeRecords, publishNotice, reportError } from './notices.ts';
 import type { SyncedField } from '../sia/model.ts';
 import { NOTICE_EVENT } from '../sia/shared.ts';
 import { noteRetry, retriesSucceeded } from './retried-failures.ts';
+import { HELD_CODE, NO_EDIT_ACCESS, heldReason } from './write-identity.ts';
 
 export const BATCH_SIZE = 200;
 /** Salesforce answers these for a record that is already gone: the delete has happened. */
@@ -92,28 +97,84 @@ function firstError(result: RecordResult): Failure {
   };
 }
 
-async function whenBatchFailed(
-  ctx: SyncContext,
-  user: SiaUser,
-  entries: OutboxEntry[],
-  error: unknown,
-): Promise<void> {
+/** One queued change and the rep it belongs to. */
+export interface Item {
+  entry: OutboxEntry;
+  user: SiaUser;
+}
+
+/** A Salesforce record the batch touched, and whose it is (each rep's notice names their own). */
+interface Touched {
+  user: SiaUser;
+  id: string;
+}
+
+/** One pass over a batch with one identity. */
+interface Pass {
+  writer: SalesforceClient;
+  /** The org identity writes: records it may not edit are set aside in `refused`, not failed. */
+  org: boolean;
+  touched: Touched[];
+  refused: Item[];
+  /** Changes Salesforce acknowledged (their earlier failures are resolved). */
+  acknowledged: Item[];
+}
+
+/** The SIA_Sync_Notice__e records for ids grouped by rep (at least one per rep named). */
+function noticesOf(pairs: { user: SiaUser; id: string | null | undefined }[]): Record<string, unknown>[] {
+  const byUser = new Map<string, { user: SiaUser; ids: (string | null | undefined)[] }>();
+  for (const { user, id } of pairs) {
+    let group = byUser.get(user.id);
+    if (group === undefined) {
+      group = { user, ids: [] };
+      byUser.set(user.id, group);
+    }
+    group.ids.push(id);
+  }
+  return [...byUser.values()].flatMap((g) => noticeRecords(g.user, 'pushed', g.ids));
+}
+
+/** True when the failure is the org identity's lack of edit access (the owner's connection may have it). */
+function setAside(pass: Pass, item: Item, failure: Failure | undefined): boolean {
+  if (!pass.org || failure === undefined || !NO_EDIT_ACCESS.has(failure.code)) return false;
+  pass.refused.push(item);
+  return true;
+}
+
+async function whenBatchFailed(ctx: SyncContext, pass: Pass, items: Item[], error: unknown): Promise<void> {
   const { code, message, fields } = errorCodeOf(error);
-  ctx.logger.warn({ code, message, owner: user.id, records: entries.length }, 'outbox batch failed');
+  const owners = new Map(items.map((i) => [i.user.id, i.user]));
+  ctx.logger.warn(
+    { code, message, owners: [...owners.keys()], records: items.length },
+    'outbox batch failed',
+  );
+  // A rep's connection Salesforce ended meanwhile (its loss is recorded): the changes wait for the
+  // rep to connect again, untouched.
+  if (!pass.org && !(await ctx.identities.isConnected(items[0]?.user.id ?? ''))) return;
   const category = categorize(code, message);
-  // One failure of the whole call is one problem to report, not one per record.
+  // One failure of the whole call is one problem to report per owner, not one per record.
   if (!settlesAsError(category))
-    await noteRetry(ctx, user, {
-      key: `push:${user.id}`,
-      category,
-      code,
-      message: `pushing ${String(entries.length)} change(s) failed: ${message}`,
-      direction: 'outbound',
-      taskId: null,
-      salesforceId: null,
-    });
-  for (const entry of entries)
-    await handleFailure(ctx, user, entry, { code, message, fields }, entry.salesforceId, false);
+    for (const user of owners.values()) {
+      const count = items.filter((i) => i.user.id === user.id).length;
+      await noteRetry(ctx, user, {
+        key: `push:${user.id}`,
+        category,
+        code,
+        message: `pushing ${String(count)} change(s) failed: ${message}`,
+        direction: 'outbound',
+        taskId: null,
+        salesforceId: null,
+      });
+    }
+  for (const item of items)
+    await handleFailure(
+      ctx,
+      item.user,
+      item.entry,
+      { code, message, fields },
+      item.entry.salesforceId,
+      false,
+    );
 }
 
 /**
@@ -125,16 +186,14 @@ async function whenBatchFailed(
  */
 async function pushUpserts(
   ctx: SyncContext,
-  user: SiaUser,
-  entries: OutboxEntry[],
-  touched: string[],
-  announce: string[],
-  acknowledged: string[],
+  pass: Pass,
+  items: Item[],
+  announce: Touched[],
 ): Promise<boolean> {
-  const mapping = mappingFor(ctx, user);
-  const prepared: { entry: OutboxEntry; record: Record<string, unknown>; values: TaskValues }[] = [];
-  const noticeIds: (string | null | undefined)[] = [...announce];
-  for (const entry of entries) {
+  const prepared: { item: Item; record: Record<string, unknown>; values: TaskValues }[] = [];
+  const noticeIds: { user: SiaUser; id: string | null | undefined }[] = [...announce];
+  for (const item of items) {
+    const { entry, user } = item;
     const task = await ctx.store.getTask(entry.taskId);
     if (!task) {
       await ctx.store.deleteOutbox(entry.id);
@@ -143,30 +202,34 @@ async function pushUpserts(
     const link = await ctx.store.getLink(task.id);
     const current = link?.salesforce_id ? parseValues(link.synced_values) : undefined;
     const fields = Object.keys(entry.fields) as SyncedField[];
-    const { record, values } = upsertRecord(task, mapping, {
+    const { record, values } = upsertRecord(task, mappingFor(ctx, user), {
       ownerSalesforceId: user.salesforceUserId,
       current,
       changed: fields.length === 0 ? 'all' : fields,
       exists: Boolean(link?.salesforce_id),
     });
-    prepared.push({ entry, record, values });
-    noticeIds.push(link?.salesforce_id, values.WhoId, values.WhatId, current?.WhoId, current?.WhatId);
+    prepared.push({ item, record, values });
+    for (const id of [link?.salesforce_id, values.WhoId, values.WhatId, current?.WhoId, current?.WhatId])
+      noticeIds.push({ user, id });
   }
   if (prepared.length === 0) return false;
   let results: RecordResult[];
   try {
-    const sent = await ctx.salesforce.upsertTasksAndPublish(
+    const sent = await pass.writer.upsertTasksAndPublish(
       prepared.map((p) => p.record),
-      { type: NOTICE_EVENT, records: noticeRecords(user, 'pushed', noticeIds) },
+      { type: NOTICE_EVENT, records: noticesOf(noticeIds) },
     );
     results = sent.results;
     if (sent.publishError)
-      ctx.logger.warn({ ...sent.publishError, owner: user.id }, 'could not publish SIA_Sync_Notice__e');
+      ctx.logger.warn(
+        { ...sent.publishError, owners: [...new Set(items.map((i) => i.user.id))] },
+        'could not publish SIA_Sync_Notice__e',
+      );
   } catch (error) {
     await whenBatchFailed(
       ctx,
-      user,
-      prepared.map((p) => p.entry),
+      pass,
+      prepared.map((p) => p.item),
       error,
     );
     return false;
@@ -185,7 +248,7 @@ async function pushUpserts(
   });
   if (existing.length > 0) {
     try {
-      const again = await ctx.salesforce.upsertTasks(
+      const again = await pass.writer.upsertTasks(
         existing.map((index) =>
           Object.fromEntries(
             Object.entries(prepared[index]?.record ?? {}).filter(([field]) => field !== 'TaskSubtype'),
@@ -205,7 +268,7 @@ async function pushUpserts(
     results.map((r) => r.id ?? ''),
   );
   const now = nowIso(ctx);
-  for (const [index, item] of prepared.entries()) {
+  for (const [index, { item, values }] of prepared.entries()) {
     const result = results[index];
     if (result?.success && result.id !== null) {
       const id = result.id;
@@ -214,26 +277,26 @@ async function pushUpserts(
         await tx.putLink({
           task_id: item.entry.taskId,
           salesforce_id: id,
-          owner_id: user.id,
-          synced_values: JSON.stringify(item.values),
-          synced_hash: valuesHash(item.values),
+          owner_id: item.user.id,
+          synced_values: JSON.stringify(values),
+          synced_hash: valuesHash(values),
           synced_at: now,
           deleted_at: link?.deleted_at ?? null,
           needs_stamp: 0,
         });
         await tx.completeOutbox(item.entry);
       });
-      acknowledged.push(item.entry.taskId);
+      pass.acknowledged.push(item);
       ctx.metrics.pushedRecords.inc({ op: 'upsert', result: 'ok' });
-      touched.push(id);
+      pass.touched.push({ user: item.user, id });
     } else {
+      const failure = result ? firstError(result) : undefined;
+      if (setAside(pass, item, failure)) continue;
       await handleFailure(
         ctx,
-        user,
+        item.user,
         item.entry,
-        result
-          ? firstError(result)
-          : { code: 'UNKNOWN_EXCEPTION', message: 'no result for record', fields: [] },
+        failure ?? { code: 'UNKNOWN_EXCEPTION', message: 'no result for record', fields: [] },
         null,
       );
     }
@@ -241,35 +304,25 @@ async function pushUpserts(
   return true;
 }
 
-async function pushDeletes(
-  ctx: SyncContext,
-  user: SiaUser,
-  entries: OutboxEntry[],
-  touched: string[],
-  acknowledged: string[],
-): Promise<void> {
-  const unknownIds = entries.filter((e) => e.salesforceId === null).map((e) => e.taskId);
+async function pushDeletes(ctx: SyncContext, pass: Pass, items: Item[]): Promise<void> {
+  const unknown = items.filter((i) => i.entry.salesforceId === null);
   const found = new Map<string, string>();
-  if (unknownIds.length > 0) {
+  if (unknown.length > 0) {
     // A task deleted before its create was confirmed: find the record by its SIA id, if it exists.
-    const quoted = unknownIds.map((id) => `'${id.replace(/'/g, '')}'`).join(',');
+    const quoted = unknown.map((i) => `'${i.entry.taskId.replace(/'/g, '')}'`).join(',');
     try {
-      const records = await ctx.salesforce.query<{ Id: string; SIA_Task_Id__c: string }>(
+      const records = await pass.writer.query<{ Id: string; SIA_Task_Id__c: string }>(
         `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN (${quoted})`,
       );
       for (const record of records) found.set(record.SIA_Task_Id__c, record.Id);
     } catch (error) {
-      await whenBatchFailed(
-        ctx,
-        user,
-        entries.filter((e) => e.salesforceId === null),
-        error,
-      );
+      await whenBatchFailed(ctx, pass, unknown, error);
       return;
     }
   }
-  const targets: { entry: OutboxEntry; id: string }[] = [];
-  for (const entry of entries) {
+  const targets: { item: Item; id: string }[] = [];
+  for (const item of items) {
+    const { entry } = item;
     const id = entry.salesforceId ?? found.get(entry.taskId);
     if (id === undefined) {
       await ctx.store.transaction(async (tx) => {
@@ -279,17 +332,17 @@ async function pushDeletes(
       });
       continue;
     }
-    targets.push({ entry, id });
+    targets.push({ item, id });
   }
   if (targets.length === 0) return;
   let results: RecordResult[];
   try {
-    results = await ctx.salesforce.deleteRecords(targets.map((t) => t.id));
+    results = await pass.writer.deleteRecords(targets.map((t) => t.id));
   } catch (error) {
     await whenBatchFailed(
       ctx,
-      user,
-      targets.map((t) => t.entry),
+      pass,
+      targets.map((t) => t.item),
       error,
     );
     return;
@@ -303,17 +356,18 @@ async function pushDeletes(
     const failure = result && !result.success ? firstError(result) : undefined;
     if (result && (result.success || (failure && ALREADY_DELETED.has(failure.code)))) {
       await ctx.store.transaction(async (tx) => {
-        await tx.deleteLink(target.entry.taskId);
-        await tx.completeOutbox(target.entry);
+        await tx.deleteLink(target.item.entry.taskId);
+        await tx.completeOutbox(target.item.entry);
       });
-      acknowledged.push(target.entry.taskId);
+      pass.acknowledged.push(target.item);
       ctx.metrics.pushedRecords.inc({ op: 'delete', result: 'ok' });
-      touched.push(target.id);
+      pass.touched.push({ user: target.item.user, id: target.id });
     } else {
+      if (setAside(pass, target.item, failure)) continue;
       await handleFailure(
         ctx,
-        user,
-        target.entry,
+        target.item.user,
+        target.item.entry,
         failure ?? { code: 'UNKNOWN_EXCEPTION', message: 'no result for record', fields: [] },
         target.id,
       );
@@ -322,124 +376,241 @@ async function pushDeletes(
 }
 
 /** Stamps SIA ids by Id, the batch's notice (naming the stamped Tasks) in the same call; true when it went. */
-async function pushStamps(
-  ctx: SyncContext,
-  user: SiaUser,
-  entries: OutboxEntry[],
-  touched: string[],
-  acknowledged: string[],
-): Promise<boolean> {
-  const targets = entries.filter((e): e is OutboxEntry & { salesforceId: string } => e.salesforceId !== null);
-  for (const entry of entries) if (entry.salesforceId === null) await ctx.store.deleteOutbox(entry.id);
+async function pushStamps(ctx: SyncContext, pass: Pass, items: Item[]): Promise<boolean> {
+  const targets: { item: Item; id: string }[] = [];
+  for (const item of items) {
+    if (item.entry.salesforceId === null) await ctx.store.deleteOutbox(item.entry.id);
+    else targets.push({ item, id: item.entry.salesforceId });
+  }
   if (targets.length === 0) return false;
   let results: RecordResult[];
   try {
-    const sent = await ctx.salesforce.updateRecordsAndPublish(
+    const sent = await pass.writer.updateRecordsAndPublish(
       'Task',
-      targets.map((e) => ({ Id: e.salesforceId, SIA_Task_Id__c: e.taskId })),
-      {
-        type: NOTICE_EVENT,
-        records: noticeRecords(
-          user,
-          'pushed',
-          targets.map((t) => t.salesforceId),
-        ),
-      },
+      targets.map((t) => ({ Id: t.id, SIA_Task_Id__c: t.item.entry.taskId })),
+      { type: NOTICE_EVENT, records: noticesOf(targets.map((t) => ({ user: t.item.user, id: t.id }))) },
     );
     results = sent.results;
-    if (sent.publishError)
-      ctx.logger.warn({ ...sent.publishError, owner: user.id }, 'could not publish SIA_Sync_Notice__e');
+    if (sent.publishError) ctx.logger.warn({ ...sent.publishError }, 'could not publish SIA_Sync_Notice__e');
   } catch (error) {
-    await whenBatchFailed(ctx, user, targets, error);
+    await whenBatchFailed(
+      ctx,
+      pass,
+      targets.map((t) => t.item),
+      error,
+    );
     return false;
   }
   await ctx.hooks.afterSalesforceWrite?.(
     'stamp',
-    targets.map((t) => t.salesforceId),
+    targets.map((t) => t.id),
   );
-  for (const [index, entry] of targets.entries()) {
+  for (const [index, { item, id }] of targets.entries()) {
     const result = results[index];
     if (result?.success) {
       await ctx.store.transaction(async (tx) => {
-        const link = await tx.getLink(entry.taskId);
+        const link = await tx.getLink(item.entry.taskId);
         if (link) await tx.putLink({ ...link, needs_stamp: 0 });
-        await tx.completeOutbox(entry);
+        await tx.completeOutbox(item.entry);
       });
-      acknowledged.push(entry.taskId);
+      pass.acknowledged.push(item);
       ctx.metrics.pushedRecords.inc({ op: 'stamp', result: 'ok' });
-      touched.push(entry.salesforceId);
+      pass.touched.push({ user: item.user, id });
     } else {
+      const failure = result ? firstError(result) : undefined;
+      if (setAside(pass, item, failure)) continue;
       await handleFailure(
         ctx,
-        user,
-        entry,
-        result ? firstError(result) : { code: 'UNKNOWN_EXCEPTION', message: 'no result', fields: [] },
-        entry.salesforceId,
+        item.user,
+        item.entry,
+        failure ?? { code: 'UNKNOWN_EXCEPTION', message: 'no result', fields: [] },
+        id,
       );
     }
   }
   return true;
 }
 
-/** Sends everything due in the user's outbox (or only full batches: minBatch), up to 200 at a time. */
+/** Writes one batch with one identity; what the org identity may not edit comes back in `refused`. */
+async function pushBatch(
+  ctx: SyncContext,
+  writer: SalesforceClient,
+  items: Item[],
+): Promise<{ touched: Touched[]; refused: Item[] }> {
+  const pass: Pass = {
+    writer,
+    org: writer === ctx.identities.org,
+    touched: [],
+    refused: [],
+    acknowledged: [],
+  };
+  let announced = 0;
+  try {
+    // Each write carries the batch's notice for what it and the writes before it touched.
+    if (
+      await pushStamps(
+        ctx,
+        pass,
+        items.filter((i) => i.entry.op === 'stamp'),
+      )
+    )
+      announced = pass.touched.length;
+    if (
+      await pushUpserts(
+        ctx,
+        pass,
+        items.filter((i) => i.entry.op === 'upsert'),
+        pass.touched.slice(announced),
+      )
+    )
+      announced = pass.touched.length;
+    await pushDeletes(
+      ctx,
+      pass,
+      items.filter((i) => i.entry.op === 'delete'),
+    );
+  } catch (error) {
+    if (error instanceof SalesforceApiError) ctx.logger.warn({ err: error }, 'outbox push stopped');
+    throw error;
+  }
+  // Deletes announce themselves in a notice of their own, one per rep.
+  const unannounced = new Map<string, { user: SiaUser; ids: string[] }>();
+  for (const { user, id } of pass.touched.slice(announced)) {
+    const group = unannounced.get(user.id) ?? { user, ids: [] };
+    group.ids.push(id);
+    unannounced.set(user.id, group);
+  }
+  for (const { user, ids } of unannounced.values()) await publishNotice(ctx, user, 'pushed', ids);
+  // Salesforce acknowledged these: the failures their earlier attempts (and their owners' failed
+  // calls) left open are resolved.
+  if (pass.acknowledged.length > 0) {
+    const owners = new Set(pass.acknowledged.map((i) => i.user.id));
+    await retriesSucceeded(ctx, [
+      ...[...owners].map((id) => `push:${id}`),
+      ...pass.acknowledged.map((i) => `push-task:${i.entry.taskId}`),
+    ]);
+  }
+  return { touched: pass.touched, refused: pass.refused };
+}
+
+/** What a drain did: entries sent, and the reps held for want of an identity that may write. */
+export interface PushOutcome {
+  sent: number;
+  /** Reps nothing may write for now (their changes stay queued). */
+  held: SiaUser[];
+  /** Reps whose records the org identity may not edit: the rest of theirs goes through their own connection. */
+  diverted: SiaUser[];
+}
+
+/**
+ * Sends everything due in these reps' outboxes (or only full batches: minBatch), up to 200 at a
+ * time, through `writer`. Several reps share a batch only when `writer` is the org identity and it
+ * may edit their records; whatever it may not edit goes again through the owner's own connection
+ * (that rep's changes go that way from then on), and a rep with no connection is held.
+ */
 export async function pushOutbox(
   ctx: SyncContext,
-  user: SiaUser,
-  options: { maxBatches?: number; minBatch?: number } = {},
-): Promise<number> {
+  users: SiaUser | SiaUser[],
+  options: { maxBatches?: number; minBatch?: number; writer?: SalesforceClient } = {},
+): Promise<PushOutcome> {
+  const writer = options.writer ?? ctx.identities.org;
+  const byId = new Map((Array.isArray(users) ? users : [users]).map((u) => [u.id, u]));
+  const held: SiaUser[] = [];
+  const diverted: SiaUser[] = [];
   let sent = 0;
-  for (let batch = 0; batch < (options.maxBatches ?? 50); batch += 1) {
-    const entries = await ctx.store.pendingOutbox(user.id, nowIso(ctx), BATCH_SIZE);
+  for (let batch = 0; batch < (options.maxBatches ?? 50) && byId.size > 0; batch += 1) {
+    const entries = await ctx.store.pendingOutboxOf([...byId.keys()], nowIso(ctx), BATCH_SIZE);
     // A partial batch waits (for more changes or the end of the coalescing window) when asked to.
     if (entries.length === 0 || entries.length < (options.minBatch ?? 1)) break;
-    const touched: string[] = [];
-    const acknowledged: string[] = [];
-    let announced = 0;
-    try {
-      // Each write carries the batch's notice for what it and the writes before it touched.
-      if (
-        await pushStamps(
-          ctx,
-          user,
-          entries.filter((e) => e.op === 'stamp'),
-          touched,
-          acknowledged,
-        )
-      )
-        announced = touched.length;
-      if (
-        await pushUpserts(
-          ctx,
-          user,
-          entries.filter((e) => e.op === 'upsert'),
-          touched,
-          touched.slice(announced),
-          acknowledged,
-        )
-      )
-        announced = touched.length;
-      await pushDeletes(
-        ctx,
-        user,
-        entries.filter((e) => e.op === 'delete'),
-        touched,
-        acknowledged,
+    const items = entries.flatMap((entry) => {
+      const user = byId.get(entry.ownerId);
+      return user === undefined ? [] : [{ entry, user }];
+    });
+    const { touched, refused } = await pushBatch(ctx, writer, items);
+    const refusedOwners = new Map(refused.map((i) => [i.user.id, i.user]));
+    for (const user of refusedOwners.values()) {
+      ctx.identities.refused(user.id);
+      const own = await ctx.identities.ownClient(user);
+      const mine = refused.filter((i) => i.user.id === user.id);
+      if (own === undefined) {
+        // Nothing may write them now: they stay queued, and this rep's outbox waits.
+        byId.delete(user.id);
+        held.push(user);
+        continue;
+      }
+      ctx.logger.info(
+        { owner: user.id, records: mine.length },
+        "the org identity may not edit these records: sending them through the owner's connection",
       );
-    } catch (error) {
-      if (error instanceof SalesforceApiError) ctx.logger.warn({ err: error }, 'outbox push stopped');
-      throw error;
+      const again = await pushBatch(ctx, own, mine);
+      touched.push(...again.touched);
+      // The rest of this rep's changes go through their own connection (one rep per collection).
+      byId.delete(user.id);
+      diverted.push(user);
     }
-    sent += entries.length;
-    // Salesforce acknowledged these: the failures their earlier attempts (and the owner's failed
-    // calls) left open are resolved.
-    if (acknowledged.length > 0)
-      await retriesSucceeded(ctx, [`push:${user.id}`, ...acknowledged.map((id) => `push-task:${id}`)]);
-    if (touched.length > 0) {
+    sent += items.length;
+    for (const user of new Set(touched.map((t) => t.user)))
       await ctx.store.touchSync(user.id, 'outbound', nowIso(ctx));
-      // Deletes announce themselves in a notice of their own.
-      if (touched.length > announced) await publishNotice(ctx, user, 'pushed', touched.slice(announced));
-    }
     if (entries.length < BATCH_SIZE) break;
+  }
+  return { sent, held, diverted };
+}
+
+/** Holds a rep's changes for want of an identity that may write them; recorded once per hold. */
+async function hold(ctx: SyncContext, user: SiaUser): Promise<void> {
+  const reason = heldReason(user);
+  if (!(await ctx.identities.hold(user, reason))) return;
+  ctx.logger.warn({ owner: user.id }, 'changes held: no identity may write them');
+  await ctx.store.recordError({
+    category: 'Authentication',
+    code: HELD_CODE,
+    message: reason,
+    direction: 'outbound',
+    taskId: null,
+    salesforceId: null,
+    ownerId: user.id,
+    fields: [],
+    recordedAt: nowIso(ctx),
+  });
+  await reportError(ctx, user, {
+    category: 'Authentication',
+    code: HELD_CODE,
+    message: reason,
+    taskId: null,
+    salesforceId: null,
+  });
+}
+
+/**
+ * Drains these reps' outboxes, each through the identity that may write it: one shared series of
+ * collections for the reps the org identity writes while it may edit every rep's records, a series
+ * per rep otherwise; reps nothing may write are held. Returns how many entries went.
+ */
+export async function pushRouted(
+  ctx: SyncContext,
+  users: SiaUser[],
+  options: { maxBatches?: number; minBatch?: number } = {},
+): Promise<number> {
+  const shared: SiaUser[] = [];
+  const alone: { user: SiaUser; writer: SalesforceClient }[] = [];
+  for (const user of users) {
+    const route = await ctx.identities.route(user);
+    if (route.identity === 'none') await hold(ctx, user);
+    else if (route.identity === 'org' && ctx.identities.sharesCollections()) shared.push(user);
+    else alone.push({ user, writer: route.client });
+  }
+  const outcomes: PushOutcome[] = [];
+  if (shared.length > 0) outcomes.push(await pushOutbox(ctx, shared, options));
+  for (const { user, writer } of alone) outcomes.push(await pushOutbox(ctx, user, { ...options, writer }));
+  let sent = 0;
+  for (const outcome of outcomes) {
+    sent += outcome.sent;
+    for (const user of outcome.held) await hold(ctx, user);
+    for (const user of outcome.diverted) {
+      const own = await ctx.identities.ownClient(user);
+      if (own === undefined) await hold(ctx, user);
+      else sent += (await pushOutbox(ctx, user, { ...options, writer: own })).sent;
+    }
   }
   return sent;
 }

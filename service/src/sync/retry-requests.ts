@@ -8,7 +8,7 @@ import { isSyncOn } from '../tasks/task-service.ts';
 import type { SyncContext } from './context.ts';
 import type { ChangeEventMessage } from './change-stream.ts';
 import { retrying } from './error-records.ts';
-import { pushOutbox } from './outbound.ts';
+import { pushRouted } from './outbound.ts';
 
 /** What a retry came to: worked, still failing (with the new failure), or nothing left to retry. */
 export type RetryOutcome = { ok: true } | { ok: false; code: string; message: string };
@@ -72,7 +72,7 @@ async function retryTask(ctx: SyncContext, siaId: string): Promise<RetryOutcome 
   if (!user) return null;
   retrying.add(siaId);
   try {
-    await pushOutbox(ctx, user);
+    await pushRouted(ctx, [user]);
   } finally {
     retrying.delete(siaId);
   }
