@@ -5,26 +5,19 @@ import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import type { SiaUser } from '../sia/model.ts';
 import {
-  ORG_SCOPE_KEY,
-  SETTING_FIELDS,
   emailLoggingMode,
   mergeSettings,
-  toCaseSafeId,
   type EffectiveSettings,
   type EmailLoggingMode,
-  type SettingsRow,
 } from '../sia/shared.ts';
-
-const SETTINGS_SOQL = `SELECT Id, Scope_Key__c, User__c, ${Object.values(SETTING_FIELDS).join(', ')} FROM SIA_Sync_Setting__c`;
+import { readSettingsRows, userSettingsRow, type SettingsRows } from '../salesforce/settings-rows.ts';
 
 export interface UserEmailSettings {
   mode: EmailLoggingMode;
   settings: EffectiveSettings;
 }
 
-interface Snapshot {
-  org: SettingsRow | undefined;
-  byScope: Map<string, SettingsRow>;
+interface Snapshot extends SettingsRows {
   readAt: number;
 }
 
@@ -49,17 +42,9 @@ export class EmailSettingsReader {
   async #read(): Promise<Snapshot> {
     const now = this.#clock.now().getTime();
     if (this.#snapshot && now - this.#snapshot.readAt < this.#ttlMs) return this.#snapshot;
-    this.#reading ??= this.#salesforce
-      .query<SettingsRow & Record<string, unknown>>(SETTINGS_SOQL)
+    this.#reading ??= readSettingsRows(this.#salesforce)
       .then((rows) => {
-        const byScope = new Map<string, SettingsRow>();
-        let org: SettingsRow | undefined;
-        for (const row of rows) {
-          const scope = typeof row.Scope_Key__c === 'string' ? row.Scope_Key__c : '';
-          if (scope === ORG_SCOPE_KEY) org = row;
-          else if (scope !== '') byScope.set(scope.toUpperCase(), row);
-        }
-        this.#snapshot = { org, byScope, readAt: now };
+        this.#snapshot = { ...rows, readAt: now };
         return this.#snapshot;
       })
       .finally(() => {
@@ -70,13 +55,7 @@ export class EmailSettingsReader {
 
   async forUser(user: SiaUser): Promise<UserEmailSettings> {
     const snapshot = await this.#read();
-    let mine: SettingsRow | undefined;
-    try {
-      mine = snapshot.byScope.get(toCaseSafeId(user.salesforceUserId).toUpperCase());
-    } catch {
-      mine = undefined;
-    }
-    const settings = mergeSettings(snapshot.org, mine);
+    const settings = mergeSettings(snapshot.org, userSettingsRow(snapshot, user));
     return { mode: emailLoggingMode(settings), settings };
   }
 }

@@ -3,8 +3,7 @@
 // pass, otherwise given up and reported to the admin).
 import type { Clock } from '../clock.ts';
 import type { RecordResult } from '../salesforce/client.ts';
-import { categorize } from '../salesforce/errors.ts';
-import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
+import { retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
 import type { EmailActivity, EmailStore } from './email-store.ts';
 import { emailActivityKey, reportEmailError, type EmailErrorDeps } from './error-report.ts';
 
@@ -52,20 +51,12 @@ export async function settleFailure(
   },
 ): Promise<boolean> {
   const { failure } = context;
-  const category = categorize(failure.code, failure.message);
   const now = deps.clock.now();
   const outcome = `${failure.code}: ${failure.message}`;
-  if (category === 'Intermittent' || category === 'Authentication') {
-    const delay = backoffDelay(
-      { ...defaultRetryPolicy, baseDelayMs: 1_000, maxDelayMs: 300_000 },
-      activity.attempts + 1,
-    );
-    await deps.emailStore.retryLater(
-      activity.id,
-      new Date(now.getTime() + delay).toISOString(),
-      outcome,
-      now.toISOString(),
-    );
+  const decision = retryLaterOrReport(failure, activity.attempts, now);
+  const { category } = decision;
+  if (decision.action === 'retry') {
+    await deps.emailStore.retryLater(activity.id, decision.retryAt.toISOString(), outcome, now.toISOString());
     return true;
   }
   await deps.emailStore.finish(activity.id, 'failed', outcome, now.toISOString());

@@ -21,6 +21,7 @@ export {
 } from '../../../force-app/main/default/lwc/siaTaskMapping/siaTaskMapping.ts';
 export {
   ORG_SCOPE_KEY,
+  SETTINGS_OBJECT,
   SETTING_FIELDS,
   TASK_SYNC_MODES,
   emailLoggingMode,

@@ -4,27 +4,11 @@
 // stamps. SIA tasks created before T0 are never pushed (TaskService.shouldPush).
 import type { SiaUser } from '../sia/model.ts';
 import type { SyncContext } from './context.ts';
-import { applyRemoteChange, type RemoteChange } from './inbound.ts';
+import { applyRemoteChange, deletedInSalesforce } from './inbound.ts';
 import { importWindow } from './import.ts';
 import { tasksByIds } from './records.ts';
 import { SWEEP_CHECKPOINT } from './reconcile.ts';
-
-const DAY_MS = 86_400_000;
-export const IMPORT_WINDOW_MS = DAY_MS;
-/** getDeleted only answers for the last 15 days (REST API Developer Guide, "Get Deleted Records"). */
-export const GET_DELETED_WINDOW_MS = 15 * DAY_MS;
-
-function deletion(id: string, at: string): RemoteChange {
-  return {
-    salesforceId: id,
-    kind: 'delete',
-    record: {},
-    changedFields: undefined,
-    nulledFields: [],
-    at,
-    ours: false,
-  };
-}
+import { earliestGetDeletedStart, importWindowStart } from './sync-windows.ts';
 
 /** Salesforce ids of the user's linked tasks that were deleted in Salesforce. */
 async function deletedLinkedIds(
@@ -41,7 +25,7 @@ async function deletedLinkedIds(
   const now = ctx.clock.now();
   const windowStart = new Date(
     Math.max(
-      now.getTime() - GET_DELETED_WINDOW_MS + 60_000,
+      earliestGetDeletedStart(now).getTime(),
       offSince === null ? 0 : new Date(offSince).getTime() - 60_000,
     ),
   );
@@ -75,12 +59,11 @@ export async function activateUser(
   let deleted = 0;
   for (const [id, at] of await deletedLinkedIds(ctx, user, offSince)) {
     const result = await ctx.store.transaction((tx) =>
-      applyRemoteChange(tx, ctx, deletion(id, at), { importUnknown: false }),
+      applyRemoteChange(tx, ctx, deletedInSalesforce(id, at), { importUnknown: false }),
     );
     if (result === 'deleted') deleted += 1;
   }
-  const since = new Date(new Date(enabledAt).getTime() - IMPORT_WINDOW_MS).toISOString();
-  const progress = await importWindow(ctx, ctx.firstSync, user, enabledAt, since);
+  const progress = await importWindow(ctx, ctx.firstSync, user, enabledAt, importWindowStart(enabledAt));
   const imported = progress.imported;
   const now = ctx.clock.now().toISOString();
   // The sweep starts where the import read Salesforce: with no sweep before it, the first one would

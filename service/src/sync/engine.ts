@@ -7,6 +7,8 @@ import type { Metrics } from '../metrics.ts';
 import type { ApiUsage, SyncControl } from './sync-control.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
+import { DEFAULT_RETRY_LATER } from '../salesforce/retry-later-or-report.ts';
+import { readSettingsRows } from '../salesforce/settings-rows.ts';
 import {
   STANDARD_TASK_PRIORITIES,
   STANDARD_TASK_STATUSES,
@@ -22,7 +24,7 @@ import { activateUser } from './activation.ts';
 import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
-import { applyRemoteChange, type RemoteChange } from './inbound.ts';
+import { applyRemoteChange, deletedInSalesforce, type RemoteChange } from './inbound.ts';
 import { BATCH_SIZE, pushRouted } from './outbound.ts';
 import { WriteIdentities } from './write-identity.ts';
 import type { SiaUser } from '../sia/model.ts';
@@ -30,7 +32,8 @@ import { DEFAULT_FIRST_SYNC, type FirstSyncOptions } from './import.ts';
 import { applyCurrentTasks, reconcile } from './reconcile.ts';
 import { tasksByIds } from './records.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
-import { applySettings, readSettings } from './settings.ts';
+import { applySettings } from './settings.ts';
+import { importWindowStart } from './sync-windows.ts';
 import {
   DEFAULT_FAILURE_REPORT,
   noteRetry,
@@ -111,7 +114,7 @@ export class SyncEngine implements SyncControl {
       settings: new Map(),
       orgSubjectTemplate: '{{activity_subject}}',
       hooks: options.hooks ?? {},
-      outboxRetry: options.outboxRetry ?? { baseDelayMs: 1_000, maxDelayMs: 300_000 },
+      outboxRetry: options.outboxRetry ?? DEFAULT_RETRY_LATER,
       firstSync: { ...DEFAULT_FIRST_SYNC, ...options.firstSync },
       failureReport: { ...DEFAULT_FAILURE_REPORT, ...options.failureReport },
       openFailures: new Set(),
@@ -301,7 +304,7 @@ export class SyncEngine implements SyncControl {
   }
 
   async #refreshSettings(): Promise<void> {
-    const snapshot = await readSettings(this.ctx);
+    const snapshot = await readSettingsRows(this.ctx.salesforce);
     for (const transition of await applySettings(this.ctx, snapshot)) {
       if (transition.kind === 'switched-on') {
         await activateUser(this.ctx, transition.user, transition.enabledAt, transition.previouslyOffSince);
@@ -392,9 +395,7 @@ export class SyncEngine implements SyncControl {
             ? await tx.getUserBySalesforceId(record['OwnerId'])
             : undefined;
         const state = owner ? await tx.getSyncState(owner.id) : undefined;
-        const importSince = isSyncOn(state)
-          ? new Date(new Date(state.enabled_at).getTime() - 86_400_000).toISOString()
-          : undefined;
+        const importSince = isSyncOn(state) ? importWindowStart(state.enabled_at) : undefined;
         const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
         const result = await applyRemoteChange(tx, this.ctx, change, {
           importUnknown: header.changeType !== 'UPDATE',
@@ -427,17 +428,8 @@ export class SyncEngine implements SyncControl {
     if (changeType !== 'GAP_DELETE') return;
     const found = new Set(records.map((r) => r.Id.slice(0, 15)));
     for (const salesforceId of ids.filter((id) => !found.has(id.slice(0, 15)))) {
-      const change: RemoteChange = {
-        salesforceId,
-        kind: 'delete',
-        record: {},
-        changedFields: undefined,
-        nulledFields: [],
-        at,
-        ours: false,
-      };
       await this.ctx.store.transaction((tx) =>
-        applyRemoteChange(tx, this.ctx, change, { importUnknown: false }),
+        applyRemoteChange(tx, this.ctx, deletedInSalesforce(salesforceId, at), { importUnknown: false }),
       );
     }
   }

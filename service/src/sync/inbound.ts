@@ -40,6 +40,19 @@ export interface RemoteChange {
   current?: Record<string, unknown>;
 }
 
+/** The change a task deleted in Salesforce at `at` makes (getDeleted, a gap's vanished record, the switch-on gap). */
+export function deletedInSalesforce(salesforceId: string, at: string): RemoteChange {
+  return {
+    salesforceId,
+    kind: 'delete',
+    record: {},
+    changedFields: undefined,
+    nulledFields: [],
+    at,
+    ours: false,
+  };
+}
+
 export type ApplyResult = 'applied' | 'echo' | 'ignored' | 'deleted' | 'imported';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -11,7 +11,7 @@
 import type { SiaUser } from '../sia/model.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceApiError, categorize, errorCodeOf, settlesAsError } from '../salesforce/errors.ts';
-import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
+import { retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
 import type { RecordResult } from '../salesforce/client.ts';
 import type { OutboxEntry } from '../store/store.ts';
 import { mappingFor, nowIso, type SyncContext } from './context.ts';
@@ -41,16 +41,15 @@ async function handleFailure(
   /** False when the whole call failed: the caller notes that once for the batch. */
   noteRecord = true,
 ): Promise<void> {
-  const category = categorize(failure.code, failure.message);
   const now = ctx.clock.now();
-  const settles = settlesAsError(category);
-  ctx.metrics.pushedRecords.inc({ op: entry.op, result: settles ? 'failed' : 'retry' });
-  if (!settles) {
+  const outcome = retryLaterOrReport(failure, entry.attempts, now, ctx.outboxRetry);
+  const { category } = outcome;
+  ctx.metrics.pushedRecords.inc({ op: entry.op, result: outcome.action === 'retry' ? 'retry' : 'failed' });
+  if (outcome.action === 'retry') {
     // The change stays queued with its fields until Salesforce acknowledges them.
-    const delay = backoffDelay({ ...defaultRetryPolicy, ...ctx.outboxRetry }, entry.attempts + 1);
     await ctx.store.retryOutboxLater(
       entry.id,
-      new Date(now.getTime() + delay).toISOString(),
+      outcome.retryAt.toISOString(),
       `${failure.code}: ${failure.message}`,
     );
     if (noteRecord)

@@ -2,13 +2,13 @@
 // Salesforce's 30 and 15 days), applied like change events. It runs on start, after event gaps and
 // on a timer, so a lost event costs latency, never data.
 import type { SyncContext } from './context.ts';
-import { applyRemoteChange } from './inbound.ts';
+import { applyRemoteChange, deletedInSalesforce } from './inbound.ts';
 import { recordChange, soqlDateTime, tasksByIds, type TaskRecord } from './records.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
 import { BulkApi, csvRecords } from '../salesforce/bulk.ts';
 import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
+import { earliestGetDeletedStart, earliestGetUpdatedStart, importWindowStart } from './sync-windows.ts';
 
-const DAY_MS = 86_400_000;
 export const SWEEP_CHECKPOINT = 'sweep:Task';
 
 /** Applies Task records as Salesforce holds them now (sweep, gap events); returns how many changed SIA. */
@@ -28,7 +28,7 @@ export async function applyCurrentTasks(ctx: SyncContext, records: TaskRecord[])
         : undefined;
     const state = owner ? await ctx.store.getSyncState(owner.id) : undefined;
     if (!isSyncOn(state)) continue;
-    const importSince = new Date(new Date(state.enabled_at).getTime() - DAY_MS).toISOString();
+    const importSince = importWindowStart(state.enabled_at);
     const result = await ctx.store.transaction((tx) =>
       applyRemoteChange(tx, ctx, change, { importUnknown: true, importSince }),
     );
@@ -76,27 +76,19 @@ export async function reconcile(ctx: SyncContext): Promise<{ updated: number; de
   const now = ctx.clock.now();
   const earliestEnable = on.map((s) => s.enabled_at).sort()[0] ?? now.toISOString();
   const stored = await ctx.store.getCheckpoint(SWEEP_CHECKPOINT);
-  const from = stored ?? new Date(new Date(earliestEnable).getTime() - DAY_MS).toISOString();
-  const start = new Date(Math.max(new Date(from).getTime() - 60_000, now.getTime() - 30 * DAY_MS + 60_000));
+  const from = stored ?? importWindowStart(earliestEnable);
+  const start = new Date(Math.max(new Date(from).getTime() - 60_000, earliestGetUpdatedStart(now).getTime()));
   if (now.getTime() - start.getTime() < 60_000) return { updated: 0, deleted: 0 };
   const updated = await ctx.salesforce.getUpdated('Task', start, now);
   const applied =
     updated.ids.length >= ctx.firstSync.bulkThreshold
       ? await applyChangedSince(ctx, start)
       : await applyCurrentTasks(ctx, await tasksByIds(ctx, updated.ids));
-  const deleteStart = new Date(Math.max(start.getTime(), now.getTime() - 15 * DAY_MS + 60_000));
+  const deleteStart = new Date(Math.max(start.getTime(), earliestGetDeletedStart(now).getTime()));
   const deletedResult = await ctx.salesforce.getDeleted('Task', deleteStart, now);
   let deleted = 0;
   for (const record of deletedResult.deletedRecords) {
-    const change = {
-      salesforceId: record.id,
-      kind: 'delete' as const,
-      record: {},
-      changedFields: undefined,
-      nulledFields: [],
-      at: new Date(record.deletedDate).toISOString(),
-      ours: false,
-    };
+    const change = deletedInSalesforce(record.id, new Date(record.deletedDate).toISOString());
     const result = await ctx.store.transaction((tx) =>
       applyRemoteChange(tx, ctx, change, { importUnknown: false }),
     );

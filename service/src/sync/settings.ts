@@ -1,52 +1,18 @@
 // Task-sync settings come from SIA_Sync_Setting__c in Salesforce (the org row and one row per
-// user, merged field by field by the shared settings model (siaSyncSettingsData)). Reading them tells the engine
-// which users switched sync on (and when) or off.
+// user, read by salesforce/settings-rows.ts and merged field by field by the shared settings model,
+// siaSyncSettingsData). Applying them tells the engine which users switched sync on (and when) or off.
 import type { SiaUser } from '../sia/model.ts';
-import {
-  ORG_SCOPE_KEY,
-  isTaskSyncOn,
-  mergeSettings,
-  toCaseSafeId,
-  type SettingsRow,
-  type TaskSyncMode,
-} from '../sia/shared.ts';
+import { isTaskSyncOn, mergeSettings, type TaskSyncMode } from '../sia/shared.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
+import { userSettingsRow, type SettingsRows } from '../salesforce/settings-rows.ts';
 import type { SyncContext, UserSettings } from './context.ts';
-
-const SETTINGS_SOQL =
-  'SELECT Id, Scope_Key__c, User__c, Task_Sync_Mode__c, Task_Sync_Enabled_At__c, Task_Subject_Template__c, Api_Budget_Percent__c FROM SIA_Sync_Setting__c';
-
-export interface SettingsSnapshot {
-  org: SettingsRow | undefined;
-  byScope: Map<string, SettingsRow>;
-}
-
-export async function readSettings(ctx: Pick<SyncContext, 'salesforce'>): Promise<SettingsSnapshot> {
-  const rows = await ctx.salesforce.query<SettingsRow & Record<string, unknown>>(SETTINGS_SOQL);
-  const byScope = new Map<string, SettingsRow>();
-  let org: SettingsRow | undefined;
-  for (const row of rows) {
-    const scope = typeof row.Scope_Key__c === 'string' ? row.Scope_Key__c : '';
-    if (scope === ORG_SCOPE_KEY) org = row;
-    else if (scope !== '') byScope.set(scope.toUpperCase(), row);
-  }
-  return { org, byScope };
-}
-
-function userRow(snapshot: SettingsSnapshot, user: SiaUser): SettingsRow | undefined {
-  try {
-    return snapshot.byScope.get(toCaseSafeId(user.salesforceUserId).toUpperCase());
-  } catch {
-    return undefined;
-  }
-}
 
 /** Effective task-sync settings of one user. */
 export function effectiveSettings(
-  snapshot: SettingsSnapshot,
+  snapshot: SettingsRows,
   user: SiaUser,
 ): UserSettings & { budgetPercent: number } {
-  const merged = mergeSettings(snapshot.org, userRow(snapshot, user));
+  const merged = mergeSettings(snapshot.org, userSettingsRow(snapshot, user));
   const mode: TaskSyncMode = merged.taskSyncMode.value;
   const enabledAt = merged.taskSyncEnabledAt.value;
   return {
@@ -63,7 +29,7 @@ export type Transition =
   | { kind: 'unchanged'; user: SiaUser };
 
 /** Stores each user's effective mode and says who switched on or off since the last reading. */
-export async function applySettings(ctx: SyncContext, snapshot: SettingsSnapshot): Promise<Transition[]> {
+export async function applySettings(ctx: SyncContext, snapshot: SettingsRows): Promise<Transition[]> {
   const transitions: Transition[] = [];
   const now = ctx.clock.now().toISOString();
   for (const user of await ctx.store.listUsers()) {
