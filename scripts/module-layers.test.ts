@@ -26,6 +26,22 @@ export const SERVICE_LAYERS: Layers = [
   ['main.ts'],
 ];
 
+/** The emulator's layers, lowest first (emulator/src/README.md explains each folder). */
+export const EMULATOR_LAYERS: Layers = [
+  ['schema'],
+  ['streaming', 'soql'],
+  ['org'],
+  ['metadata'],
+  ['security', 'auth'],
+  ['rest'],
+  ['ui-api'],
+  ['state'],
+  ['admin'],
+  ['server'],
+  ['index.ts'],
+  ['main.ts'],
+];
+
 describe('module layers', () => {
   const dirs: string[] = [];
   after(() => {
@@ -94,6 +110,11 @@ describe('module layers', () => {
 
   it('service/src: folders depend one way, down the declared layers, and never on test code', () => {
     const report = checkLayers(join(repo, 'service/src'), SERVICE_LAYERS, ['../test', '../../emulator']);
+    assert.deepEqual(report, { violations: [], cycles: [] });
+  });
+
+  it('emulator/src: folders depend one way, down the declared layers, and never on test code', () => {
+    const report = checkLayers(join(repo, 'emulator/src'), EMULATOR_LAYERS, ['../test', '../../service']);
     assert.deepEqual(report, { violations: [], cycles: [] });
   });
 });

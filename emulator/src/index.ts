@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { importSPKI, importX509, type CryptoKey } from 'jose';
-import { FaultInjector } from './admin/faults.ts';
-import { RequestLog } from './admin/request-log.ts';
+import { FaultInjector } from './state/faults.ts';
+import { RequestLog } from './state/request-log.ts';
 import { AuthorizationCodes } from './auth/authorization-codes.ts';
 import {
   ConnectedApps,
@@ -20,8 +20,8 @@ import { LoginSessions } from './auth/login-sessions.ts';
 import type { OAuthConfig } from './auth/oauth-token.ts';
 import { DEFAULT_USER_PASSWORD, UserPasswords } from './auth/passwords.ts';
 import { SessionStore } from './auth/session-store.ts';
-import { BulkJobs } from './bulk/bulk-jobs.ts';
-import type { BulkAllocations } from './bulk/bulk-usage.ts';
+import { BulkJobs } from './rest/bulk/bulk-jobs.ts';
+import type { BulkAllocations } from './rest/bulk/bulk-usage.ts';
 import { IdGenerator } from './org/ids.ts';
 import { createOrg, DEFAULT_USERS, type OrgUser, type UserSeed } from './org/org.ts';
 import { RecycleBin } from './org/recycle-bin.ts';
@@ -29,11 +29,11 @@ import { ApiUsage } from './rest/api-usage.ts';
 import { QueryCursors } from './rest/query-cursors.ts';
 import { applyMetadata } from './metadata/apply.ts';
 import { DeployJobs } from './metadata/deploy.ts';
-import { OrgMetadata } from './metadata/org-metadata.ts';
+import { OrgMetadata } from './org/org-metadata.ts';
 import { buildSchema } from './metadata/schema-from-metadata.ts';
 import { systemClock, type Clock } from './schema/types.ts';
-import { isKnownChannel } from './server/change-events.ts';
-import type { EmulatorState } from './server/emulator-state.ts';
+import { isKnownChannel } from './org/change-events.ts';
+import type { EmulatorState } from './state/emulator-state.ts';
 import { createRequestHandler } from './server/http-server.ts';
 import { loadSnapshot, SnapshotWriter } from './server/persistence.ts';
 import { AccessControl } from './security/access-control.ts';

@@ -3,8 +3,8 @@
 // refuses, and empty vs #N/A vs null.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvLine, CsvReader, quoted, type CsvDialect, type CsvRecord } from '../src/bulk/csv.ts';
-import { cellText, cellValue } from '../src/bulk/field-text.ts';
+import { csvLine, CsvReader, quoted, type CsvDialect, type CsvRecord } from '../src/rest/bulk/csv.ts';
+import { cellText, cellValue } from '../src/rest/bulk/field-text.ts';
 import { field } from '../src/schema/field-builders.ts';
 
 const COMMA_LF: CsvDialect = { columnDelimiter: 'COMMA', lineEnding: 'LF' };

@@ -2,7 +2,7 @@
 // bulk2 client hides response headers such as Sforce-Locator), polling a job's state through the API,
 // and reading CSV bodies.
 import type { Connection } from 'jsforce';
-import { CsvReader, type CsvDialect } from '../src/bulk/csv.ts';
+import { CsvReader, type CsvDialect } from '../src/rest/bulk/csv.ts';
 import type { RunningEmulator } from '../src/index.ts';
 import { dataPath } from './helpers.ts';
 

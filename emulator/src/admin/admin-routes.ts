@@ -1,6 +1,6 @@
 // /__emulator/...: the test and demo control surface, guarded by the OAuth client secret
 // (`Authorization: Bearer <secret>` or `X-Emulator-Secret: <secret>`).
-import { customPermissionsOf, syncSetupRecords } from '../access/access-records.ts';
+import { customPermissionsOf, syncSetupRecords } from '../org/access-records.ts';
 import { syncMetadataRecords } from '../metadata/metadata-records.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { mintRefreshToken } from '../auth/oauth-token.ts';
@@ -8,8 +8,8 @@ import { syncConnectedApplicationRows } from '../auth/connected-apps.ts';
 import { connectedAppRoute } from './connected-app-routes.ts';
 import { modelProblem, SHARING_MODELS, type SharingModel } from '../security/sharing-settings.ts';
 import { seedBaseline } from '../org/org.ts';
-import type { EmulatorState } from '../server/emulator-state.ts';
-import { faultSchema } from './faults.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
+import { faultSchema } from '../state/faults.ts';
 import { seedRecords, seedRequestSchema } from './seed-records.ts';
 import {
   checkChannel,

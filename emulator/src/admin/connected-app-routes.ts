@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SCOPES, syncConnectedApplicationRows, type ConnectedApp } from '../auth/connected-apps.ts';
-import type { EmulatorState } from '../server/emulator-state.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
 
 export interface ConnectedAppReply {
   status: number;

@@ -6,7 +6,7 @@ import { createRecord, deleteRecord, type SeedOptions, type WriteContext } from 
 import { RequestError, type RecordError } from '../org/errors.ts';
 import type { Org } from '../org/org.ts';
 import { findObject } from '../schema/types.ts';
-import { profileId } from '../access/access-records.ts';
+import { profileId } from '../org/access-records.ts';
 
 const timestamp = z.string().refine((s) => parseDateTime(s) !== undefined, 'not a datetime');
 

@@ -2,8 +2,8 @@
 // delayed or dropped live delivery on a channel, and dropped CometD clients.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { changeEventChannel, isKnownChannel } from '../server/change-events.ts';
-import type { EmulatorState } from '../server/emulator-state.ts';
+import { changeEventChannel, isKnownChannel } from '../org/change-events.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
 import { buildGapEventPayload, GAP_CHANGE_TYPES } from '../streaming/index.ts';
 
 export const gapEventsSchema = z.object({

@@ -5,7 +5,7 @@
 // Pre-authorization is a SetupEntityAccess row (SetupEntityType ConnectedApplication) linking a
 // permission set, or a profile's own set, to the app, as the Object Reference describes:
 // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_setupentityaccess.htm
-import { permissionSetIdsOf } from '../access/access-records.ts';
+import { permissionSetIdsOf } from '../org/access-records.ts';
 import { formatDateTime } from '../org/datetime.ts';
 import type { Org } from '../org/org.ts';
 

@@ -4,9 +4,9 @@
 // permissions and their access rows), the Task Status values and list views follow the deployed
 // definitions.
 import type { Org } from '../org/org.ts';
-import { syncSetupRecords } from '../access/access-records.ts';
+import { syncSetupRecords } from '../org/access-records.ts';
 import { syncMetadataRecords } from './metadata-records.ts';
-import type { OrgMetadata } from './org-metadata.ts';
+import type { OrgMetadata } from '../org/org-metadata.ts';
 import { buildSchema, replaceSchema } from './schema-from-metadata.ts';
 
 export function applyMetadata(org: Org, before: OrgMetadata | undefined): void {

@@ -3,7 +3,7 @@
 // the deployed components overlaid with the incoming ones).
 import { validationFormulaProblem } from '../org/formula/formula.ts';
 import type { Org } from '../org/org.ts';
-import type { ComponentProblem, MetadataComponent } from './components.ts';
+import type { ComponentProblem, MetadataComponent } from '../org/metadata-components.ts';
 import {
   changeDataCaptureMembers,
   fieldTypes,
@@ -18,9 +18,9 @@ import {
   type Rule,
   type RuleScope,
 } from './deploy-rules.ts';
-import type { OrgMetadata } from './org-metadata.ts';
+import type { OrgMetadata } from '../org/org-metadata.ts';
 import { buildSchema } from './schema-from-metadata.ts';
-import { text } from './xml.ts';
+import { text } from '../org/xml.ts';
 
 export interface CheckContext {
   org: Org;

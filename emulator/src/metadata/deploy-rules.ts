@@ -2,11 +2,11 @@
 // it comes from. Where the platform's exact wording is documented or was seen in a real deploy
 // result, the text is that wording; the few whose wording could not be found are marked so, and
 // word the documented rule.
-import { USER_PERMISSIONS } from '../access/access-objects.ts';
+import { USER_PERMISSIONS } from '../schema/access-objects.ts';
 import type { FieldDef, ObjectDef, Schema } from '../schema/types.ts';
-import type { ComponentProblem, MetadataComponent } from './components.ts';
+import type { ComponentProblem, MetadataComponent } from '../org/metadata-components.ts';
 import { entityOfChangeEvent, FIELD_TYPES, picklistEntries } from './schema-from-metadata.ts';
-import { flag, list, text } from './xml.ts';
+import { flag, list, text } from '../org/xml.ts';
 
 /** What a rule sees: the incoming components and the org as it would be after the deploy. */
 export interface RuleScope {

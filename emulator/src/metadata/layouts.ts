@@ -5,8 +5,8 @@
 // Layout: https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_layout.htm
 // CompactLayout: https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_compactlayout.htm
 // layoutTypes: https://developer.salesforce.com/docs/atlas.en-us.uiapi.meta/uiapi/ui_api_resources_record_get.htm
-import type { OrgMetadata } from './org-metadata.ts';
-import { list, text, texts } from './xml.ts';
+import type { OrgMetadata } from '../org/org-metadata.ts';
+import { list, text, texts } from '../org/xml.ts';
 
 export type LayoutType = 'Full' | 'Compact';
 

@@ -8,8 +8,8 @@ import { formatDateTime } from '../org/datetime.ts';
 import type { Org } from '../org/org.ts';
 import { field, object, readOnly, systemFields } from '../schema/field-builders.ts';
 import type { ObjectDef, PicklistValue } from '../schema/types.ts';
-import type { MetadataComponent } from './components.ts';
-import { flag, list, text } from './xml.ts';
+import type { MetadataComponent } from '../org/metadata-components.ts';
+import { flag, list, text } from '../org/xml.ts';
 
 /** The standard value sets the emulator deploys: their values live in these objects' rows. */
 export const STANDARD_VALUE_SETS: Record<string, { object: string; field: string }> = {

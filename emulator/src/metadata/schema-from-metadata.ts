@@ -3,7 +3,7 @@
 // custom object and platform event with its fields and validation rules, custom fields on standard
 // objects (Activity fields belong to both Task and Event), and the change-data-capture selections
 // of PlatformEventChannelMember components on the ChangeEvents channel.
-import { accessObjects } from '../access/access-objects.ts';
+import { accessObjects } from '../schema/access-objects.ts';
 import { listViewObject, taskStatusPicklist } from './metadata-records.ts';
 import {
   field,
@@ -22,8 +22,8 @@ import type {
   Schema,
   ValidationRuleDef,
 } from '../schema/types.ts';
-import type { MetadataComponent } from './components.ts';
-import { flag, isNode, list, text, texts, type XmlNode } from './xml.ts';
+import type { MetadataComponent } from '../org/metadata-components.ts';
+import { flag, isNode, list, text, texts, type XmlNode } from '../org/xml.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

@@ -15,7 +15,7 @@ import {
 } from './deploy.ts';
 import type { DeployJobs } from './deploy.ts';
 import type { Org } from '../org/org.ts';
-import { element, isNode, parseXml, text, texts, type XmlNode, type XmlOut } from './xml.ts';
+import { element, isNode, parseXml, text, texts, type XmlNode, type XmlOut } from '../org/xml.ts';
 
 const ENVELOPE_OPEN =
   '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">';

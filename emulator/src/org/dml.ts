@@ -6,7 +6,7 @@ import { cascadedChildren } from './cascade-delete.ts';
 import { applyDerivedFields } from './derived-fields.ts';
 import { NOT_FOUND_MESSAGE, RequestError, recordError, type RecordError } from './errors.ts';
 import { coerceFieldValue } from './field-values.ts';
-import { assignmentProblem, customPermissionsOf } from '../access/access-records.ts';
+import { assignmentProblem, customPermissionsOf } from './access-records.ts';
 import { validationErrors } from './formula/validation-rules.ts';
 import { normalizeId } from './ids.ts';
 import type { Org } from './org.ts';

@@ -1,8 +1,8 @@
 // One emulated org: its schema, deployed metadata, records, id minting and clock, plus the baseline
 // rows every org has (the Organization, its users, TaskStatus and TaskPriority values, profiles and
 // roles). A new org has the standard objects only; a package arrives by Metadata API deploy.
-import { seedAccessBaseline, type ProfileName } from '../access/access-records.ts';
-import type { OrgMetadata, OrgMetadataSnapshot } from '../metadata/org-metadata.ts';
+import { seedAccessBaseline, type ProfileName } from './access-records.ts';
+import type { OrgMetadata, OrgMetadataSnapshot } from './org-metadata.ts';
 import { formatDateTime } from './datetime.ts';
 import { IdGenerator } from './ids.ts';
 import { RecordStore } from './record-store.ts';

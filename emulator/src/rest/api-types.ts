@@ -1,9 +1,10 @@
 // The REST layer's request/response model: plain values, so Composite can run subrequests through the
 // same routes as top-level requests.
-import type { BulkJobs } from '../bulk/bulk-jobs.ts';
+import type { BulkJobs } from './bulk/bulk-jobs.ts';
 import type { ApiUsage } from './api-usage.ts';
 import type { QueryCursors } from './query-cursors.ts';
 import type { WriteContext } from '../org/dml.ts';
+import type { PendingPlatformEvent } from '../org/change-events.ts';
 import type { Org } from '../org/org.ts';
 import type { SoqlOptions, SoqlResult } from '../soql/types.ts';
 import type { RecordSource } from '../schema/types.ts';
@@ -24,11 +25,6 @@ export interface ApiResponse {
   /** A text body produced piece by piece (Bulk API CSV), sent with the Content-Type in `headers`. */
   text?: Iterable<string>;
   headers?: Record<string, string>;
-}
-
-export interface PendingPlatformEvent {
-  channel: string;
-  payload: Record<string, unknown>;
 }
 
 export type SoqlRunner = (soql: string, options: SoqlOptions) => SoqlResult;

@@ -1,6 +1,6 @@
 // Catalogue of the standard objects this product touches, with the fields, types, lengths and
 // picklists the Object Reference documents (Task: Summer '26 Object Reference). The setup objects of
-// the access model are in access/access-objects.ts; custom fields arrive only by deploy.
+// the access model are in access-objects.ts; custom fields arrive only by deploy.
 import { field, object, picklist, readOnly, reference, systemFields } from './field-builders.ts';
 import type { ObjectDef } from './types.ts';
 

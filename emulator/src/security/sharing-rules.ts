@@ -3,7 +3,7 @@
 // or Edit to all internal users, a role, or a role and its subordinates. Metadata API, SharingRules:
 // https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_sharingrules.htm
 // Roles are named by their DeveloperName, as in the metadata.
-import { isNode, list, text, type XmlNode } from '../metadata/xml.ts';
+import { isNode, list, text, type XmlNode } from '../org/xml.ts';
 import type { Org } from '../org/org.ts';
 import type { StoredRecord } from '../schema/types.ts';
 

@@ -5,9 +5,9 @@
 // "View All Data" reads every object and "Modify All Data" edits every object; neither opens a field
 // that field-level security hides, as on the platform (FLS governs custom fields for every profile,
 // the System Administrator's included: a field deployed without a grant is hidden from everyone).
-import { permissionSetIdsOf } from '../access/access-records.ts';
-import type { UserPermission } from '../access/access-objects.ts';
-import { USER_PERMISSIONS } from '../access/access-objects.ts';
+import { permissionSetIdsOf } from '../org/access-records.ts';
+import type { UserPermission } from '../schema/access-objects.ts';
+import { USER_PERMISSIONS } from '../schema/access-objects.ts';
 import type { Org } from '../org/org.ts';
 import type { FieldDef, ObjectDef } from '../schema/types.ts';
 

@@ -3,19 +3,19 @@
 // response).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from '../admin/admin-routes.ts';
-import { faultErrorBody, oauthFaultBody, type Fault } from '../admin/faults.ts';
+import { faultErrorBody, oauthFaultBody, type Fault } from '../state/faults.ts';
 import { servedOnLoginHost, type LoginHost } from '../auth/login-host.ts';
 import { passwordPolicyProblem } from '../auth/passwords.ts';
-import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../bulk/upload-limit.ts';
+import { isJobDataUpload, MAX_UPLOAD_BYTES, uploadTooLarge } from '../rest/bulk/upload-limit.ts';
 import { handleRestDeploy } from '../metadata/rest-deploy.ts';
 import { handleMetadataSoap, soapFault } from '../metadata/soap-api.ts';
 import type { ApiContext } from '../rest/api-types.ts';
-import { executeApi } from '../rest/api-router.ts';
+import { executeApi } from './api-router.ts';
 import { isSupportedVersion, versionsList } from '../rest/versions.ts';
 import type { CometdHandler } from '../streaming/index.ts';
 import type { SessionInfo } from '../streaming/types.ts';
-import { callOptionsClient, publishCommitted } from './change-events.ts';
-import type { EmulatorState } from './emulator-state.ts';
+import { callOptionsClient, publishCommitted } from '../org/change-events.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
 import { oauthRoute, type OAuthReply } from './oauth-routes.ts';
 
 interface Reply {

@@ -17,7 +17,7 @@ import { introspect } from '../auth/introspect.ts';
 import type { LoginHost } from '../auth/login-host.ts';
 import { handleTokenRequest } from '../auth/oauth-token.ts';
 import type { SessionInfo } from '../streaming/types.ts';
-import type { EmulatorState } from './emulator-state.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
 
 export interface OAuthRequest {
   method: string;

@@ -2,14 +2,14 @@
 // event-loop turn, so a 100,000-row job never stalls other requests), and when they are forgotten:
 // "Jobs that are older than 7 days are deleted if they are in a terminal state" (Bulk API 2.0
 // Developer Guide, "Limits": https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_common_limits.htm).
-import { formatDateTime } from '../org/datetime.ts';
-import type { ChangeRecord } from '../org/dml.ts';
-import { normalizeId } from '../org/ids.ts';
-import type { Org } from '../org/org.ts';
-import type { WriteGuard } from '../org/write-guard.ts';
-import type { RecordSource, Schema } from '../schema/types.ts';
-import { publishCommitted } from '../server/change-events.ts';
-import type { EventPublisher } from '../streaming/types.ts';
+import { formatDateTime } from '../../org/datetime.ts';
+import type { ChangeRecord } from '../../org/dml.ts';
+import { normalizeId } from '../../org/ids.ts';
+import type { Org } from '../../org/org.ts';
+import type { WriteGuard } from '../../org/write-guard.ts';
+import type { RecordSource, Schema } from '../../schema/types.ts';
+import { publishCommitted } from '../../org/change-events.ts';
+import type { EventPublisher } from '../../streaming/types.ts';
 import { BulkUsage, type BulkAllocations } from './bulk-usage.ts';
 import type { CsvDialect } from './csv.ts';
 import {

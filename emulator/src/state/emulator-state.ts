@@ -1,6 +1,6 @@
 // Everything one running emulator holds, passed to the HTTP layer and the admin API.
-import type { FaultInjector } from '../admin/faults.ts';
-import type { RequestLog } from '../admin/request-log.ts';
+import type { FaultInjector } from './faults.ts';
+import type { RequestLog } from './request-log.ts';
 import type { AuthorizationCodes } from '../auth/authorization-codes.ts';
 import type { ConnectedApps } from '../auth/connected-apps.ts';
 import type { LoginHost } from '../auth/login-host.ts';
@@ -8,7 +8,7 @@ import type { LoginSessions } from '../auth/login-sessions.ts';
 import type { OAuthConfig } from '../auth/oauth-token.ts';
 import type { UserPasswords } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/session-store.ts';
-import type { BulkJobs } from '../bulk/bulk-jobs.ts';
+import type { BulkJobs } from '../rest/bulk/bulk-jobs.ts';
 import type { DeployJobs } from '../metadata/deploy.ts';
 import type { Org } from '../org/org.ts';
 import type { RecycleBin } from '../org/recycle-bin.ts';

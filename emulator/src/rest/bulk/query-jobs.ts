@@ -5,16 +5,16 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
 import type { Query } from '@jetstreamapp/soql-parser-js';
-import { RequestError } from '../org/errors.ts';
-import type { StoredRecord } from '../schema/types.ts';
-import { isAggregateQuery } from '../soql/aggregates.ts';
-import { QueryRun } from '../soql/execute.ts';
-import { leafOn, parentRecord, readField, type FieldPath } from '../soql/field-paths.ts';
-import { parseSoql } from '../soql/parse-query.ts';
-import { picklistLabel } from '../soql/projection.ts';
-import { planQuery, type QueryPlan } from '../soql/query-plan.ts';
-import { isCountOnly } from '../soql/select-list.ts';
-import { SoqlError, type SoqlOptions } from '../soql/types.ts';
+import { RequestError } from '../../org/errors.ts';
+import type { StoredRecord } from '../../schema/types.ts';
+import { isAggregateQuery } from '../../soql/aggregates.ts';
+import { QueryRun } from '../../soql/execute.ts';
+import { leafOn, parentRecord, readField, type FieldPath } from '../../soql/field-paths.ts';
+import { parseSoql } from '../../soql/parse-query.ts';
+import { picklistLabel } from '../../soql/projection.ts';
+import { planQuery, type QueryPlan } from '../../soql/query-plan.ts';
+import { isCountOnly } from '../../soql/select-list.ts';
+import { SoqlError, type SoqlOptions } from '../../soql/types.ts';
 import type { BulkJobs } from './bulk-jobs.ts';
 import { csvLine, lineBreak } from './csv.ts';
 import { cellText } from './field-text.ts';

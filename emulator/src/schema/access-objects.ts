@@ -9,8 +9,8 @@
 // delete) with their ObjectPermissions and FieldPermissions rows, assignments (create, delete) —
 // how admins and `sf org assign permset` grant access — and SetupEntityAccess rows (create,
 // delete), which grant custom permissions and pre-authorize users for a connected app.
-import { field, object, picklist, readOnly, reference, systemFields } from '../schema/field-builders.ts';
-import type { FieldDef, ObjectDef } from '../schema/types.ts';
+import { field, object, picklist, readOnly, reference, systemFields } from './field-builders.ts';
+import type { FieldDef, ObjectDef } from './types.ts';
 
 /**
  * System (user) permissions the emulator knows, by Metadata API name (`<userPermissions><name>`);

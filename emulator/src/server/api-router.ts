@@ -1,15 +1,15 @@
 // Dispatch of /services/data/vXX.X/... to its resource, with Salesforce's error responses. Each call
 // runs against a savepoint: a request that fails leaves no partial write behind.
-import { bulkRoute } from '../bulk/bulk-routes.ts';
+import { bulkRoute } from '../rest/bulk/bulk-routes.ts';
 import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
-import type { ApiContext, ApiRequest, ApiResponse } from './api-types.ts';
-import { collectionsRoute } from './collections.ts';
-import { compositeBatchRoute } from './composite-batch.ts';
-import { compositeRoute } from './composite.ts';
-import { limitsResource } from './limits.ts';
-import { queryRoute } from './query-routes.ts';
-import { sobjectRoute } from './sobject-routes.ts';
-import { resources } from './versions.ts';
+import type { ApiContext, ApiRequest, ApiResponse } from '../rest/api-types.ts';
+import { collectionsRoute } from '../rest/collections.ts';
+import { compositeBatchRoute } from '../rest/composite-batch.ts';
+import { compositeRoute } from '../rest/composite.ts';
+import { limitsResource } from '../rest/limits.ts';
+import { queryRoute } from '../rest/query-routes.ts';
+import { sobjectRoute } from '../rest/sobject-routes.ts';
+import { resources } from '../rest/versions.ts';
 import { graphqlApiRoute, uiApiRoute } from '../ui-api/ui-api-route.ts';
 
 function segmentsOf(path: string): string[] {

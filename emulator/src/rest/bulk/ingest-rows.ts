@@ -10,10 +10,10 @@ import {
   upsertRecord,
   type WriteContext,
   type WriteResult,
-} from '../org/dml.ts';
-import { RequestError, type RecordError } from '../org/errors.ts';
-import { normalizeId } from '../org/ids.ts';
-import { findField, type ObjectDef, type StoredRecord } from '../schema/types.ts';
+} from '../../org/dml.ts';
+import { RequestError, type RecordError } from '../../org/errors.ts';
+import { normalizeId } from '../../org/ids.ts';
+import { findField, type ObjectDef, type StoredRecord } from '../../schema/types.ts';
 import type { BulkJobs } from './bulk-jobs.ts';
 import type { CsvRecord } from './csv.ts';
 import { cellValue, NULL_TOKEN } from './field-text.ts';

@@ -4,8 +4,8 @@
 // Fields in a Header Row":
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_csv_rel_field_header_row.htm
 // An unknown column fails the whole job with "InvalidBatch : Field name not found : <column>".
-import { relationshipField } from '../soql/field-paths.ts';
-import { findField, findObject, type FieldDef, type ObjectDef, type Schema } from '../schema/types.ts';
+import { relationshipField } from '../../soql/field-paths.ts';
+import { findField, findObject, type FieldDef, type ObjectDef, type Schema } from '../../schema/types.ts';
 
 export type IngestColumn =
   | { kind: 'field'; field: FieldDef }

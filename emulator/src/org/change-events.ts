@@ -2,11 +2,16 @@
 // transactionKey, increasing sequenceNumber) on its entity channel and on /data/ChangeEvents, and the
 // platform events it published.
 import { randomUUID } from 'node:crypto';
-import type { ChangeRecord } from '../org/dml.ts';
-import type { PendingPlatformEvent } from '../rest/api-types.ts';
+import type { ChangeRecord } from './dml.ts';
 import type { Schema } from '../schema/types.ts';
 import { buildChangeEventPayload } from '../streaming/index.ts';
 import type { EventPublisher } from '../streaming/types.ts';
+
+/** A platform event a request published, delivered once the request's work commits. */
+export interface PendingPlatformEvent {
+  channel: string;
+  payload: Record<string, unknown>;
+}
 
 /** `Task` → `/data/TaskChangeEvent`, `SIA_Sync_Error__c` → `/data/SIA_Sync_Error__ChangeEvent`. */
 export function changeEventChannel(entity: string): string {

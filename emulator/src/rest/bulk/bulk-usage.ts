@@ -5,7 +5,7 @@
 // - 15,000 batches shared with Bulk API 1.0 (DailyBulkApiBatches): "only ingest jobs consume batches",
 //   one per 10,000 records of job data;
 // - 150,000,000 ingested records.
-import type { Clock } from '../schema/types.ts';
+import type { Clock } from '../../schema/types.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MEGABYTE = 1024 * 1024;

@@ -3,9 +3,9 @@
 // Query" and "Bulk API 2.0 Ingest" reference:
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_api_2_0.htm
-import { NOT_FOUND_MESSAGE, RequestError } from '../org/errors.ts';
-import type { ApiContext, ApiRequest, ApiResponse } from '../rest/api-types.ts';
-import { callOptionsClient } from '../server/change-events.ts';
+import { NOT_FOUND_MESSAGE, RequestError } from '../../org/errors.ts';
+import type { ApiContext, ApiRequest, ApiResponse } from '../api-types.ts';
+import { callOptionsClient } from '../../org/change-events.ts';
 import type { BulkJobs } from './bulk-jobs.ts';
 import { changeIngestState, createIngestJob, deletableIngestJob, uploadJobData } from './ingest-jobs.ts';
 import { ingestResults, type IngestResultKind } from './ingest-results.ts';

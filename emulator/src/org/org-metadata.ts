@@ -2,7 +2,7 @@
 // platform gave it and the key prefix of each custom object. A deploy merges components in (a
 // component absent from a later deploy stays, as on the platform: deploys never delete without
 // destructive changes); `--data` keeps all of it across restarts.
-import { componentKey, type MetadataComponent } from './components.ts';
+import { componentKey, type MetadataComponent } from './metadata-components.ts';
 
 export interface DeployedComponent extends MetadataComponent {
   /** The component's id (CustomObject 01I…, CustomField 00N…, PermissionSet 0PS…). */

@@ -3,14 +3,14 @@
 // (PermissionSet, ObjectPermissions, FieldPermissions, SetupEntityAccess, CustomPermission, with the
 // component's id), and what a user holds through their profile and assignments. Nothing here
 // enforces access; it is the data an enforcement layer reads.
-import type { MetadataComponent } from '../metadata/components.ts';
-import type { OrgMetadata } from '../metadata/org-metadata.ts';
-import { flag, list, text } from '../metadata/xml.ts';
-import { formatDateTime } from '../org/datetime.ts';
-import { IdGenerator } from '../org/ids.ts';
-import type { Org } from '../org/org.ts';
+import type { MetadataComponent } from './metadata-components.ts';
+import type { OrgMetadata } from './org-metadata.ts';
+import { flag, list, text } from './xml.ts';
+import { formatDateTime } from './datetime.ts';
+import { IdGenerator } from './ids.ts';
+import type { Org } from './org.ts';
 import type { StoredRecord } from '../schema/types.ts';
-import { USER_PERMISSIONS, type UserPermission } from './access-objects.ts';
+import { USER_PERMISSIONS, type UserPermission } from '../schema/access-objects.ts';
 
 export const PROFILES = {
   'System Administrator': {

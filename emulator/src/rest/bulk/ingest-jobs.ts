@@ -5,9 +5,9 @@
 // "Upload Job Data", "Upload Complete", "Understanding Bulk API 2.0 Ingest":
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_understanding_bulk2_ingest.htm
-import { RequestError } from '../org/errors.ts';
-import type { WriteContext } from '../org/dml.ts';
-import { findField, findObject, type FieldDef, type ObjectDef } from '../schema/types.ts';
+import { RequestError } from '../../org/errors.ts';
+import type { WriteContext } from '../../org/dml.ts';
+import { findField, findObject, type FieldDef, type ObjectDef } from '../../schema/types.ts';
 import type { BulkJobs } from './bulk-jobs.ts';
 import { CsvReader } from './csv.ts';
 import { resolveColumns, type IngestColumn } from './ingest-columns.ts';

@@ -1,8 +1,8 @@
 // Reading the JSON bodies that create and update Bulk API 2.0 jobs, with the platform's refusals: an
 // enum property with a value it does not know is `API_ERROR` "Invalid value: '' supplied for
 // property: 'operation'".
-import { RequestError } from '../org/errors.ts';
-import { isPlainObject, parseJsonBody } from '../rest/json-body.ts';
+import { RequestError } from '../../org/errors.ts';
+import { isPlainObject, parseJsonBody } from '../json-body.ts';
 import { isColumnDelimiter, isLineEnding, type CsvDialect } from './csv.ts';
 
 export type JobBody = Record<string, unknown>;

@@ -3,9 +3,9 @@
 // yyyy-MM-ddTHH:mm:ss.SSS with Z or an offset ("Valid CSV Record Rows", "Valid Date Format in
 // Records": https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_date_format.htm).
 // Query results: every value as text, datetimes in UTC with Z, booleans `true` / `false`, nulls empty.
-import { parseDateTime } from '../org/datetime.ts';
-import type { FieldDef } from '../schema/types.ts';
-import { dateValue, datetimeValue } from '../soql/values.ts';
+import { parseDateTime } from '../../org/datetime.ts';
+import type { FieldDef } from '../../schema/types.ts';
+import { dateValue, datetimeValue } from '../../soql/values.ts';
 
 /** "To set a field value to null, use a field value of #N/A." */
 export const NULL_TOKEN = '#N/A';

@@ -2,7 +2,7 @@
 // refused without being held: "A request can provide CSV data that does not in total exceed 150 MB of
 // base64 encoded content. ... upload data that does not exceed 100 MB." (Bulk API 2.0 Developer Guide,
 // "Upload Job Data": https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm)
-import { RequestError } from '../org/errors.ts';
+import { RequestError } from '../../org/errors.ts';
 
 /** 150 MB after base64, in the decimal megabytes Salesforce's upload limits are stated in. */
 export const MAX_UPLOAD_BASE64_BYTES = 150_000_000;

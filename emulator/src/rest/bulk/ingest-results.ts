@@ -3,7 +3,7 @@
 // then the row) and unprocessedrecords (the rows never processed, under the original header).
 // Bulk API 2.0 Developer Guide, "Get Job Successful Record Results" and its siblings:
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
-import { RequestError } from '../org/errors.ts';
+import { RequestError } from '../../org/errors.ts';
 import { COLUMN_DELIMITERS, csvLine, lineBreak } from './csv.ts';
 import { TERMINAL_STATES, type IngestJob } from './jobs.ts';
 
