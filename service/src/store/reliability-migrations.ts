@@ -1,6 +1,7 @@
 // Schema for failures that are retried rather than settled: an errors row can stand for a failure
 // still being retried (its key, how often it failed, when first and last), which becomes visible
-// once it has failed long enough and is resolved when a retry succeeds.
+// once it has failed long enough and is resolved when a retry succeeds. And the leadership epoch
+// that fences a stale leader's writes.
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -22,6 +23,17 @@ export function reliabilityMigrations(): Record<string, Migration> {
           db,
         );
         await db.schema.createIndex('errors_failure_key').on('errors').column('failure_key').execute();
+      },
+    },
+    '0006_leadership_epoch': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // Each new leader takes the next epoch; a write of an older epoch is refused (fencing).
+        await db.schema
+          .createTable('leadership')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('epoch', 'integer', (c) => c.notNull())
+          .addColumn('acquired_at', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

@@ -110,6 +110,12 @@ export interface ErrorsTable {
   resolved_at: Generated<string | null>;
 }
 
+export interface LeadershipTable {
+  name: string;
+  epoch: number;
+  acquired_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   tasks: TasksTable;
@@ -119,4 +125,5 @@ export interface Database {
   sync_state: SyncStateTable;
   conflicts: ConflictsTable;
   errors: ErrorsTable;
+  leadership: LeadershipTable;
 }

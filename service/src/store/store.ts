@@ -150,6 +150,14 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
+/** A write refused because this instance's leadership epoch is no longer the current one. */
+export class StaleLeaderError extends Error {
+  constructor(mine: number, current: number | undefined) {
+    super(`leadership epoch ${String(mine)} is stale (current: ${String(current ?? 'none')}): not leading`);
+    this.name = 'StaleLeaderError';
+  }
+}
+
 export class Store {
   readonly db: Kysely<Database>;
   /** PostgreSQL: read-then-write paths lock the task row (SELECT … FOR UPDATE); SQLite serialises writers anyway. */
@@ -576,6 +584,38 @@ export class Store {
       .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: nextAttemptAt, last_error: error }))
       .where('id', '=', id)
       .execute();
+  }
+
+  // leadership epoch (fencing)
+  /** Takes the next leadership epoch (the caller has just become leader); returns it. */
+  async takeLeadershipEpoch(name: string, at: string): Promise<number> {
+    return this.transaction(async (tx) => {
+      const row = await tx.db
+        .selectFrom('leadership')
+        .select('epoch')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      const epoch = (row?.epoch ?? 0) + 1;
+      await tx.db
+        .insertInto('leadership')
+        .values({ name, epoch, acquired_at: at })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ epoch, acquired_at: at }))
+        .execute();
+      return epoch;
+    });
+  }
+
+  /**
+   * Refuses (throws StaleLeaderError) unless `epoch` is still the current leadership epoch: a
+   * leader that lost its lock and was replaced must not send another batch.
+   */
+  async fenceLeadership(name: string, epoch: number): Promise<void> {
+    const row = await this.db
+      .selectFrom('leadership')
+      .select('epoch')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (row?.epoch !== epoch) throw new StaleLeaderError(epoch, row?.epoch);
   }
 
   // checkpoints (replay ids and sweep cursors)

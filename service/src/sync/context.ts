@@ -48,6 +48,11 @@ export interface SyncContext {
   failureReport: { afterAttempts: number; afterMs: number };
   /** Keys of retried failures noted and not yet resolved (loaded from the store when leading). */
   openFailures: Set<string>;
+  /**
+   * Throws unless this instance still leads (its lock held, its epoch the current one): called
+   * before every batch written to Salesforce, so a stale leader sends nothing.
+   */
+  fence: () => Promise<void>;
 }
 
 export function mappingFor(ctx: SyncContext, user: SiaUser): MappingContext {

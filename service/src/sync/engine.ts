@@ -18,7 +18,7 @@ import {
   type TaskStatusValue,
 } from '../sia/shared.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
-import type { Store } from '../store/store.ts';
+import { StaleLeaderError, type Store } from '../store/store.ts';
 import type { Leadership } from '../store/leadership.ts';
 import { activateUser } from './activation.ts';
 import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
@@ -45,6 +45,8 @@ import { categorize, errorCodeOf } from '../salesforce/errors.ts';
 export const TASK_CHANNEL = '/data/TaskChangeEvent';
 export const SETTINGS_CHANNEL = '/data/SIA_Sync_Setting__ChangeEvent';
 export const ERRORS_CHANNEL = '/data/SIA_Sync_Error__ChangeEvent';
+/** The leadership epoch's row: one per database (schema). */
+const LEADERSHIP = 'sync';
 /** Default of SyncEngineOptions.outboxCoalesceMs: a change reaches Salesforce within about a second. */
 export const DEFAULT_OUTBOX_COALESCE_MS = 500;
 
@@ -99,6 +101,8 @@ export class SyncEngine implements SyncControl {
   #leading = false;
   #takingOver = false;
   #followTimer: NodeJS.Timeout | undefined;
+  /** This instance's leadership epoch while it leads. */
+  #epoch: number | undefined;
 
   constructor(options: SyncEngineOptions) {
     this.#options = options;
@@ -118,7 +122,12 @@ export class SyncEngine implements SyncControl {
       firstSync: { ...DEFAULT_FIRST_SYNC, ...options.firstSync },
       failureReport: { ...DEFAULT_FAILURE_REPORT, ...options.failureReport },
       openFailures: new Set(),
+      fence: () => this.#fence(),
     };
+    if (options.leadership)
+      options.leadership.onLost = () => {
+        this.#stepDown('the leadership lock connection was lost');
+      };
     this.health = new HealthStatus({
       salesforce: options.salesforce,
       clock: options.clock,
@@ -162,6 +171,10 @@ export class SyncEngine implements SyncControl {
     this.#serial(work).then(
       () => retriesSucceeded(this.ctx, [key]),
       async (error: unknown) => {
+        if (error instanceof StaleLeaderError) {
+          this.ctx.logger.info({ work: name }, 'sync work refused: this instance no longer leads');
+          return;
+        }
         this.ctx.logger.error({ err: error, work: name }, 'sync work failed');
         const { code, message } = errorCodeOf(error);
         await noteRetry(this.ctx, undefined, {
@@ -196,9 +209,55 @@ export class SyncEngine implements SyncControl {
     }
   }
 
+  async #fence(): Promise<void> {
+    const epoch = this.#epoch;
+    if (!this.#leading || epoch === undefined || this.#options.leadership?.held === false) {
+      this.#stepDown('leadership not held');
+      throw new StaleLeaderError(epoch ?? 0, undefined);
+    }
+    try {
+      await this.ctx.store.fenceLeadership(LEADERSHIP, epoch);
+    } catch (error) {
+      if (error instanceof StaleLeaderError) this.#stepDown('another instance took over');
+      throw error;
+    }
+  }
+
+  /**
+   * Stops leading at once (the lock is gone or another instance took over): no timer fires, no
+   * stream applies another event, every later batch is refused by the fence, and this instance
+   * goes back to following (it may lead again once it wins the lock).
+   */
+  #stepDown(reason: string): void {
+    if (!this.#leading) return;
+    this.#leading = false;
+    this.#epoch = undefined;
+    this.ctx.logger.warn({ reason }, 'no longer leading: stopping all sync work');
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    if (this.#gapSweepTimer !== undefined) clearTimeout(this.#gapSweepTimer);
+    this.#gapSweepTimer = undefined;
+    const streams = this.#streams;
+    this.#streams = [];
+    void Promise.all(streams.map((s) => s.stop())).catch((error: unknown) => {
+      this.ctx.logger.warn({ err: error }, 'stopping the change streams failed');
+    });
+    if (this.#stopping || this.#followTimer !== undefined) return;
+    this.#followTimer = setInterval(() => {
+      this.#tryToLead();
+    }, this.#options.leadershipPollMs ?? 5_000);
+  }
+
   /** True while this instance leads (see Leadership); followers serve the API only. */
   get isLeader(): boolean {
     return this.#leading;
+  }
+
+  /** The PostgreSQL backend holding this instance's leadership lock, if it holds one. */
+  get leadershipBackendPid(): number | undefined {
+    return this.#options.leadership?.backendPid;
   }
 
   async start(): Promise<void> {
@@ -234,6 +293,7 @@ export class SyncEngine implements SyncControl {
   }
 
   async #lead(): Promise<void> {
+    this.#epoch = await this.ctx.store.takeLeadershipEpoch(LEADERSHIP, this.ctx.clock.now().toISOString());
     this.#leading = true;
     for (const key of await this.ctx.store.openFailureKeys()) this.ctx.openFailures.add(key);
     await this.#serial(async () => {

@@ -521,6 +521,8 @@ export async function pushOutbox(
     const entries = await ctx.store.pendingOutboxOf([...byId.keys()], nowIso(ctx), BATCH_SIZE);
     // A partial batch waits (for more changes or the end of the coalescing window) when asked to.
     if (entries.length === 0 || entries.length < (options.minBatch ?? 1)) break;
+    // Only the current leader writes: a stale one's batch is refused here, before it is sent.
+    await ctx.fence();
     const items = entries.flatMap((entry) => {
       const user = byId.get(entry.ownerId);
       return user === undefined ? [] : [{ entry, user }];
