@@ -252,6 +252,28 @@ export interface LoggedRequest {
   [key: string]: unknown;
 }
 
+/**
+ * Resolves once the wall clock has moved past the current millisecond, so that the next write is
+ * strictly later than the last one (conflicts are decided by which write is later).
+ */
+export async function nextMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The replay id of the newest event the org published on `channel` (-1 when none). */
+export async function latestReplayId(emulator: Emulator, channel: string): Promise<number> {
+  const { events } = (await admin(emulator, 'GET', '/events')) as {
+    events: { channel: string; replayId: number }[];
+  };
+  return Math.max(-1, ...events.filter((e) => e.channel === channel).map((e) => e.replayId));
+}
+
+/** The faults armed on the emulator's REST API and not used up yet. */
+export async function armedFaults(emulator: Emulator): Promise<unknown[]> {
+  return ((await admin(emulator, 'GET', '/faults')) as { faults: unknown[] }).faults;
+}
+
 export async function requestLog(emulator: Emulator): Promise<LoggedRequest[]> {
   const body = (await admin(emulator, 'GET', '/requests')) as { requests: LoggedRequest[] };
   return body.requests;
@@ -426,6 +448,21 @@ export class SyncWorld {
       `SELECT Id, Subject, ActivityDate, Status, Priority, Description, OwnerId, SIA_Task_Id__c FROM Task WHERE ${where}`,
     );
     return result.records;
+  }
+
+  /**
+   * Waits until the service has applied every Task change event the org published so far (its
+   * stored replay id has reached the newest one), echoes of its own writes included: what a test
+   * asserts afterwards cannot still be changed by an event in flight.
+   */
+  async caughtUp(): Promise<void> {
+    const newest = await latestReplayId(this.emulator, '/data/TaskChangeEvent');
+    await waitFor('every Task change event applied', async () => {
+      await this.service.engine.idle();
+      const stored = await this.service.store.getCheckpoint('replay:/data/TaskChangeEvent');
+      return Number(stored ?? -1) >= newest;
+    });
+    await this.service.engine.idle();
   }
 
   /** Waits until the engine has nothing queued and nothing due in the outbox. */

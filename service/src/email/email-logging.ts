@@ -3,7 +3,7 @@
 // activities idempotently and drains the queue to Salesforce in batches, serially, on a timer and
 // shortly after new activities arrive (so a burst shares its API calls).
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock, Timer } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import type { WriteIdentities } from '../sync/write-identity.ts';
 import { NotFoundError } from '../sia/errors.ts';
@@ -93,8 +93,8 @@ export class EmailLogging {
   readonly writer: ActivityWriter;
   readonly #deps: EmailLoggingDeps;
   #tail: Promise<unknown> = Promise.resolve();
-  #timer: NodeJS.Timeout | undefined;
-  #debounce: NodeJS.Timeout | undefined;
+  #timer: Timer | undefined;
+  #debounce: Timer | undefined;
   #stopping = false;
   readonly #batchSize: number;
 
@@ -195,10 +195,10 @@ export class EmailLogging {
   /** A new activity was queued: drain soon, letting others arriving meanwhile join the batch. */
   notify(): void {
     if (this.#debounce !== undefined || this.#stopping || this.#timer === undefined) return;
-    this.#debounce = setTimeout(() => {
+    this.#debounce = this.#deps.clock.after(this.#deps.batchDelayMs ?? 1_000, () => {
       this.#debounce = undefined;
       this.#drainInBackground();
-    }, this.#deps.batchDelayMs ?? 1_000);
+    });
   }
 
   /**
@@ -242,17 +242,17 @@ export class EmailLogging {
 
   start(): void {
     this.#stopping = false;
-    this.#timer = setInterval(() => {
+    this.#timer = this.#deps.clock.every(this.#deps.intervalMs ?? 5_000, () => {
       this.#drainInBackground();
-    }, this.#deps.intervalMs ?? 5_000);
+    });
     this.#drainInBackground();
   }
 
   /** Stops the timers and waits for the batch in flight. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    if (this.#debounce !== undefined) clearTimeout(this.#debounce);
+    this.#timer?.cancel();
+    this.#debounce?.cancel();
     this.#timer = undefined;
     this.#debounce = undefined;
     await this.#tail;

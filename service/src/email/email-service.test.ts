@@ -10,6 +10,7 @@ import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { toCaseSafeId } from '../sia/shared.ts';
 import { adminConnection, type Emulator } from '../../test/email-kit.ts';
+import { waitFor } from '../../test/harness.ts';
 
 const TOKEN = 'email-service-test-token-0123';
 
@@ -101,16 +102,13 @@ for (const factory of testDatabases) {
       });
       assert.equal(res.status, 202);
       const admin = await adminConnection(emulator);
-      const deadline = Date.now() + 5_000;
-      let tasks: Record<string, unknown>[] = [];
-      while (Date.now() < deadline && tasks.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        tasks = (
-          await admin.query<Record<string, unknown>>(
-            "SELECT Subject, ActivityDate, Status FROM Task WHERE Subject = 'Launch window'",
-          )
-        ).records;
-      }
+      // The service's own batch timer writes it: wait for the Task to appear.
+      const tasks = await waitFor('the logged email Task', async () => {
+        const { records } = await admin.query<Record<string, unknown>>(
+          "SELECT Subject, ActivityDate, Status FROM Task WHERE Subject = 'Launch window'",
+        );
+        return records.length > 0 ? records : undefined;
+      });
       assert.deepEqual(
         tasks.map((t) => [t['Subject'], t['ActivityDate'], t['Status']]),
         [['Launch window', '2026-11-29', 'Completed']],

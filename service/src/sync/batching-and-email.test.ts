@@ -146,7 +146,7 @@ for (const factory of testDatabases) {
       const ids = new Map<string, string>();
       for (const row of await world.salesforceTasks(`Id IN ('${before}','${during}')`))
         ids.set(row.Id, row.SIA_Task_Id__c ?? '');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await world.caughtUp();
       await world.settle('rep1');
       await service.engine.reconcile();
       await world.settle('rep1');

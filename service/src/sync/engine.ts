@@ -2,7 +2,7 @@
 // change events, the first-sync import, the outbox drain and the reconciliation sweep run in
 // order, plus the timers that feed it and a graceful stop.
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock, Timer } from '../clock.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ApiUsage, SyncControl } from './sync-control.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
@@ -90,9 +90,9 @@ export class SyncEngine implements SyncControl {
   readonly health: HealthStatus;
   #tail: Promise<unknown> = Promise.resolve();
   #streams: ChangeStream[] = [];
-  #timers: NodeJS.Timeout[] = [];
-  #drainTimer: NodeJS.Timeout | undefined;
-  #gapSweepTimer: NodeJS.Timeout | undefined;
+  #timers: Timer[] = [];
+  #drainTimer: Timer | undefined;
+  #gapSweepTimer: Timer | undefined;
   #queuedChanges = 0;
   /** Called when SIA_Sync_Setting__c changes (email logging drops its cached settings then). */
   onSettingsChanged: () => void = () => undefined;
@@ -100,7 +100,7 @@ export class SyncEngine implements SyncControl {
   #stopping = false;
   #leading = false;
   #takingOver = false;
-  #followTimer: NodeJS.Timeout | undefined;
+  #followTimer: Timer | undefined;
   /** This instance's leadership epoch while it leads. */
   #epoch: number | undefined;
 
@@ -233,11 +233,11 @@ export class SyncEngine implements SyncControl {
     this.#leading = false;
     this.#epoch = undefined;
     this.ctx.logger.warn({ reason }, 'no longer leading: stopping all sync work');
-    for (const timer of this.#timers) clearInterval(timer);
+    for (const timer of this.#timers) timer.cancel();
     this.#timers = [];
-    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer?.cancel();
     this.#drainTimer = undefined;
-    if (this.#gapSweepTimer !== undefined) clearTimeout(this.#gapSweepTimer);
+    this.#gapSweepTimer?.cancel();
     this.#gapSweepTimer = undefined;
     const streams = this.#streams;
     this.#streams = [];
@@ -245,9 +245,9 @@ export class SyncEngine implements SyncControl {
       this.ctx.logger.warn({ err: error }, 'stopping the change streams failed');
     });
     if (this.#stopping || this.#followTimer !== undefined) return;
-    this.#followTimer = setInterval(() => {
+    this.#followTimer = this.ctx.clock.every(this.#options.leadershipPollMs ?? 5_000, () => {
       this.#tryToLead();
-    }, this.#options.leadershipPollMs ?? 5_000);
+    });
   }
 
   /** True while this instance leads (see Leadership); followers serve the API only. */
@@ -265,9 +265,9 @@ export class SyncEngine implements SyncControl {
     const leadership = this.#options.leadership;
     if (leadership && !(await leadership.tryAcquire())) {
       this.ctx.logger.info('another instance leads: following');
-      this.#followTimer = setInterval(() => {
+      this.#followTimer = this.ctx.clock.every(this.#options.leadershipPollMs ?? 5_000, () => {
         this.#tryToLead();
-      }, this.#options.leadershipPollMs ?? 5_000);
+      });
       return;
     }
     await this.#lead();
@@ -279,7 +279,7 @@ export class SyncEngine implements SyncControl {
     (this.#options.leadership?.tryAcquire() ?? Promise.resolve(true))
       .then(async (acquired) => {
         if (!acquired || this.#stopping) return;
-        if (this.#followTimer !== undefined) clearInterval(this.#followTimer);
+        this.#followTimer?.cancel();
         this.#followTimer = undefined;
         this.ctx.logger.info('taking over as leader');
         await this.#lead();
@@ -345,21 +345,18 @@ export class SyncEngine implements SyncControl {
     }
     await this.#serial(() => this.#sweep());
     this.#drainNow();
+    const { clock } = this.ctx;
     this.#timers.push(
-      setInterval(() => {
+      clock.every(this.#options.healthIntervalMs ?? 15_000, () => {
         if (this.#leading) this.#background('health', () => this.health.flush());
-      }, this.#options.healthIntervalMs ?? 15_000),
-    );
-    this.#timers.push(
-      setInterval(() => {
+      }),
+      clock.every(this.#options.reconcileIntervalMs, () => {
         this.requestReconcile();
-      }, this.#options.reconcileIntervalMs),
-    );
-    this.#timers.push(
-      setInterval(() => {
+      }),
+      clock.every(this.#options.outboxIntervalMs, () => {
         // Retries that fell due and followers' changes; an open coalescing window drains itself.
         if (this.#drainTimer === undefined) this.#drainNow();
-      }, this.#options.outboxIntervalMs),
+      }),
     );
   }
 
@@ -501,15 +498,12 @@ export class SyncEngine implements SyncControl {
   #sweepAfterGap(): void {
     this.requestReconcile();
     if (this.#stopping) return;
-    if (this.#gapSweepTimer !== undefined) clearTimeout(this.#gapSweepTimer);
+    this.#gapSweepTimer?.cancel();
     const now = this.ctx.clock.now().getTime();
-    this.#gapSweepTimer = setTimeout(
-      () => {
-        this.#gapSweepTimer = undefined;
-        this.requestReconcile();
-      },
-      60_000 - (now % 60_000) + 2_000,
-    );
+    this.#gapSweepTimer = this.ctx.clock.after(60_000 - (now % 60_000) + 2_000, () => {
+      this.#gapSweepTimer = undefined;
+      this.requestReconcile();
+    });
   }
 
   /** Drains every user's outbox now (queued behind running work); `fullBatches`: only collections of 200. */
@@ -530,11 +524,14 @@ export class SyncEngine implements SyncControl {
       this.#drainNow(true);
     }
     if (this.#drainTimer !== undefined) return;
-    this.#drainTimer = setTimeout(() => {
-      this.#drainTimer = undefined;
-      this.#queuedChanges = 0;
-      this.#drainNow();
-    }, this.#options.outboxCoalesceMs ?? DEFAULT_OUTBOX_COALESCE_MS);
+    this.#drainTimer = this.ctx.clock.after(
+      this.#options.outboxCoalesceMs ?? DEFAULT_OUTBOX_COALESCE_MS,
+      () => {
+        this.#drainTimer = undefined;
+        this.#queuedChanges = 0;
+        this.#drainNow();
+      },
+    );
   }
 
   /** Called by the task service after it queued a change. */
@@ -614,13 +611,13 @@ export class SyncEngine implements SyncControl {
   /** Stops taking work, lets the running batch finish, and closes the subscriptions. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    if (this.#followTimer !== undefined) clearInterval(this.#followTimer);
+    this.#followTimer?.cancel();
     this.#followTimer = undefined;
-    for (const timer of this.#timers) clearInterval(timer);
+    for (const timer of this.#timers) timer.cancel();
     this.#timers = [];
-    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer?.cancel();
     this.#drainTimer = undefined;
-    if (this.#gapSweepTimer !== undefined) clearTimeout(this.#gapSweepTimer);
+    this.#gapSweepTimer?.cancel();
     this.#gapSweepTimer = undefined;
     await Promise.all(this.#streams.map((s) => s.stop()));
     this.#streams = [];

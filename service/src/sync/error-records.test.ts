@@ -90,7 +90,6 @@ for (const factory of testDatabases) {
       await world.enable('rep1');
       const { id, row } = await refusedTask('rep1', 'Refused twice');
       assert.equal(row.Error_Code__c, NO_ACCESS);
-      await new Promise((resolve) => setTimeout(resolve, 20));
       await world.patch(id, { name: 'Refused twice, renamed' });
       await waitFor('the second failure', async () => {
         const errors = await world.api.call<{ errors: unknown[] }>('GET', '/api/v1/errors?ownerId=rep1');

@@ -34,7 +34,7 @@ for (const factory of testDatabases) {
     // The service's clock says when SIA tasks are created. Salesforce keeps the switch-on time to the
     // second, so the test places it on a whole second, with the "before" task earlier and the
     // "after" task later than it, as they are a second or more apart in real use.
-    const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000 + 300));
+    const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000 + 300), { realTimers: true });
 
     before(async () => {
       emulator = await startTestEmulator();

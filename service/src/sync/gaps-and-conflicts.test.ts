@@ -7,6 +7,8 @@ import type { RunningService } from '../app.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
+  latestReplayId,
+  nextMillisecond,
   salesforceUser,
   startTestEmulator,
   startTestService,
@@ -19,13 +21,6 @@ import {
 const TASK_CHANNEL = '/data/TaskChangeEvent';
 
 /** The replay id of the latest Task change event the emulator retained. */
-async function lastTaskEvent(emulator: Emulator): Promise<number> {
-  const { events } = (await admin(emulator, 'GET', '/events')) as {
-    events: { channel: string; replayId: number }[];
-  };
-  return Math.max(-1, ...events.filter((e) => e.channel === TASK_CHANNEL).map((e) => e.replayId));
-}
-
 async function streamingFaults(emulator: Emulator): Promise<unknown[]> {
   const body = (await admin(emulator, 'GET', '/streaming/faults')) as { faults: unknown[] };
   return body.faults;
@@ -81,8 +76,8 @@ for (const factory of testDatabases) {
           Subject: `Edited in Salesforce, event lost (${gap})`,
           ActivityDate: '2026-12-05',
         });
+        // The fault used up means the emulator discarded the event: nothing is on its way.
         await waitFor('the drop fault used up', async () => (await streamingFaults(emulator)).length === 0);
-        await new Promise((resolve) => setTimeout(resolve, 300));
         await service.engine.idle();
         assert.equal((await world.task(task.id))?.name, `Before the ${gap}`, 'the event was lost');
 
@@ -153,8 +148,8 @@ for (const factory of testDatabases) {
       // Salesforce changes the name first, but its event is held; SIA changes the same name later.
       await admin(emulator, 'POST', '/streaming/delay', { channel: TASK_CHANNEL, delayMs: 2_500, count: 1 });
       await world.sf.sobject('Task').update({ Id: record.Id, Subject: 'Salesforce name (earlier)' });
-      const lateEvent = await lastTaskEvent(emulator);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const lateEvent = await latestReplayId(emulator, TASK_CHANNEL);
+      await nextMillisecond();
       await world.patch(task.id, { name: 'SIA name (later)' });
       await waitFor('the SIA name pushed', async () => {
         const [row] = await world.salesforceTasks(`Id = '${record.Id}'`);
@@ -176,8 +171,8 @@ for (const factory of testDatabases) {
         },
         15_000,
       );
-      // Nothing flips afterwards (the late event and the push's echo are both behind us).
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Nothing flips afterwards: every event so far (the late one, the push's echo) is applied.
+      await world.caughtUp();
       await world.settle('rep3');
       assert.equal((await world.task(task.id))?.name, 'SIA name (later)');
       const [remote] = await world.salesforceTasks(`Id = '${record.Id}'`);

@@ -36,7 +36,7 @@ function iso(value: string | null | undefined): string | null {
 
 for (const factory of testDatabases) {
   describe(`sync health status rows on ${factory.name}`, () => {
-    const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
+    const clock = new ManualClock(new Date(Math.floor(Date.now() / 1000) * 1000), { realTimers: true });
     let emulator: Emulator;
     let database: TestDatabase;
     let service: RunningService;

@@ -80,7 +80,7 @@ for (const factory of testDatabases) {
     let sf: Connection;
     // One clock for the org and the service, moved on before the sweep: getUpdated answers whole
     // minutes, so the stamps are seen only once their minute has passed.
-    const clock = new ManualClock(new Date());
+    const clock = new ManualClock(new Date(), { realTimers: true });
 
     before(async () => {
       emulator = await startTestEmulator(clock);

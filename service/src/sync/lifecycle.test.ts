@@ -7,6 +7,7 @@ import type { RunningService } from '../app.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
+  armedFaults,
   repId,
   salesforceUser,
   startTestEmulator,
@@ -103,8 +104,11 @@ for (const factory of testDatabases) {
         name: 'In flight at shutdown',
         dueDate: '2026-12-01',
       });
-      // The push leaves when the coalescing window (500 ms) closes and is then held for 1.5 s.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The push leaves when the coalescing window closes; the delay fault holds it from its arrival.
+      await waitFor(
+        'the push held by the delay fault',
+        async () => (await armedFaults(emulator)).length === 0,
+      );
       await service.close();
       assert.equal(
         (await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`)).length,

@@ -23,7 +23,7 @@ const DAY = 86_400_000;
 for (const factory of testDatabases) {
   describe(`re-enable after a gap on ${factory.name}`, () => {
     const realNow = Date.now();
-    const clock = new ManualClock(new Date(realNow - 30 * DAY));
+    const clock = new ManualClock(new Date(realNow - 30 * DAY), { realTimers: true });
     let emulator: Emulator;
     let database: TestDatabase;
     let service: RunningService;

@@ -6,6 +6,7 @@ import type { RunningService } from '../app.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
+  nextMillisecond,
   requestLog,
   salesforceUser,
   setTaskSync,
@@ -165,7 +166,8 @@ for (const factory of testDatabases) {
         'the Salesforce edit in SIA',
         async () => (await world.task(task.id))?.details === 'from Salesforce',
       );
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      // The push's echo and the Salesforce edit are both applied: neither may cause a write.
+      await world.caughtUp();
       await world.settle('rep3');
       const writes = (await requestLog(emulator)).filter(
         (r) =>
@@ -208,7 +210,7 @@ for (const factory of testDatabases) {
       });
       try {
         await world.patch(task.id, { name: 'SIA name', details: 'SIA details' });
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await nextMillisecond();
         await world.sf
           .sobject('Task')
           .update({ Id: record.Id, Subject: 'Salesforce name', ActivityDate: '2026-12-09' });
@@ -296,8 +298,7 @@ for (const factory of testDatabases) {
       try {
         assert.equal((await world.api.call('DELETE', `/api/v1/tasks/${second.id}`)).status, 204);
         await world.sf.sobject('Task').update({ Id: secondRecord.Id, Subject: 'edited in Salesforce' });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        await service.engine.idle();
+        await world.caughtUp();
         assert.equal(
           await world.task(second.id),
           undefined,
@@ -376,8 +377,10 @@ for (const factory of testDatabases) {
         name: 'Created while off',
         dueDate: '2026-12-01',
       });
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await service.engine.idle();
+      // The Salesforce edit's event has reached the service, and a drain pass (what the outbox
+      // timer runs) has run: with sync off, neither moves anything.
+      await world.caughtUp();
+      await service.engine.drainOutbox();
       const [row] = await world.salesforceTasks(`Id = '${record.Id}'`);
       assert.equal(row?.Subject, 'Before off');
       const local = await world.task(task.id);
