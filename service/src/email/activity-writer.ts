@@ -22,13 +22,14 @@ import {
   leadFromAddress,
   matchRecipient,
   personQueries,
-  soqlString,
   targetsFor,
   type ContactRole,
   type PersonType,
   type Target,
 } from './record-matching.ts';
-import { COLLECTION_SIZE, chunks, firstError, settleFailure, type Failure } from './settle.ts';
+import { COLLECTION_SIZE, inBatches } from '../salesforce/batches.ts';
+import { soqlList } from '../salesforce/soql.ts';
+import { firstError, settleFailure, type Failure } from './settle.ts';
 import { emailTaskExternalId, emailTaskRecord } from './task-records.ts';
 import { writeMarks } from './tracking-marks.ts';
 import type { TaskTypeCheck } from './type-picklist.ts';
@@ -257,7 +258,7 @@ export class ActivityWriter {
         pending.push({ activity, personIds: result.people.map((p) => p.Id) });
       }
     }
-    for (const batch of chunks([...leadFor.entries()], COLLECTION_SIZE)) {
+    for (const batch of inBatches([...leadFor.entries()], COLLECTION_SIZE)) {
       const records = batch.map(([email, activities]) => {
         const owner = owners.get((activities[0] as EmailActivity).ownerId) as Owner;
         return leadFromAddress(email, owner.user.salesforceUserId);
@@ -320,10 +321,10 @@ export class ActivityWriter {
   async #existing(externalIds: string[]): Promise<Set<string>> {
     if (externalIds.length === 0) return new Set();
     const rows: Record<string, unknown>[] = [];
-    for (const chunk of chunks(externalIds, 100)) {
+    for (const chunk of inBatches(externalIds, 100)) {
       rows.push(
         ...(await this.#deps.salesforce.query(
-          `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN (${chunk.map(soqlString).join(', ')})`,
+          `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN ${soqlList(chunk)}`,
         )),
       );
     }
@@ -364,7 +365,7 @@ export class ActivityWriter {
       number,
       { ok: number; failure?: { failure: Failure; recordId: string | null } }
     >();
-    for (const batch of chunks(entries, COLLECTION_SIZE)) {
+    for (const batch of inBatches(entries, COLLECTION_SIZE)) {
       let results: RecordResult[] | undefined;
       let callFailure: Failure | undefined;
       try {

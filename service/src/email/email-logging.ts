@@ -14,7 +14,7 @@ import { ActivityWriter } from './activity-writer.ts';
 import { EmailSettingsReader, type UserEmailSettings } from './email-settings.ts';
 import { EmailStore, type NewEmailActivity } from './email-store.ts';
 import { taskDescription } from './plain-text.ts';
-import { COLLECTION_SIZE } from './settle.ts';
+import { COLLECTION_SIZE } from '../salesforce/batches.ts';
 import type { EmailActivityBody } from './schemas.ts';
 import { TaskTypeCheck } from './type-picklist.ts';
 import { retrying } from '../sync/error-records.ts';
@@ -210,9 +210,7 @@ export class EmailLogging {
     let ownerId: string | null = null;
     if (row.ownerSalesforceId !== null) {
       const id = row.ownerSalesforceId;
-      const user =
-        (await this.#deps.store.getUserBySalesforceId(id)) ??
-        (await this.#deps.store.getUserBySalesforceId(id.slice(0, 15)));
+      const user = await this.#deps.store.getUserBySalesforceId(id);
       if (!user) return null;
       ownerId = user.id;
     }

@@ -3,7 +3,15 @@
 // (Log_To__c), what happens when several records match (Duplicate_Rule__c) or none
 // (No_Match_Rule__c), and whether a contact's opportunities (through contact roles) or account get
 // the activity. The queries cover a whole batch of addresses at once; the rest is pure.
-import type { DuplicateRule, LogTo, NoMatchRule, OpportunityLogging } from '../sia/shared.ts';
+import { soqlString } from '../salesforce/soql.ts';
+import {
+  idKey,
+  sameId,
+  type DuplicateRule,
+  type LogTo,
+  type NoMatchRule,
+  type OpportunityLogging,
+} from '../sia/shared.ts';
 
 export type PersonType = 'Lead' | 'Contact';
 
@@ -37,11 +45,6 @@ export interface Target {
   whatId: string | null;
 }
 
-/** Ids compare on their 15-character, case-sensitive form (18-character ids add a checksum). */
-export function idKey(id: string): string {
-  return id.slice(0, 15);
-}
-
 export function allowedTypes(logTo: LogTo): PersonType[] {
   if (logTo === 'ContactsOnly') return ['Contact'];
   if (logTo === 'LeadsOnly') return ['Lead'];
@@ -52,11 +55,6 @@ export function typeOfId(id: string): PersonType | undefined {
   if (id.startsWith('003')) return 'Contact';
   if (id.startsWith('00Q')) return 'Lead';
   return undefined;
-}
-
-/** A SOQL string literal: backslash and quote escaped (an address may hold an apostrophe). */
-export function soqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 const CONTACT_ROLES = '(SELECT OpportunityId, Opportunity.IsClosed FROM OpportunityContactRoles)';
@@ -139,7 +137,7 @@ export class PeopleIndex {
   readonly #byEmail = new Map<string, PersonRecord[]>();
 
   add(person: PersonRecord): void {
-    const key = idKey(person.Id);
+    const key = idKey(person.Id) ?? person.Id;
     if (this.#byId.has(key)) return;
     this.#byId.set(key, person);
     if (person.Email !== null) {
@@ -149,7 +147,7 @@ export class PeopleIndex {
   }
 
   byId(id: string): PersonRecord | undefined {
-    return this.#byId.get(idKey(id));
+    return this.#byId.get(idKey(id) ?? id);
   }
 
   byEmail(email: string): PersonRecord[] {
@@ -208,7 +206,7 @@ export function targetsFor(
   if (person.type === 'Lead') return [{ whoId: person.Id, whatId: null }];
   if (options.logToOpportunities !== 'None') {
     const opportunities = roles
-      .filter((role) => idKey(role.ContactId) === idKey(person.Id))
+      .filter((role) => sameId(role.ContactId, person.Id))
       .filter((role) => options.logToOpportunities === 'AllContactRoleOpportunities' || !role.isClosed)
       .map((role) => role.OpportunityId);
     const unique = [...new Set(opportunities)].sort();

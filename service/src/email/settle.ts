@@ -1,4 +1,4 @@
-// What every write step of email logging shares: collection-sized chunks, the first error of a
+// What every write step of email logging shares: the first error of a
 // record result, and how a failed activity is settled (retried with backoff when the cause may
 // pass, otherwise given up and reported to the admin).
 import type { Clock } from '../clock.ts';
@@ -7,19 +7,10 @@ import { retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
 import type { EmailActivity, EmailStore } from './email-store.ts';
 import { emailActivityKey, reportEmailError, type EmailErrorDeps } from './error-report.ts';
 
-/** sObject Collections take at most 200 records a call. */
-export const COLLECTION_SIZE = 200;
-
 export interface Failure {
   code: string;
   message: string;
   fields: string[];
-}
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function firstError(result: RecordResult | undefined): Failure {

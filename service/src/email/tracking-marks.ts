@@ -7,7 +7,8 @@ import type { SiaUser } from '../sia/model.ts';
 import type { Store } from '../store/store.ts';
 import { writeWithOwnerFallback, type WriteIdentities } from '../sync/write-identity.ts';
 import type { EmailActivity, EmailKind, EmailStore } from './email-store.ts';
-import { COLLECTION_SIZE, chunks, firstError, type Failure } from './settle.ts';
+import { COLLECTION_SIZE, inBatches } from '../salesforce/batches.ts';
+import { firstError, type Failure } from './settle.ts';
 
 /** The tracking checkbox each mark sets on the Task of its email. */
 const MARK_FIELD: Partial<Record<EmailKind, string>> = {
@@ -76,7 +77,7 @@ export async function writeMarks(
     byActivity.set(mark.id, ids);
   }
   const results = new Map<string, RecordResult | Failure>();
-  for (const batch of chunks([...updates.values()], COLLECTION_SIZE)) {
+  for (const batch of inBatches([...updates.values()], COLLECTION_SIZE)) {
     try {
       const owners = new Map<string, SiaUser | undefined>();
       for (const ownerId of new Set(batch.map((r) => ownerOf.get(r.Id) ?? '')))

@@ -10,8 +10,9 @@ import {
   type SettingsRow,
 } from '../sia/shared.ts';
 import type { SalesforceClient } from './client.ts';
+import { soqlFields, soqlName } from './soql.ts';
 
-export const SETTINGS_SOQL = `SELECT Id, Scope_Key__c, User__c, ${Object.values(SETTING_FIELDS).join(', ')} FROM ${SETTINGS_OBJECT}`;
+export const SETTINGS_SOQL = `SELECT ${soqlFields(['Id', 'Scope_Key__c', 'User__c', ...Object.values(SETTING_FIELDS)])} FROM ${soqlName(SETTINGS_OBJECT)}`;
 
 export interface SettingsRows {
   org: SettingsRow | undefined;

@@ -2,6 +2,7 @@
 // engine make goes through here, on SQLite and PostgreSQL alike.
 import type { Kysely, Selectable } from 'kysely';
 import type { SiaTask, SiaUser, TaskPriority, TaskStatus, TaskType } from '../sia/model.ts';
+import { idForms } from '../sia/shared.ts';
 import type { Database, LinksTable, OutboxTable, SyncStateTable } from './schema.ts';
 
 export type Link = Selectable<LinksTable>;
@@ -202,11 +203,12 @@ export class Store {
     return row && this.#toUser(row);
   }
 
+  /** The user with this Salesforce user id, stored in either its 15- or its 18-character form. */
   async getUserBySalesforceId(salesforceUserId: string): Promise<SiaUser | undefined> {
     const row = await this.db
       .selectFrom('users')
       .selectAll()
-      .where('salesforce_user_id', '=', salesforceUserId)
+      .where('salesforce_user_id', 'in', idForms(salesforceUserId))
       .executeTakeFirst();
     return row && this.#toUser(row);
   }

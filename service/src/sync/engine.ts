@@ -7,12 +7,15 @@ import type { Metrics } from '../metrics.ts';
 import type { ApiUsage, SyncControl } from './sync-control.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
+import { COLLECTION_SIZE } from '../salesforce/batches.ts';
 import { DEFAULT_RETRY_LATER } from '../salesforce/retry-later-or-report.ts';
 import { readSettingsRows } from '../salesforce/settings-rows.ts';
 import {
   STANDARD_TASK_PRIORITIES,
   STANDARD_TASK_STATUSES,
   priorityCatalog,
+  idKey,
+  sameId,
   statusCatalog,
   type TaskPriorityValue,
   type TaskStatusValue,
@@ -25,7 +28,7 @@ import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, deletedInSalesforce, type RemoteChange } from './inbound.ts';
-import { BATCH_SIZE, pushRouted } from './outbound.ts';
+import { pushRouted } from './outbound.ts';
 import { WriteIdentities } from './write-identity.ts';
 import type { SiaUser } from '../sia/model.ts';
 import { DEFAULT_FIRST_SYNC, type FirstSyncOptions } from './import.ts';
@@ -427,7 +430,8 @@ export class SyncEngine implements SyncControl {
         if (link?.synced_at != null && link.synced_at > at) stale.push(salesforceId);
       }
       if (stale.length > 0)
-        for (const record of await tasksByIds(this.ctx, stale)) current.set(record.Id.slice(0, 15), record);
+        for (const record of await tasksByIds(this.ctx, stale))
+          current.set(idKey(record.Id) ?? record.Id, record);
     }
     const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
     const record: Record<string, unknown> = { ...message.payload };
@@ -445,7 +449,7 @@ export class SyncEngine implements SyncControl {
           at,
           ours,
         };
-        const held = current.get(salesforceId.slice(0, 15));
+        const held = current.get(idKey(salesforceId) ?? salesforceId);
         if (held !== undefined) change.current = held;
         const owner =
           typeof record['OwnerId'] === 'string'
@@ -483,8 +487,8 @@ export class SyncEngine implements SyncControl {
     const records = await tasksByIds(this.ctx, ids);
     if ((await applyCurrentTasks(this.ctx, records)) > 0) this.#scheduleDrain();
     if (changeType !== 'GAP_DELETE') return;
-    const found = new Set(records.map((r) => r.Id.slice(0, 15)));
-    for (const salesforceId of ids.filter((id) => !found.has(id.slice(0, 15)))) {
+    const found = records.map((r) => r.Id);
+    for (const salesforceId of ids.filter((id) => !found.some((f) => sameId(f, id)))) {
       await this.ctx.store.transaction((tx) =>
         applyRemoteChange(tx, this.ctx, deletedInSalesforce(salesforceId, at), { importUnknown: false }),
       );
@@ -519,7 +523,7 @@ export class SyncEngine implements SyncControl {
   #scheduleDrain(changes = 0): void {
     if (this.#stopping) return;
     this.#queuedChanges += changes;
-    if (this.#queuedChanges >= BATCH_SIZE) {
+    if (this.#queuedChanges >= COLLECTION_SIZE) {
       this.#queuedChanges = 0;
       this.#drainNow(true);
     }
@@ -558,7 +562,7 @@ export class SyncEngine implements SyncControl {
     const sent = await pushRouted(
       this.ctx,
       users.map((u) => u.user),
-      options.fullBatches ? { minBatch: BATCH_SIZE } : {},
+      options.fullBatches ? { minBatch: COLLECTION_SIZE } : {},
     );
     if (sent > 0) for (const { user, mark } of users) await this.#passFinished(user, mark);
     return sent;

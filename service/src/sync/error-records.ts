@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
+import { soqlValue } from '../salesforce/soql.ts';
 import type { ErrorCategory } from '../sia/model.ts';
 import { NOTICE_EVENT, encodeSyncNotices } from '../sia/shared.ts';
 
@@ -43,10 +44,6 @@ export interface SyncErrorRecord {
  */
 export const retrying = new Set<string>();
 
-function soql(value: string | null): string {
-  return value === null ? 'null' : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 /** The open (unresolved) row of this failure, if there is one. */
 export async function openErrorRow(
   salesforce: SalesforceClient,
@@ -55,10 +52,10 @@ export async function openErrorRow(
   const code = error.code.slice(0, 80);
   const subject =
     error.siaTaskId !== null && error.direction !== 'EmailLogging'
-      ? `SIA_Task_Id__c = ${soql(error.siaTaskId)}`
-      : `Record_Id__c = ${soql(error.recordId)}`;
+      ? `SIA_Task_Id__c = ${soqlValue(error.siaTaskId)}`
+      : `Record_Id__c = ${soqlValue(error.recordId)}`;
   const [open] = await salesforce.query<{ Id: string }>(
-    `SELECT Id FROM SIA_Sync_Error__c WHERE Resolved__c = false AND Direction__c = ${soql(error.direction)} AND Error_Code__c = ${soql(code)} AND ${subject} ORDER BY Occurred_At__c DESC LIMIT 1`,
+    `SELECT Id FROM SIA_Sync_Error__c WHERE Resolved__c = false AND Direction__c = ${soqlValue(error.direction)} AND Error_Code__c = ${soqlValue(code)} AND ${subject} ORDER BY Occurred_At__c DESC LIMIT 1`,
   );
   return open?.Id;
 }

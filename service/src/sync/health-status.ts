@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { RecordResult, SalesforceClient } from '../salesforce/client.ts';
+import { inBatches } from '../salesforce/batches.ts';
 import { toCaseSafeId } from '../sia/shared.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,7 +15,6 @@ export const STATUS_OBJECT = 'SIA_Sync_Status__c';
 export const ORG_SCOPE = 'ORG';
 export const USER_INTERVAL_MS = 60_000;
 export const ORG_INTERVAL_MS = 300_000;
-const COLLECTION_SIZE = 200;
 
 export interface HealthStatusOptions {
   salesforce: SalesforceClient;
@@ -118,8 +118,7 @@ export class HealthStatus {
     const org = this.#orgValues();
     let written = 0;
     let calls = 0;
-    for (let i = 0; i < rows.length; i += COLLECTION_SIZE) {
-      const chunk = rows.slice(i, i + COLLECTION_SIZE);
+    for (const chunk of inBatches(rows)) {
       let results: RecordResult[] = [];
       calls += 1;
       try {

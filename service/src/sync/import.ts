@@ -25,7 +25,8 @@ import { nowIso, type SyncContext } from './context.ts';
 import { applyRemoteChange, importedTask, isEmailActivity, stampedTaskId } from './inbound.ts';
 import { publishNotice } from './notices.ts';
 import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
-import { recordChange, soqlDateTime, type TaskRecord } from './records.ts';
+import { recordChange, type TaskRecord } from './records.ts';
+import { soqlDateTime, soqlFields, soqlString } from '../salesforce/soql.ts';
 
 export interface FirstSyncOptions {
   /** Imports of at least this many records read through Bulk API 2.0 and stamp through an ingest job. */
@@ -87,13 +88,9 @@ export async function readImportProgress(
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function quote(id: string): string {
-  return `'${id.replace(/[^a-zA-Z0-9]/g, '')}'`;
-}
-
 function windowFilter(ownerSalesforceId: string, since: string): string {
   const at = soqlDateTime(since);
-  return `OwnerId = ${quote(ownerSalesforceId)} AND (CreatedDate >= ${at} OR LastModifiedDate >= ${at})`;
+  return `OwnerId = ${soqlString(ownerSalesforceId)} AND (CreatedDate >= ${at} OR LastModifiedDate >= ${at})`;
 }
 
 /** Writes one slice of records: new tasks in multi-row inserts, known ones applied as changes. */
@@ -375,7 +372,7 @@ export async function importWindow(
     { user: user.id, total: progress.total, source: progress.source },
     'importing tasks of the window before switch-on',
   );
-  const soql = `SELECT ${TASK_QUERY_FIELDS.join(', ')} FROM Task WHERE ${filter}`;
+  const soql = `SELECT ${soqlFields(TASK_QUERY_FIELDS)} FROM Task WHERE ${filter}`;
   const started = Date.now();
   let logged = started;
   const current = progress;

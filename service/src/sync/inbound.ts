@@ -71,10 +71,7 @@ async function userFor(
   if (link) return tx.getUser(link.owner_id);
   const owner = stringField(change.record, 'OwnerId');
   if (owner === null) return undefined;
-  return (
-    (await tx.getUserBySalesforceId(owner)) ??
-    (owner.length === 15 ? undefined : tx.getUserBySalesforceId(owner.slice(0, 15)))
-  );
+  return tx.getUserBySalesforceId(owner);
 }
 
 function remoteValues(base: TaskValues, change: RemoteChange): TaskValues {

@@ -2,6 +2,7 @@
 // LWCs refresh on it) and SIA_Sync_Error__c for failures an admin must see. Both are best effort:
 // a failed notice is logged, never allowed to undo the sync work it reports.
 import type { ErrorCategory, SiaUser } from '../sia/model.ts';
+import { inBatches } from '../salesforce/batches.ts';
 import { NOTICE_EVENT, encodeSyncNotices, type NoticeKind, type NoticePayload } from '../sia/shared.ts';
 import type { SyncContext } from './context.ts';
 import { writeSyncError } from './error-records.ts';
@@ -27,8 +28,7 @@ export async function publishNotice(
 ): Promise<void> {
   try {
     const records = noticeRecords(user, kind, salesforceIds);
-    for (let i = 0; i < records.length; i += 200)
-      await ctx.salesforce.createRecords(NOTICE_EVENT, records.slice(i, i + 200));
+    for (const batch of inBatches(records)) await ctx.salesforce.createRecords(NOTICE_EVENT, batch);
   } catch (error) {
     ctx.logger.warn({ err: error, kind }, 'could not publish SIA_Sync_Notice__e');
   }

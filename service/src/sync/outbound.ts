@@ -12,6 +12,8 @@ import type { SiaUser } from '../sia/model.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceApiError, categorize, errorCodeOf, settlesAsError } from '../salesforce/errors.ts';
 import { retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
+import { COLLECTION_SIZE } from '../salesforce/batches.ts';
+import { soqlList } from '../salesforce/soql.ts';
 import type { RecordResult } from '../salesforce/client.ts';
 import type { OutboxEntry } from '../store/store.ts';
 import { mappingFor, nowIso, type SyncContext } from './context.ts';
@@ -22,7 +24,6 @@ import { NOTICE_EVENT } from '../sia/shared.ts';
 import { noteRetry, retriesSucceeded } from './retried-failures.ts';
 import { HELD_CODE, NO_EDIT_ACCESS, heldReason } from './write-identity.ts';
 
-export const BATCH_SIZE = 200;
 /** Salesforce answers these for a record that is already gone: the delete has happened. */
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
 
@@ -308,10 +309,9 @@ async function pushDeletes(ctx: SyncContext, pass: Pass, items: Item[]): Promise
   const found = new Map<string, string>();
   if (unknown.length > 0) {
     // A task deleted before its create was confirmed: find the record by its SIA id, if it exists.
-    const quoted = unknown.map((i) => `'${i.entry.taskId.replace(/'/g, '')}'`).join(',');
     try {
       const records = await pass.writer.query<{ Id: string; SIA_Task_Id__c: string }>(
-        `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN (${quoted})`,
+        `SELECT Id, SIA_Task_Id__c FROM Task WHERE SIA_Task_Id__c IN ${soqlList(unknown.map((i) => i.entry.taskId))}`,
       );
       for (const record of records) found.set(record.SIA_Task_Id__c, record.Id);
     } catch (error) {
@@ -518,7 +518,7 @@ export async function pushOutbox(
   const diverted: SiaUser[] = [];
   let sent = 0;
   for (let batch = 0; batch < (options.maxBatches ?? 50) && byId.size > 0; batch += 1) {
-    const entries = await ctx.store.pendingOutboxOf([...byId.keys()], nowIso(ctx), BATCH_SIZE);
+    const entries = await ctx.store.pendingOutboxOf([...byId.keys()], nowIso(ctx), COLLECTION_SIZE);
     // A partial batch waits (for more changes or the end of the coalescing window) when asked to.
     if (entries.length === 0 || entries.length < (options.minBatch ?? 1)) break;
     // Only the current leader writes: a stale one's batch is refused here, before it is sent.
@@ -552,7 +552,7 @@ export async function pushOutbox(
     sent += items.length;
     for (const user of new Set(touched.map((t) => t.user)))
       await ctx.store.touchSync(user.id, 'outbound', nowIso(ctx));
-    if (entries.length < BATCH_SIZE) break;
+    if (entries.length < COLLECTION_SIZE) break;
   }
   return { sent, held, diverted };
 }

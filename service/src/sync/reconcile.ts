@@ -3,7 +3,8 @@
 // on a timer, so a lost event costs latency, never data.
 import type { SyncContext } from './context.ts';
 import { applyRemoteChange, deletedInSalesforce } from './inbound.ts';
-import { recordChange, soqlDateTime, tasksByIds, type TaskRecord } from './records.ts';
+import { recordChange, tasksByIds, type TaskRecord } from './records.ts';
+import { soqlDateTime, soqlFields } from '../salesforce/soql.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
 import { BulkApi, csvRecords } from '../salesforce/bulk.ts';
 import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
@@ -45,7 +46,7 @@ async function applyChangedSince(ctx: SyncContext, start: Date): Promise<number>
   const options = ctx.firstSync;
   const bulk = new BulkApi(ctx.salesforce, { pollMs: options.pollMs, maxPollMs: options.maxPollMs });
   const created = await bulk.createQueryJob(
-    `SELECT ${TASK_QUERY_FIELDS.join(', ')} FROM Task WHERE SystemModstamp >= ${soqlDateTime(start.toISOString())}`,
+    `SELECT ${soqlFields(TASK_QUERY_FIELDS)} FROM Task WHERE SystemModstamp >= ${soqlDateTime(start.toISOString())}`,
   );
   const job = await bulk.waitForJob('query', created.id);
   if (job.state !== 'JobComplete')

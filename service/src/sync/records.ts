@@ -1,29 +1,18 @@
 // Reading Task records from Salesforce for the import, the sweep and gap checks.
+import { COLLECTION_SIZE, inBatches } from '../salesforce/batches.ts';
+import { soqlDateTime, soqlFields, soqlList, soqlString } from '../salesforce/soql.ts';
 import { TASK_QUERY_FIELDS } from './mapping.ts';
 import type { SyncContext } from './context.ts';
 import type { RemoteChange } from './inbound.ts';
 
 export type TaskRecord = Record<string, unknown> & { Id: string };
 
-const SELECT = `SELECT ${TASK_QUERY_FIELDS.join(', ')} FROM Task`;
-
-/** SOQL datetime literal (UTC, no quotes). */
-export function soqlDateTime(iso: string): string {
-  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function quote(id: string): string {
-  return `'${id.replace(/[^a-zA-Z0-9]/g, '')}'`;
-}
+const SELECT = `SELECT ${soqlFields(TASK_QUERY_FIELDS)} FROM Task`;
 
 export async function tasksByIds(ctx: Pick<SyncContext, 'salesforce'>, ids: string[]): Promise<TaskRecord[]> {
   const out: TaskRecord[] = [];
-  for (let i = 0; i < ids.length; i += 200) {
-    const chunk = ids.slice(i, i + 200);
-    out.push(
-      ...(await ctx.salesforce.query<TaskRecord>(`${SELECT} WHERE Id IN (${chunk.map(quote).join(',')})`)),
-    );
-  }
+  for (const chunk of inBatches(ids, COLLECTION_SIZE))
+    out.push(...(await ctx.salesforce.query<TaskRecord>(`${SELECT} WHERE Id IN ${soqlList(chunk)}`)));
   return out;
 }
 
@@ -35,7 +24,7 @@ export async function tasksChangedSince(
 ): Promise<TaskRecord[]> {
   const at = soqlDateTime(since);
   return ctx.salesforce.query<TaskRecord>(
-    `${SELECT} WHERE OwnerId = ${quote(ownerSalesforceId)} AND (CreatedDate >= ${at} OR LastModifiedDate >= ${at}) ORDER BY LastModifiedDate, Id`,
+    `${SELECT} WHERE OwnerId = ${soqlString(ownerSalesforceId)} AND (CreatedDate >= ${at} OR LastModifiedDate >= ${at}) ORDER BY LastModifiedDate, Id`,
   );
 }
 

@@ -4,6 +4,8 @@
 // then clears Retry_Requested__c and either sets Resolved__c (it worked) or updates the code,
 // message and time (it still fails). It never clears Resolved__c.
 import { SYNCED_FIELDS, type SiaUser } from '../sia/model.ts';
+import { inBatches } from '../salesforce/batches.ts';
+import { soqlList } from '../salesforce/soql.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
 import type { SyncContext } from './context.ts';
 import type { ChangeEventMessage } from './change-stream.ts';
@@ -92,9 +94,8 @@ export async function applyRetryRequests(
   const requested =
     header.changedFields.includes('Retry_Requested__c') && message.payload['Retry_Requested__c'] === true;
   if (!requested || header.recordIds.length === 0) return [];
-  const ids = header.recordIds.map((id) => `'${id.replace(/[^a-zA-Z0-9]/g, '')}'`).join(',');
   const rows = await ctx.salesforce.query<ErrorRow & Record<string, unknown>>(
-    `SELECT Id, SIA_Task_Id__c, Direction__c, Error_Code__c, User__c, Retry_Requested__c FROM SIA_Sync_Error__c WHERE Id IN (${ids})`,
+    `SELECT Id, SIA_Task_Id__c, Direction__c, Error_Code__c, User__c, Retry_Requested__c FROM SIA_Sync_Error__c WHERE Id IN ${soqlList(header.recordIds)}`,
   );
   const updates: (Record<string, unknown> & { Id: string })[] = [];
   for (const row of rows) {
@@ -125,7 +126,6 @@ export async function applyRetryRequests(
       });
     }
   }
-  for (let i = 0; i < updates.length; i += 200)
-    await ctx.salesforce.updateRecords('SIA_Sync_Error__c', updates.slice(i, i + 200));
+  for (const batch of inBatches(updates)) await ctx.salesforce.updateRecords('SIA_Sync_Error__c', batch);
   return [];
 }

@@ -11,7 +11,9 @@
 // neither route is held: their changes stay queued, the reason is shown on their connection in the
 // SIA API, and it is recorded once as a sync error.
 import type { RecordResult, SalesforceClient } from '../salesforce/client.ts';
+import { soqlString } from '../salesforce/soql.ts';
 import type { SiaUser } from '../sia/model.ts';
+import { isSalesforceId } from '../sia/shared.ts';
 
 /** Salesforce's per-record answers when the writing user may not edit the record (or its Who/What). */
 export const NO_EDIT_ACCESS = new Set([
@@ -94,9 +96,9 @@ export class WriteIdentities {
         conn.request<{ user_id?: unknown }>('/services/oauth2/userinfo'),
       );
       const userId = typeof info.user_id === 'string' ? info.user_id : '';
-      if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(userId)) throw new Error('userinfo named no user');
+      if (!isSalesforceId(userId)) throw new Error('userinfo named no user');
       const granted = await this.org.query(
-        `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.PermissionsModifyAllData = true LIMIT 1`,
+        `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(userId)} AND PermissionSet.PermissionsModifyAllData = true LIMIT 1`,
       );
       this.#modifiesAll = granted.length > 0;
     } catch {

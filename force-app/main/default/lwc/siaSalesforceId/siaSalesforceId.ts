@@ -38,11 +38,35 @@ export function toCaseSafeId(id: string): string {
 }
 
 /**
+ * The first 15 characters of an 18-character Id with their case restored from its suffix: each
+ * suffix character marks which of its five characters are upper-case letters, which is what makes
+ * the 18-character form case-insensitive. Undefined when the suffix marks a digit as upper case or
+ * is not a suffix character at all (no Salesforce Id looks like that).
+ */
+function caseFromSuffix(id: string): string | undefined {
+  let out = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    const bits = CASE_SAFE_ALPHABET.indexOf(id.charAt(15 + chunk).toUpperCase());
+    if (bits < 0) return undefined;
+    for (let i = 0; i < 5; i++) {
+      const ch = id.charAt(chunk * 5 + i);
+      const upper = (bits & (1 << i)) !== 0;
+      const letter = ch.toLowerCase() !== ch.toUpperCase();
+      if (upper && !letter) return undefined;
+      out += upper ? ch.toUpperCase() : ch.toLowerCase();
+    }
+  }
+  return out;
+}
+
+/**
  * The key two Ids of one record share, whatever their form: the 15-character, case-sensitive Id.
+ * An 18-character Id is read case-insensitively through its checksum suffix, as Salesforce reads it.
  * Undefined for what is not an Id.
  */
 export function idKey(id: string | null | undefined): string | undefined {
-  return isSalesforceId(id) ? id.slice(0, 15) : undefined;
+  if (!isSalesforceId(id)) return undefined;
+  return id.length === 15 ? id : caseFromSuffix(id);
 }
 
 /** True when both are Ids of the same record, in the 15- or the 18-character form. */
@@ -53,6 +77,7 @@ export function sameId(a: string | null | undefined, b: string | null | undefine
 
 /** The forms an Id may be stored in: itself and its other length (for look-ups by exact value). */
 export function idForms(id: string): string[] {
-  if (!isSalesforceId(id)) return [id];
-  return id.length === 15 ? [id, toCaseSafeId(id)] : [id, id.slice(0, 15)];
+  const key = idKey(id);
+  if (key === undefined) return [id];
+  return id.length === 15 ? [id, toCaseSafeId(id)] : [...new Set([id, toCaseSafeId(key), key])];
 }

@@ -57,10 +57,36 @@ describe('idKey', () => {
   });
 });
 
+describe('idKey of an 18-character Id (the checksum suffix rule)', () => {
+  // CASESAFEID(): the suffix records which of the first 15 characters are upper-case letters, so
+  // the 18-character form is read without regard to case.
+  it('restores the case of the first 15 characters from the suffix', () => {
+    expect(idKey('001a0000006vm9riac')).toBe('001A0000006Vm9r');
+    expect(idKey('001A0000006VM9RIAC')).toBe('001A0000006Vm9r');
+    expect(sameId('001A0000006Vm9r', '001a0000006vm9riac')).toBe(true);
+  });
+
+  it('lets the suffix, not the letters, decide which record is meant', () => {
+    expect(idKey('001A0000006Vm9rAAA')).toBe('001a0000006vm9r');
+    expect(sameId('001A0000006Vm9r', '001A0000006Vm9rAAA')).toBe(false);
+  });
+
+  it('is undefined when the suffix marks a digit as upper case', () => {
+    expect(idKey('001A0000006Vm9rxxx')).toBeUndefined();
+    expect(sameId('001A0000006Vm9rxxx', '001A0000006Vm9r')).toBe(false);
+    expect(idForms('001A0000006Vm9rxxx')).toEqual(['001A0000006Vm9rxxx']);
+  });
+});
+
 describe('idForms', () => {
   it('lists both lengths an Id may be stored in', () => {
     expect(idForms('001A0000006Vm9r')).toEqual(['001A0000006Vm9r', '001A0000006Vm9rIAC']);
     expect(idForms('001A0000006Vm9rIAC')).toEqual(['001A0000006Vm9rIAC', '001A0000006Vm9r']);
+    expect(idForms('001a0000006vm9riac')).toEqual([
+      '001a0000006vm9riac',
+      '001A0000006Vm9rIAC',
+      '001A0000006Vm9r',
+    ]);
     expect(idForms('ORG')).toEqual(['ORG']);
   });
 });
