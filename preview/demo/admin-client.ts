@@ -25,6 +25,16 @@ export class EmulatorAdmin {
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 
+  /**
+   * As the admin in Setup: adds a callback URL to the connected app's callback URLs (the sync
+   * service's OAuth callback, which reps' connections return to).
+   */
+  async allowCallback(app: string, url: string): Promise<void> {
+    const current = (await this.call('GET', `/connected-apps/${app}`)) as { callbackUrls: string[] };
+    if (!current.callbackUrls.includes(url))
+      await this.call('PATCH', `/connected-apps/${app}`, { callbackUrls: [...current.callbackUrls, url] });
+  }
+
   /** Creates the records in one all-or-nothing batch; returns their ids in order. */
   async seed(records: SeedRecord[]): Promise<string[]> {
     const answer = (await this.call('POST', '/records', { records })) as { ids: string[] };

@@ -47,6 +47,8 @@ export interface RunningDemo {
 
 interface DemoState {
   siaApiToken: string;
+  /** SIA_TOKEN_KEYS of the demo's service: the key that seals the rep's stored Salesforce tokens. */
+  tokenKeys?: string;
   demo: DemoOrg;
 }
 
@@ -104,6 +106,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       state = { siaApiToken: randomBytes(24).toString('hex'), demo };
     }
 
+    if (state.tokenKeys === undefined) {
+      state.tokenKeys = `demo-1:${randomBytes(32).toString('base64')}`;
+      if (resumed) writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    }
     log(
       `Starting the sync service (SQLite: ${join(dataDir, 'sia-sync.sqlite')}, log: ${join(dataDir, 'service.log')})…`,
     );
@@ -116,6 +122,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       DATABASE_URL: `sqlite:${join(dataDir, 'sia-sync.sqlite')}`,
       PORT: '0',
       SIA_API_TOKEN: state.siaApiToken,
+      // The rep's Connect button: the emulator's login hosts, tokens sealed with the demo's key.
+      SIA_TOKEN_KEYS: state.tokenKeys,
+      SF_PRODUCTION_LOGIN_URL: emulator.loginUrls.production,
+      SF_SANDBOX_LOGIN_URL: emulator.loginUrls.sandbox,
       LOG_LEVEL: options.serviceLogLevel ?? 'info',
     });
     const logger = createLogger({
@@ -124,6 +134,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
     const service: RunningService = await startService({ config, logger, clock: systemClock });
     stack.push(service);
+    // As the admin in Setup: the service's OAuth callback (a new port each start) is a callback URL
+    // of the connected app, so the rep's Connect comes back to SIA.
+    await new EmulatorAdmin(emulator.url, emulator.clientSecret).allowCallback(
+      'SIA_Sync',
+      `${service.url}/oauth/salesforce/callback`,
+    );
 
     if (!resumed) {
       log('Seeding SIA: the rep’s account and Command Center tasks…');

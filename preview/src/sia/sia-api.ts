@@ -30,6 +30,18 @@ export interface SyncStatus {
   outboxDepth: number;
 }
 
+/** The rep's own Salesforce connection, as GET /users/{id}/salesforce-connection answers it. */
+export interface SalesforceConnection {
+  status: 'connected' | 'needs_reconnect' | 'disconnected' | 'not_connected';
+  environment: 'production' | 'sandbox' | null;
+  salesforceUsername: string | null;
+  connectedAt: string | null;
+  needsReconnect: boolean;
+  lastError: { code: string; message: string; at: string } | null;
+  /** Who writes the rep's changes now, and why. */
+  pushes: { identity: 'org' | 'own' | 'none'; reason: string };
+}
+
 export interface NewTask {
   type: SiaTaskType;
   name: string;
@@ -109,6 +121,24 @@ export class SiaApi {
 
   async syncStatus(): Promise<SyncStatus> {
     return (await call('GET', `/sync/status?ownerId=${this.owner()}`)) as SyncStatus;
+  }
+
+  async salesforceConnection(): Promise<SalesforceConnection> {
+    return (await call('GET', `/users/${this.owner()}/salesforce-connection`)) as SalesforceConnection;
+  }
+
+  /** Starts connecting: the authorize URL of the chosen login host; Salesforce returns to `returnUrl`. */
+  async connectSalesforce(environment: 'production' | 'sandbox', returnUrl: string): Promise<string> {
+    const answer = (await call('POST', `/users/${this.owner()}/salesforce-connection`, {
+      environment,
+      returnUrl,
+    })) as { authorizeUrl: string };
+    return answer.authorizeUrl;
+  }
+
+  /** Disconnects: SIA revokes the tokens in Salesforce and forgets them. */
+  async disconnectSalesforce(): Promise<SalesforceConnection> {
+    return (await call('DELETE', `/users/${this.owner()}/salesforce-connection`)) as SalesforceConnection;
   }
 
   async createTask(task: NewTask): Promise<SiaTask> {
