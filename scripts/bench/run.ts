@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchEmail, type EmailResult } from './email.ts';
+import { benchIdentityModes, type IdentityModesResult } from './identity.ts';
 import { benchImport, type ImportResult } from './import.ts';
 import {
   benchPushAndLatency,
@@ -40,9 +41,13 @@ const STREAM_CONCURRENCY = size('BENCH_STREAM_CONCURRENCY', 4, 32);
 /** Round trip added to every REST call in the second throughput run, as a real org across the internet has. */
 const RTT_MS = size('BENCH_RTT_MS', 100, 2_000);
 
+/** Reps (at most the test org's 10) and tasks each in the write-identity comparison. */
+const IDENTITY_REPS = size('BENCH_IDENTITY_REPS', 10, 10);
+const IDENTITY_TASKS = size('BENCH_IDENTITY_TASKS', 20, 1_000);
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** BENCH_ONLY=import,push,email,throughput runs only those parts (the others print as not run). */
+/** BENCH_ONLY=import,push,email,throughput,identity runs only those parts (the others print as not run). */
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? '').split(',').filter((part) => part !== ''));
 
 async function attempt<T>(name: string, work: () => Promise<T>, part: string): Promise<Outcome<T>> {
@@ -197,6 +202,21 @@ function throughputRows(result: Outcome<ThroughputResult>): string[][] {
   ];
 }
 
+function identityRows(result: Outcome<IdentityModesResult>): string[][] {
+  if (!result.ok) return [notMeasured('API calls per write identity', result.reason)];
+  const { reps, tasksPerRep, modifyAllData, ownConnections } = result.value;
+  const total = reps * tasksPerRep;
+  return [
+    [
+      `API calls to complete ${formatNumber(total)} tasks of ${reps} reps: org identity (Modify All Data) vs each rep's connection`,
+      formatNumber(modifyAllData.calls.total),
+      formatNumber(ownConnections.calls.total),
+      lessIsBetter(modifyAllData.calls.total, ownConnections.calls.total, 'fewer'),
+      `one collection carries every rep's changes vs one per rep (least privilege: View All Data); ${formatMs(modifyAllData.ms)} vs ${formatMs(ownConnections.ms)}`,
+    ],
+  ];
+}
+
 const started = new Date();
 const environment = {
   date: started.toISOString(),
@@ -214,6 +234,8 @@ const environment = {
     streamMs: STREAM_MS,
     streamConcurrency: STREAM_CONCURRENCY,
     rttMs: RTT_MS,
+    identityReps: IDENTITY_REPS,
+    identityTasksPerRep: IDENTITY_TASKS,
   },
 };
 
@@ -235,6 +257,12 @@ const throughputRtt = await attempt(
   'throughput',
 );
 
+const identity = await attempt(
+  'write identities',
+  () => benchIdentityModes(IDENTITY_REPS, IDENTITY_TASKS),
+  'identity',
+);
+
 const table = renderTable(
   ['benchmark', 'SIA Sync', 'naive baseline', 'ratio', 'notes'],
   [
@@ -244,6 +272,7 @@ const table = renderTable(
     ...emailRows(email),
     ...throughputRows(throughput),
     ...throughputRows(throughputRtt),
+    ...identityRows(identity),
   ],
 );
 process.stdout.write(
@@ -268,6 +297,7 @@ writeFileSync(
       emailLogging: outcome(email),
       throughput: outcome(throughput),
       throughputWithRoundTrip: outcome(throughputRtt),
+      writeIdentities: outcome(identity),
     },
     null,
     2,

@@ -23,8 +23,15 @@ export { API_VERSION, repId, SiaApi, type Emulator };
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-export async function startOrg(): Promise<{ emulator: Emulator; sf: Connection }> {
-  const emulator = await startTestEmulator();
+/**
+ * An org for the benchmarks. By default the org identity holds Modify All Data, so it writes every
+ * rep's tasks and reps need not connect (what the push, import and email numbers measure);
+ * `viewAllData` is least privilege, where each rep's edits go through their own connection.
+ */
+export async function startOrg(
+  orgAccess: 'viewAllData' | 'modifyAllData' = 'modifyAllData',
+): Promise<{ emulator: Emulator; sf: Connection }> {
+  const emulator = await startTestEmulator(undefined, { orgAccess });
   // The naive baselines spend one call per record: lift the 15,000-a-day allowance so no run hits it.
   await admin(emulator, 'PUT', '/limits', { max: 10_000_000 });
   return { emulator, sf: await salesforceUser(emulator) };
@@ -117,7 +124,10 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 }
 
 /** Starts `node service/src/main.ts` against the org with its production defaults (timers, retries). */
-export async function startServiceProcess(emulator: Emulator): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  emulator: Emulator,
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sia-bench-'));
   const child = spawn(process.execPath, [join(root, 'service', 'src', 'main.ts')], {
     cwd: root,
@@ -133,6 +143,7 @@ export async function startServiceProcess(emulator: Emulator): Promise<ServicePr
       PORT: '0',
       SIA_API_TOKEN: API_TOKEN,
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
   });
   let stderr = '';
