@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { buildServer, type SiaServer } from './http/server.ts';
 import { SalesforceClient } from './salesforce/client.ts';
 import type { RetryPolicy } from './salesforce/retry.ts';
+import type { RetryLaterBounds } from './salesforce/retry-later-or-report.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { openDatabase } from './store/database.ts';
 import { Store } from './store/store.ts';
@@ -41,7 +42,8 @@ export interface ServiceDeps {
   clock: Clock;
   hooks?: SyncHooks;
   retry?: Partial<RetryPolicy>;
-  outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
+  /** Backoff of a refused record write retried later (outbox pushes and email activities). */
+  retryLater?: RetryLaterBounds;
   /** How long one Salesforce request may take before it fails as a TIMEOUT and is retried. */
   requestTimeoutMs?: number;
   /** Backoff between attempts to reconnect a change stream. */
@@ -84,7 +86,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     outboxIntervalMs: config.outboxIntervalMs,
     ...(config.outboxCoalesceMs === undefined ? {} : { outboxCoalesceMs: config.outboxCoalesceMs }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
-    ...(deps.outboxRetry ? { outboxRetry: deps.outboxRetry } : {}),
+    ...(deps.retryLater ? { retryLater: deps.retryLater } : {}),
     ...(deps.streamReconnect ? { streamReconnect: deps.streamReconnect } : {}),
     leadership: leadershipFor(config.database),
     emailRetry: (row): ReturnType<EmailRetry> => email.retryFailed(row),
@@ -117,6 +119,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     logger: logger.child({ component: 'email' }),
     closedStatus: () => engine.ctx.statuses.defaultClosed,
     identities: engine.ctx.identities,
+    ...(deps.retryLater ? { retryLater: deps.retryLater } : {}),
   });
   registerEmailRoutes(server, email);
   let url = '';

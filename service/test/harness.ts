@@ -138,7 +138,7 @@ export async function startTestService(
     clock: options.clock ?? systemClock,
     defaultMetrics: false,
     retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 },
-    outboxRetry: { baseDelayMs: 100, maxDelayMs: 300 },
+    retryLater: { baseDelayMs: 100, maxDelayMs: 300 },
     streamReconnect: { baseDelayMs: 100, maxDelayMs: 500 },
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.leadershipPollMs === undefined ? {} : { leadershipPollMs: options.leadershipPollMs }),

@@ -4,6 +4,7 @@
 // are upserted by SIA_Task_Id__c in sObject Collections of up to 200 (allOrNone=false). Opens,
 // clicks and replies then tick their checkbox on those Tasks (tracking-marks.ts). Each activity's
 // outcome is committed on its own: intermittent failures retry with backoff, others are reported.
+import { retriesLater, type RetryLaterBounds } from '../salesforce/retry-later-or-report.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { categorize, errorCodeOf } from '../salesforce/errors.ts';
@@ -50,6 +51,8 @@ export interface WriterDeps {
   batchSize?: number;
   /** Who writes a rep's Tasks (the org identity, else the rep's own connection). */
   identities?: WriteIdentities | undefined;
+  /** Backoff of an activity Salesforce refused for a cause that may pass. */
+  retryLater?: RetryLaterBounds | undefined;
 }
 
 interface Owner {
@@ -200,11 +203,11 @@ export class ActivityWriter {
    * them up with one report for the admin (not one per email: the cause is the same for all).
    */
   async #lookupFailed(writes: EmailActivity[], failure: Failure): Promise<number> {
-    const category = categorize(failure.code, failure.message);
-    if (category === 'Intermittent' || category === 'Authentication') {
+    if (retriesLater(failure)) {
       for (const activity of writes) await this.#fail(activity, undefined, failure, null, 'Task');
       return 0;
     }
+    const category = categorize(failure.code, failure.message);
     const now = this.#now();
     for (const activity of writes)
       await this.#deps.emailStore.finish(activity.id, 'failed', `${failure.code}: ${failure.message}`, now);

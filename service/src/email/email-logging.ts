@@ -2,6 +2,7 @@
 // Email-to-Salesforce BCC (the team override decides over the user's choice), queues API-mode
 // activities idempotently and drains the queue to Salesforce in batches, serially, on a timer and
 // shortly after new activities arrive (so a burst shares its API calls).
+import type { RetryLaterBounds } from '../salesforce/retry-later-or-report.ts';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from '../clock.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
@@ -39,6 +40,8 @@ export interface EmailLoggingDeps {
   closedStatus?: () => string;
   /** Who writes a rep's Tasks: the org identity where it may edit them, else the rep's own connection. */
   identities?: WriteIdentities;
+  /** Backoff of an activity Salesforce refused for a cause that may pass. */
+  retryLater?: RetryLaterBounds;
 }
 
 /** BCC mode is in force but the user never filled in their Email to Salesforce address. */

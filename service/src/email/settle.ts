@@ -3,7 +3,7 @@
 // pass, otherwise given up and reported to the admin).
 import type { Clock } from '../clock.ts';
 import type { RecordResult } from '../salesforce/client.ts';
-import { retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
+import { retryLaterOrReport, type RetryLaterBounds } from '../salesforce/retry-later-or-report.ts';
 import type { EmailActivity, EmailStore } from './email-store.ts';
 import { emailActivityKey, reportEmailError, type EmailErrorDeps } from './error-report.ts';
 
@@ -25,6 +25,8 @@ export function firstError(result: RecordResult | undefined): Failure {
 export interface SettleDeps extends EmailErrorDeps {
   emailStore: EmailStore;
   clock: Clock;
+  /** Backoff of an activity retried later (the service's retryLater configuration). */
+  retryLater?: RetryLaterBounds | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function settleFailure(
   const { failure } = context;
   const now = deps.clock.now();
   const outcome = `${failure.code}: ${failure.message}`;
-  const decision = retryLaterOrReport(failure, activity.attempts, now);
+  const decision = retryLaterOrReport(failure, activity.attempts, now, deps.retryLater);
   const { category } = decision;
   if (decision.action === 'retry') {
     await deps.emailStore.retryLater(activity.id, decision.retryAt.toISOString(), outcome, now.toISOString());

@@ -112,7 +112,7 @@ describe('SIA API security in the running service', () => {
       clock: systemClock,
       defaultMetrics: false,
       retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 },
-      outboxRetry: { baseDelayMs: 100, maxDelayMs: 300 },
+      retryLater: { baseDelayMs: 100, maxDelayMs: 300 },
     });
     world = new SyncWorld(emulator, service, await salesforceUser(emulator));
     await world.enable('rep1');

@@ -2,7 +2,7 @@
 // capped full-jitter backoff when the cause may pass, otherwise report.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_RETRY_LATER, retryLaterOrReport } from './retry-later-or-report.ts';
+import { DEFAULT_RETRY_LATER, retriesLater, retryLaterOrReport } from './retry-later-or-report.ts';
 
 const now = new Date('2026-03-31T12:00:00.000Z');
 const ceiling = (): number => 0.999_999;
@@ -58,5 +58,11 @@ describe('retry later or report', () => {
       [high, low].map((o) => (o.action === 'retry' ? o.retryAt.getTime() - now.getTime() : -1)),
       [300, 0],
     );
+  });
+
+  it('answers "retried later?" for a whole failed call the same way', () => {
+    assert.equal(retriesLater({ code: 'SERVER_UNAVAILABLE', message: '' }), true);
+    assert.equal(retriesLater({ code: 'UNKNOWN_EXCEPTION', message: '' }), true);
+    assert.equal(retriesLater({ code: 'INSUFFICIENT_ACCESS_OR_READONLY', message: '' }), false);
   });
 });

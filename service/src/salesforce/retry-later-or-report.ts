@@ -18,6 +18,11 @@ export const DEFAULT_RETRY_LATER: RetryLaterBounds = { baseDelayMs: 1_000, maxDe
 export type FailedWriteOutcome =
   { action: 'retry'; category: ErrorCategory; retryAt: Date } | { action: 'report'; category: ErrorCategory };
 
+/** Whether a refused write is tried again later (true) or final and reported (false). */
+export function retriesLater(failure: { code: string; message: string }): boolean {
+  return !settlesAsError(categorize(failure.code, failure.message));
+}
+
 /**
  * Retry later or report: `attempts` is how often the write already failed before this failure,
  * `now` the time of this one.

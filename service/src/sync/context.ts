@@ -1,5 +1,6 @@
 // What every part of the sync engine shares: the store, the Salesforce client, the clock, the
 // logger, metrics, the org's status/priority catalogs and the effective per-user settings.
+import type { RetryLaterBounds } from '../salesforce/retry-later-or-report.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Metrics } from '../metrics.ts';
@@ -40,8 +41,8 @@ export interface SyncContext {
   settings: Map<string, UserSettings>;
   orgSubjectTemplate: string;
   hooks: SyncHooks;
-  /** Backoff of an outbox entry after an intermittent failure (first delay, cap). */
-  outboxRetry: { baseDelayMs: number; maxDelayMs: number };
+  /** Backoff of an outbox entry Salesforce refused for a cause that may pass (first delay, cap). */
+  retryLater: RetryLaterBounds;
   /** How the first-sync import reads, writes and stamps. */
   firstSync: FirstSyncOptions;
   /** When a failure that keeps being retried is reported to admins. */

@@ -8,7 +8,7 @@ import type { ApiUsage, SyncControl } from './sync-control.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
 import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
 import { COLLECTION_SIZE } from '../salesforce/batches.ts';
-import { DEFAULT_RETRY_LATER } from '../salesforce/retry-later-or-report.ts';
+import { DEFAULT_RETRY_LATER, type RetryLaterBounds } from '../salesforce/retry-later-or-report.ts';
 import { readSettingsRows } from '../salesforce/settings-rows.ts';
 import {
   STANDARD_TASK_PRIORITIES,
@@ -62,7 +62,7 @@ export interface SyncEngineOptions {
   hooks?: SyncHooks;
   reconcileIntervalMs: number;
   outboxIntervalMs: number;
-  outboxRetry?: { baseDelayMs: number; maxDelayMs: number };
+  retryLater?: RetryLaterBounds;
   /** Who leads (holds the subscriptions and drains the outbox) when several instances share a database. */
   leadership?: Leadership;
   /** How often a follower tries to take over. */
@@ -121,7 +121,7 @@ export class SyncEngine implements SyncControl {
       settings: new Map(),
       orgSubjectTemplate: '{{activity_subject}}',
       hooks: options.hooks ?? {},
-      outboxRetry: options.outboxRetry ?? DEFAULT_RETRY_LATER,
+      retryLater: options.retryLater ?? DEFAULT_RETRY_LATER,
       firstSync: { ...DEFAULT_FIRST_SYNC, ...options.firstSync },
       failureReport: { ...DEFAULT_FAILURE_REPORT, ...options.failureReport },
       openFailures: new Set(),
@@ -139,15 +139,19 @@ export class SyncEngine implements SyncControl {
   }
 
   /** The sweep; every sync-on user without a new error meanwhile has had an error-free pass. */
-  async #sweep(): Promise<void> {
+  /** The reconciliation sweep, of every user whose sync is on or only of `onlyOwner` (a SIA user id). */
+  async #sweep(onlyOwner?: string): Promise<void> {
     // Ask the org identity again: an admin may have granted it access to more reps' records.
     await this.ctx.identities.refresh();
     await this.#resumeImports();
     const users = [];
     for (const user of await this.ctx.store.listUsers())
-      if (isSyncOn(await this.ctx.store.getSyncState(user.id)))
+      if (
+        (onlyOwner === undefined || user.id === onlyOwner) &&
+        isSyncOn(await this.ctx.store.getSyncState(user.id))
+      )
         users.push({ user, mark: await errorMark(this.ctx.store, user.id) });
-    await reconcile(this.ctx);
+    await reconcile(this.ctx, onlyOwner);
     for (const { user, mark } of users) await this.#passFinished(user, mark);
   }
 
@@ -591,19 +595,15 @@ export class SyncEngine implements SyncControl {
     return this.ctx.salesforce.apiUsage();
   }
 
-  async reconcile(): Promise<{ users: number }> {
-    if (!this.#leading) {
-      const states = await Promise.all(
-        (await this.ctx.store.listUsers()).map((u) => this.ctx.store.getSyncState(u.id)),
-      );
-      return { users: states.filter(isSyncOn).length };
+  /** Sweeps now (every user, or only `ownerId`) and drains the outbox; says how many users were swept. */
+  async reconcile(ownerId?: string): Promise<{ users: number }> {
+    if (this.#leading) {
+      await this.#serial(() => this.#refreshSettings());
+      await this.#serial(() => this.#sweep(ownerId));
+      await this.#serial(() => this.drainOutbox());
     }
-    await this.#serial(() => this.#refreshSettings());
-    await this.#serial(() => this.#sweep());
-    await this.#serial(() => this.drainOutbox());
-    const states = await Promise.all(
-      (await this.ctx.store.listUsers()).map((u) => this.ctx.store.getSyncState(u.id)),
-    );
+    const users = (await this.ctx.store.listUsers()).filter((u) => ownerId === undefined || u.id === ownerId);
+    const states = await Promise.all(users.map((u) => this.ctx.store.getSyncState(u.id)));
     return { users: states.filter(isSyncOn).length };
   }
 

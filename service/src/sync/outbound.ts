@@ -10,8 +10,8 @@
 // edit; a rep with neither is held.
 import type { SiaUser } from '../sia/model.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
-import { SalesforceApiError, categorize, errorCodeOf, settlesAsError } from '../salesforce/errors.ts';
-import { retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
+import { SalesforceApiError, categorize, errorCodeOf } from '../salesforce/errors.ts';
+import { retriesLater, retryLaterOrReport } from '../salesforce/retry-later-or-report.ts';
 import { COLLECTION_SIZE } from '../salesforce/batches.ts';
 import { soqlList } from '../salesforce/soql.ts';
 import type { RecordResult } from '../salesforce/client.ts';
@@ -43,7 +43,7 @@ async function handleFailure(
   noteRecord = true,
 ): Promise<void> {
   const now = ctx.clock.now();
-  const outcome = retryLaterOrReport(failure, entry.attempts, now, ctx.outboxRetry);
+  const outcome = retryLaterOrReport(failure, entry.attempts, now, ctx.retryLater);
   const { category } = outcome;
   ctx.metrics.pushedRecords.inc({ op: entry.op, result: outcome.action === 'retry' ? 'retry' : 'failed' });
   if (outcome.action === 'retry') {
@@ -153,7 +153,7 @@ async function whenBatchFailed(ctx: SyncContext, pass: Pass, items: Item[], erro
   if (!pass.org && !(await ctx.identities.isConnected(items[0]?.user.id ?? ''))) return;
   const category = categorize(code, message);
   // One failure of the whole call is one problem to report per owner, not one per record.
-  if (!settlesAsError(category))
+  if (retriesLater({ code, message }))
     for (const user of owners.values()) {
       const count = items.filter((i) => i.user.id === user.id).length;
       await noteRetry(ctx, user, {

@@ -12,8 +12,15 @@ import { earliestGetDeletedStart, earliestGetUpdatedStart, importWindowStart } f
 
 export const SWEEP_CHECKPOINT = 'sweep:Task';
 
-/** Applies Task records as Salesforce holds them now (sweep, gap events); returns how many changed SIA. */
-export async function applyCurrentTasks(ctx: SyncContext, records: TaskRecord[]): Promise<number> {
+/**
+ * Applies Task records as Salesforce holds them now (sweep, gap events); returns how many changed
+ * SIA. With `onlyOwner` (a SIA user id) the records of every other owner are passed over.
+ */
+export async function applyCurrentTasks(
+  ctx: SyncContext,
+  records: TaskRecord[],
+  onlyOwner?: string,
+): Promise<number> {
   let applied = 0;
   // A linked record that still holds the values last synced (e.g. touched only by our own stamp)
   // changes nothing: it is known from one lookup per page instead of a transaction per record.
@@ -27,6 +34,7 @@ export async function applyCurrentTasks(ctx: SyncContext, records: TaskRecord[])
       typeof record['OwnerId'] === 'string'
         ? await ctx.store.getUserBySalesforceId(record['OwnerId'])
         : undefined;
+    if (onlyOwner !== undefined && owner?.id !== onlyOwner) continue;
     const state = owner ? await ctx.store.getSyncState(owner.id) : undefined;
     if (!isSyncOn(state)) continue;
     const importSince = importWindowStart(state.enabled_at);
@@ -42,7 +50,7 @@ export async function applyCurrentTasks(ctx: SyncContext, records: TaskRecord[])
  * Many changed records (after an import's stamps, or a long outage) are read with one Bulk API 2.0
  * query job a page at a time, not 200 ids a query: the same records in a few calls.
  */
-async function applyChangedSince(ctx: SyncContext, start: Date): Promise<number> {
+async function applyChangedSince(ctx: SyncContext, start: Date, onlyOwner?: string): Promise<number> {
   const options = ctx.firstSync;
   const bulk = new BulkApi(ctx.salesforce, { pollMs: options.pollMs, maxPollMs: options.maxPollMs });
   const created = await bulk.createQueryJob(
@@ -59,18 +67,25 @@ async function applyChangedSince(ctx: SyncContext, start: Date): Promise<number>
     for (const row of csvRecords(page.csv)) {
       slice.push(row as TaskRecord);
       if (slice.length < options.writeSlice) continue;
-      applied += await applyCurrentTasks(ctx, slice);
+      applied += await applyCurrentTasks(ctx, slice, onlyOwner);
       slice = [];
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (slice.length > 0) applied += await applyCurrentTasks(ctx, slice);
+    if (slice.length > 0) applied += await applyCurrentTasks(ctx, slice, onlyOwner);
     locator = page.locator;
   } while (locator !== null);
   return applied;
 }
 
-export async function reconcile(ctx: SyncContext): Promise<{ updated: number; deleted: number }> {
-  const users = await ctx.store.listUsers();
+/**
+ * Sweeps every user whose sync is on, or only `onlyOwner` (a SIA user id): then the changes of
+ * other owners in the window are left to the next full sweep, so the sweep checkpoint stays put.
+ */
+export async function reconcile(
+  ctx: SyncContext,
+  onlyOwner?: string,
+): Promise<{ updated: number; deleted: number }> {
+  const users = (await ctx.store.listUsers()).filter((u) => onlyOwner === undefined || u.id === onlyOwner);
   const states = await Promise.all(users.map((u) => ctx.store.getSyncState(u.id)));
   const on = states.filter(isSyncOn);
   if (on.length === 0) return { updated: 0, deleted: 0 };
@@ -83,12 +98,14 @@ export async function reconcile(ctx: SyncContext): Promise<{ updated: number; de
   const updated = await ctx.salesforce.getUpdated('Task', start, now);
   const applied =
     updated.ids.length >= ctx.firstSync.bulkThreshold
-      ? await applyChangedSince(ctx, start)
-      : await applyCurrentTasks(ctx, await tasksByIds(ctx, updated.ids));
+      ? await applyChangedSince(ctx, start, onlyOwner)
+      : await applyCurrentTasks(ctx, await tasksByIds(ctx, updated.ids), onlyOwner);
   const deleteStart = new Date(Math.max(start.getTime(), earliestGetDeletedStart(now).getTime()));
   const deletedResult = await ctx.salesforce.getDeleted('Task', deleteStart, now);
   let deleted = 0;
   for (const record of deletedResult.deletedRecords) {
+    if (onlyOwner !== undefined && (await ctx.store.getLinkBySalesforceId(record.id))?.owner_id !== onlyOwner)
+      continue;
     const change = deletedInSalesforce(record.id, new Date(record.deletedDate).toISOString());
     const result = await ctx.store.transaction((tx) =>
       applyRemoteChange(tx, ctx, change, { importUnknown: false }),
@@ -99,7 +116,8 @@ export async function reconcile(ctx: SyncContext): Promise<{ updated: number; de
     .filter(Boolean)
     .map((d) => new Date(d).toISOString())
     .sort()[0];
-  await ctx.store.setCheckpoint(SWEEP_CHECKPOINT, covered ?? now.toISOString(), now.toISOString());
+  if (onlyOwner === undefined)
+    await ctx.store.setCheckpoint(SWEEP_CHECKPOINT, covered ?? now.toISOString(), now.toISOString());
   ctx.metrics.appliedEvents.inc({ kind: 'sweep' }, applied + deleted);
   return { updated: applied, deleted };
 }
