@@ -112,6 +112,14 @@ export class SessionStore implements SessionValidator {
   }
 
   /**
+   * The access tokens of a user that are still valid. Not an API of the platform: tests of a client
+   * use it to look for a user's tokens where they must never appear (logs, API answers).
+   */
+  liveAccessTokens(userId: string): string[] {
+    return [...this.sessions.keys()].filter((token) => this.live(token)?.userId === userId);
+  }
+
+  /**
    * Revokes an access token, or a refresh token with every access token it minted ("If a refresh
    * token is included, we revoke it and any associated access tokens", Revoke OAuth Tokens in
    * Salesforce Help); false when the store never issued it.

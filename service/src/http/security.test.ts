@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
+  allowCallback,
   API_TOKEN,
   repId,
   serviceConfig,
@@ -114,6 +115,8 @@ describe('SIA API security in the running service', () => {
       retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 },
       retryLater: { baseDelayMs: 100, maxDelayMs: 300 },
     });
+    // As the admin does in Setup: the service's OAuth callback is one of the connected app's.
+    await allowCallback(emulator, service.url);
     world = new SyncWorld(emulator, service, await salesforceUser(emulator));
     await world.enable('rep1');
   });
@@ -304,6 +307,11 @@ describe('SIA API security in the running service', () => {
       action: 'revoke-token',
       times: 1,
     });
+    // The rep's task is written with the rep's own connection: its access token is the one revoked.
+    const rep = repId(emulator, 'rep1');
+    const before = emulator.state.sessions.liveAccessTokens(rep);
+    assert.ok(before.length > 0, "the rep's connection holds no access token");
+    before.forEach((token, i) => secrets.set(`rep's access token ${i + 1}`, token));
     const revoked = await world.createTask({
       ownerId: 'rep1',
       type: 'call',
@@ -311,8 +319,10 @@ describe('SIA API security in the running service', () => {
       dueDate: '2026-12-03',
     });
     await world.pushed(revoked.id);
-    assert.ok(service.salesforce.refreshCount > 0, 'the revoked token was not re-minted');
-    secrets.set('re-minted access token', service.salesforce.accessToken);
+    const reminted = emulator.state.sessions.liveAccessTokens(rep).filter((token) => !before.includes(token));
+    assert.ok(reminted.length > 0, "the rep's revoked access token was not re-minted");
+    reminted.forEach((token, i) => secrets.set(`rep's re-minted access token ${i + 1}`, token));
+    secrets.set('org access token after the revoke', service.salesforce.accessToken);
     await admin(emulator, 'POST', '/faults', {
       method: 'POST',
       path: '/services/data/v66.0/composite',
@@ -329,6 +339,9 @@ describe('SIA API security in the running service', () => {
     });
     await world.pushed(retried.id);
     secrets.set('latest access token', service.salesforce.accessToken);
+    emulator.state.sessions
+      .liveAccessTokens(rep)
+      .forEach((token, i) => secrets.set(`rep's latest access token ${i + 1}`, token));
 
     for (const [name, secret] of secrets) {
       assert.ok(secret.length >= 16, `${name} is too short to search for`);
