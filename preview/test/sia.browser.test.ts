@@ -157,14 +157,14 @@ describe(
 
         await date.fill('');
         await date.blur();
-        await waitFor(
+        // The message for the text typed before is still shown until the blur is handled: wait for
+        // the message to change, then check it is the one for an empty date.
+        const emptyDate = await waitFor(
           () => shownMessages(form(page).locator('[data-field="dueDate"]')),
-          (messages) => messages.length > 0,
+          (messages) => messages.length > 0 && !messages[0]?.startsWith('Enter a date such as'),
           'the empty date message',
         );
-        assert.deepEqual(await shownMessages(form(page).locator('[data-field="dueDate"]')), [
-          'Enter a due date.',
-        ]);
+        assert.deepEqual(emptyDate, ['Enter a due date.']);
       }),
     );
   },

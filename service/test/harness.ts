@@ -23,10 +23,15 @@ export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 export const API_TOKEN = 'integration-test-token-0123';
 export const API_VERSION = '66.0';
 
+/**
+ * Polls `probe` until it yields a value. The deadline only bounds how long a failing test takes to
+ * say so; it is not a performance claim, so it is generous: the machine running the suite may be
+ * busy with other work.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  timeoutMs = 8_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
