@@ -239,15 +239,20 @@ for (const factory of testDatabases) {
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
+      let firstRead: () => void = () => undefined;
+      const readByFirst = new Promise<void>((resolve) => {
+        firstRead = resolve;
+      });
       const first = store.transaction(async (tx) => {
         const current = await tx.getTask('lock1');
         order.push('first read');
+        firstRead();
         await held;
         assert.ok(current);
         await tx.updateTask({ ...current, name: 'written by the first' });
         order.push('first wrote');
       });
-      while (!order.includes('first read')) await new Promise((resolve) => setTimeout(resolve, 5));
+      await readByFirst;
       const second = store.transaction(async (tx) => {
         const current = await tx.getTask('lock1');
         order.push(`second read: ${current?.name ?? ''}`);
