@@ -191,6 +191,82 @@ for (const factory of testDatabases) {
     });
   });
 
+  describe(`email activity as the rep (org identity with View All Data) on ${factory.name}`, () => {
+    let emulator: Emulator;
+    let database: TestDatabase;
+    let service: RunningService;
+    let world: SyncWorld;
+
+    before(async () => {
+      emulator = await startTestEmulator();
+      database = factory.create();
+      service = await startTestService(emulator, database);
+      world = new SyncWorld(emulator, service, await salesforceUser(emulator));
+      await world.sf.sobject('SIA_Sync_Setting__c').create({
+        Scope_Key__c: 'ORG',
+        Task_Sync_Mode__c: 'DoNotSync',
+        Log_Email_Via_Api__c: true,
+        Log_To__c: 'LeadsAndContacts',
+        Duplicate_Rule__c: 'MostRecentlyUpdated',
+        No_Match_Rule__c: 'DoNotLog',
+        Log_To_Opportunities__c: 'None',
+      });
+    });
+
+    after(async () => {
+      await service.close();
+      await emulator.close();
+      await database.dispose();
+    });
+
+    it("logs a sent email and ticks its open on the rep's Task through the rep's connection", async () => {
+      const rep = await world.enable('rep4');
+      // The rep's own settings row (made by switching task sync on) logs email through the API too.
+      const [row] = (
+        await world.sf.query<{ Id: string }>(`SELECT Id FROM SIA_Sync_Setting__c WHERE User__c = '${rep}'`)
+      ).records;
+      assert.ok(row);
+      await world.sf.sobject('SIA_Sync_Setting__c').update({ Id: row.Id, Log_Email_Via_Api__c: true });
+      service.email.settings.invalidate();
+      const contact = await world.sf
+        .sobject('Contact')
+        .create({ LastName: 'Hopper', Email: 'grace@navy.example', OwnerId: rep });
+      assert.ok(contact.success);
+      const email = (kind: string): Record<string, unknown> => ({
+        ownerId: 'rep4',
+        kind,
+        messageId: `<identity.${factory.name}@sia.example>`,
+        subject: 'Compilers',
+        body: '<p>Hi Grace</p>',
+        sentAt: new Date().toISOString(),
+        recipients: [{ email: 'grace@navy.example', salesforceId: contact.id }],
+      });
+      const sent = await world.api.call('POST', '/api/v1/email-activities', email('sent'));
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      await service.email.drain();
+      const [task] = await waitFor('the email Task', async () => {
+        const rows = await world.sf.query<{ Id: string; OwnerId: string; SIA_Email_Viewed__c: boolean }>(
+          `SELECT Id, OwnerId, SIA_Email_Viewed__c FROM Task WHERE WhoId = '${contact.id}'`,
+        );
+        return rows.records.length > 0 ? rows.records : undefined;
+      });
+      assert.ok(task);
+      assert.equal(task.OwnerId, rep);
+
+      // The open ticks the Task: the org identity (View All Data) may not edit it, the rep may.
+      assert.equal((await world.api.call('POST', '/api/v1/email-activities', email('open'))).status, 202);
+      await service.email.drain();
+      await waitFor('the open on the Task', async () => {
+        const rows = await world.sf.query<{ SIA_Email_Viewed__c: boolean }>(
+          `SELECT SIA_Email_Viewed__c FROM Task WHERE Id = '${task.Id}'`,
+        );
+        return rows.records[0]?.SIA_Email_Viewed__c === true;
+      });
+      assert.equal(await lastModifiedBy(world, task.Id), rep, 'written as the rep');
+      assert.deepEqual(await errorsOf(world, 'rep4'), []);
+    });
+  });
+
   describe(`one collection for many reps (org identity with Modify All Data) on ${factory.name}`, () => {
     let emulator: Emulator;
     let database: TestDatabase;
