@@ -6,7 +6,6 @@ import type { Clock, Timer } from '../clock.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ApiUsage, SyncControl } from './sync-control.ts';
 import type { SalesforceClient } from '../salesforce/client.ts';
-import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
 import { COLLECTION_SIZE } from '../salesforce/batches.ts';
 import { DEFAULT_RETRY_LATER, type RetryLaterBounds } from '../salesforce/retry-later-or-report.ts';
 import { readSettingsRows } from '../salesforce/settings-rows.ts';
@@ -28,6 +27,7 @@ import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, deletedInSalesforce, type RemoteChange } from './inbound.ts';
+import { isOurChange, isStaleEdit } from './inbound-decision.ts';
 import { pushRouted } from './outbound.ts';
 import { WriteIdentities } from './write-identity.ts';
 import type { SiaUser } from '../sia/model.ts';
@@ -421,17 +421,16 @@ export class SyncEngine implements SyncControl {
       await this.ctx.store.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
       return;
     }
-    const ours = header.changeOrigin
-      .split(';')
-      .some((part) => part.trim() === `client=${CALL_OPTIONS_CLIENT}`);
-    // An edit committed before our last sync of the record (a late event) is checked against the
-    // record as it is now: what our later push overwrote is a conflict SIA won, not a change.
+    const ours = isOurChange(header.changeOrigin);
+    const changedFields = header.changeType === 'UPDATE' ? header.changedFields : undefined;
+    // A stale edit (committed before our last sync of the record) is checked against the record
+    // as it is now: what our later push overwrote is a conflict SIA won, not a change.
     const current = new Map<string, Record<string, unknown>>();
-    if (header.changeType === 'UPDATE' && !ours) {
+    if (changedFields !== undefined && !ours) {
       const stale: string[] = [];
       for (const salesforceId of header.recordIds) {
         const link = await this.ctx.store.getLinkBySalesforceId(salesforceId);
-        if (link?.synced_at != null && link.synced_at > at) stale.push(salesforceId);
+        if (isStaleEdit({ changedFields, ours, at }, link)) stale.push(salesforceId);
       }
       if (stale.length > 0)
         for (const record of await tasksByIds(this.ctx, stale))
@@ -448,7 +447,7 @@ export class SyncEngine implements SyncControl {
           salesforceId,
           kind,
           record,
-          changedFields: header.changeType === 'UPDATE' ? header.changedFields : undefined,
+          changedFields,
           nulledFields: header.nulledFields,
           at,
           ours,

@@ -1,18 +1,18 @@
 // Applies one Salesforce-side change to the SIA store (from a change event, the reconciliation
-// sweep or the first-sync import). Echoes of our own writes and no-op changes are recognised by
-// comparing with the last synced values; conflicting edits are merged field by field (the later
-// write wins and the conflict is recorded) and a delete beats an edit.
+// sweep or the first-sync import), as the inbound rule in inbound-decision.ts decides: ignore,
+// import, echo, unchanged, stale, conflict or apply. Conflicting edits are merged field by field
+// (the later write wins and the conflict is recorded) and a delete beats an edit.
 import { randomUUID } from 'node:crypto';
 import { EMAIL_TASK_ID_PREFIX, type SiaTask, type SiaUser, type SyncedField } from '../sia/model.ts';
 import { salesforceTypeToSia } from '../sia/shared.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
 import type { Link, Store } from '../store/store.ts';
 import { mappingFor, nowIso, type SyncContext } from './context.ts';
+import { importsUnknownTask, valuesVerdict } from './inbound-decision.ts';
 import {
   SIA_FIELD_FOR,
   TASK_SYNC_FIELDS,
   desiredValues,
-  differingFields,
   parseValues,
   siaChanges,
   taskValues,
@@ -31,7 +31,7 @@ export interface RemoteChange {
   nulledFields: string[];
   /** Commit time of the change in Salesforce (ISO). */
   at: string;
-  /** The change came through the API with our Sforce-Call-Options client. */
+  /** Our client made the change (its event's changeOrigin names it: isOurChange). */
   ours: boolean;
   /**
    * The record as Salesforce holds it now, read for an event older than the link's last sync (e.g.
@@ -53,7 +53,7 @@ export function deletedInSalesforce(salesforceId: string, at: string): RemoteCha
   };
 }
 
-export type ApplyResult = 'applied' | 'echo' | 'ignored' | 'deleted' | 'imported';
+export type ApplyResult = 'applied' | 'echo' | 'unchanged' | 'ignored' | 'deleted' | 'imported';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -286,9 +286,8 @@ export async function applyRemoteChange(
         return 'echo';
       }
     }
-    if (!options.importUnknown || change.changedFields !== undefined) return 'ignored';
-    const modified = stringField(change.record, 'LastModifiedDate') ?? change.at;
-    if (options.importSince !== undefined && modified < options.importSince) return 'ignored';
+    const lastModified = stringField(change.record, 'LastModifiedDate') ?? change.at;
+    if (!importsUnknownTask({ changedFields: change.changedFields, lastModified }, options)) return 'ignored';
     return importTask(tx, ctx, user, change);
   }
 
@@ -297,8 +296,9 @@ export async function applyRemoteChange(
   if (!task) return 'ignored';
   const synced = parseValues(link.synced_values) ?? desiredValues(task, mapping, undefined);
   const remote = remoteValues(synced, change);
-  let changed = differingFields(synced, remote);
-  if (changed.length === 0) return 'echo';
+  const values = valuesVerdict(change.ours, link, synced, remote);
+  if (values.verdict !== 'changed') return values.verdict;
+  let changed = values.fields;
 
   if (change.current !== undefined) {
     // The event predates our last sync: where Salesforce now holds what we pushed, our later

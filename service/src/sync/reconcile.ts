@@ -41,7 +41,7 @@ export async function applyCurrentTasks(
     const result = await ctx.store.transaction((tx) =>
       applyRemoteChange(tx, ctx, change, { importUnknown: true, importSince }),
     );
-    if (result !== 'echo' && result !== 'ignored') applied += 1;
+    if (result === 'applied' || result === 'imported' || result === 'deleted') applied += 1;
   }
   return applied;
 }
