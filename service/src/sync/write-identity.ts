@@ -144,6 +144,12 @@ export class WriteIdentities {
     const connected = (await this.#own?.isConnected(user.id)) ?? false;
     if (this.#refused.has(user.id) && !connected) return { identity: 'none', reason: heldReason(user) };
     if (this.#prefersOwn(user.id) && connected) return { identity: 'own', reason: OWN_REASON };
+    if (this.#modifiesAll === false)
+      return {
+        identity: 'org',
+        reason:
+          "The service's org-level Salesforce identity sends this user's changes, but without Modify All Data it may edit only the tasks the role hierarchy or sharing gives it; the rest is held until the user connects in SIA (Settings → My Account → Salesforce → Connect).",
+      };
     return { identity: 'org', reason: this.#orgReason() };
   }
 
