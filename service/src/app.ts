@@ -36,6 +36,34 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** Default of SYNC_SHUTDOWN_TIMEOUT_MS: how long a shutdown may take before the running batch is abandoned. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * Closes the service, or gives up waiting after `timeoutMs`. Giving up is safe: each record's
+ * outcome is committed on its own, so an abandoned batch leaves only unacknowledged changes in
+ * the outbox (sent again on the next start, matched by SIA_Task_Id__c, never duplicated) and an
+ * event that was not applied is not checkpointed (replayed on the next start).
+ */
+export async function closeWithin(
+  service: Pick<RunningService, 'close'>,
+  timeoutMs: number,
+): Promise<{ outcome: 'closed' | 'abandoned'; closing: Promise<void> }> {
+  const closing = service.close();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'abandoned'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('abandoned');
+    }, timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([closing.then(() => 'closed' as const), deadline]);
+    return { outcome, closing };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface ServiceDeps {
   config: ServiceConfig;
   logger: Logger;

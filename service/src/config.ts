@@ -52,6 +52,8 @@ export interface ServiceConfig {
   outboxIntervalMs: number;
   /** How long queued changes wait to go out together (from the oldest); default 500 ms. */
   outboxCoalesceMs?: number;
+  /** How long a shutdown (SIGTERM) may take before the running batch is abandoned; default 10 s. */
+  shutdownTimeoutMs?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -142,6 +144,12 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     description:
       'How long a queued SIA change waits for others before it is sent (a full collection of 200 goes at once).',
     defaultValue: '500',
+  },
+  {
+    name: 'SYNC_SHUTDOWN_TIMEOUT_MS',
+    description:
+      'How long a shutdown (SIGTERM, SIGINT) may take: the running batch finishes, or is abandoned safely after this, and the process exits.',
+    defaultValue: '10000',
   },
   { name: 'LOG_LEVEL', description: 'pino log level.', defaultValue: 'info' },
 ];
@@ -235,6 +243,7 @@ const envSchema = z.object({
   SYNC_RECONCILE_INTERVAL_MS: positiveInt(900_000),
   SYNC_OUTBOX_INTERVAL_MS: positiveInt(1_000),
   SYNC_OUTBOX_COALESCE_MS: positiveInt(500),
+  SYNC_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ),
@@ -350,6 +359,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     reconcileIntervalMs: e.SYNC_RECONCILE_INTERVAL_MS,
     outboxIntervalMs: e.SYNC_OUTBOX_INTERVAL_MS,
     outboxCoalesceMs: e.SYNC_OUTBOX_COALESCE_MS,
+    shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -1,6 +1,6 @@
 // `npm run service`: starts the SIA sync service with configuration from the environment.
 import { parseArgs } from 'node:util';
-import { startService } from './app.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, closeWithin, startService } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, helpText, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -24,13 +24,24 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
   const service = await startService({ config, logger, clock: systemClock });
   logger.info({ url: service.url }, 'SIA sync service listening');
+  const timeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      service.close().then(resolve, (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        resolve();
-      });
+      logger.info({ signal, timeoutMs }, 'shutting down');
+      closeWithin(service, timeoutMs).then(
+        ({ outcome }) => {
+          if (outcome === 'abandoned') {
+            // What was not acknowledged stays queued and goes out on the next start.
+            logger.warn({ timeoutMs }, 'shutdown deadline reached: the running batch is abandoned');
+            process.exit(0);
+          }
+          resolve();
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          resolve();
+        },
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -2,7 +2,7 @@
 // a token revoked in the middle of a batch, and a collection with one invalid record.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RunningService } from '../app.ts';
+import { closeWithin, type RunningService } from '../app.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
@@ -76,6 +76,52 @@ for (const factory of testDatabases) {
       assert.equal((await world.task(task.id))?.salesforceTaskId, records[0]?.Id);
       const errors = await world.api.call<{ errors: unknown[] }>('GET', '/api/v1/errors?ownerId=rep1');
       assert.deepEqual(errors.body.errors, [], 'the retry succeeded without an error');
+    });
+
+    it('abandons a batch stuck past the shutdown deadline, and the restart lands it once', async () => {
+      await world.enable('rep7');
+      await world.settle('rep7');
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered: () => void = () => undefined;
+      const stuck = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      // A service whose next upsert hangs after Salesforce answered, before the local commit.
+      await service.close();
+      let hang = true;
+      service = await startTestService(emulator, database, {
+        hooks: {
+          afterSalesforceWrite: async (kind) => {
+            if (kind !== 'upsert' || !hang) return;
+            hang = false;
+            entered();
+            await released;
+          },
+        },
+      });
+      world = new SyncWorld(emulator, service, world.sf);
+      const task = await world.createTask({
+        ownerId: 'rep7',
+        type: 'call',
+        name: 'Stuck at shutdown',
+        dueDate: '2026-12-01',
+      });
+      await stuck;
+      // SIGTERM: the batch does not finish, so the deadline abandons it and the process may exit.
+      const { outcome, closing } = await closeWithin(service, 200);
+      assert.equal(outcome, 'abandoned');
+      release();
+      await closing.catch(() => undefined);
+
+      service = await startTestService(emulator, database);
+      world = new SyncWorld(emulator, service, world.sf);
+      await world.settle('rep7');
+      const records = await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`);
+      assert.equal(records.length, 1, 'sent again after the restart, matched by SIA_Task_Id__c');
+      assert.equal((await world.task(task.id))?.salesforceTaskId, records[0]?.Id);
     });
 
     it('re-mints the token when it is revoked mid-batch and lands the batch', async () => {
