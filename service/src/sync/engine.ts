@@ -44,10 +44,13 @@ import {
   type FailureReportBounds,
 } from './retried-failures.ts';
 import { categorize, errorCodeOf } from '../salesforce/errors.ts';
+import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 
 export const TASK_CHANNEL = '/data/TaskChangeEvent';
 export const SETTINGS_CHANNEL = '/data/SIA_Sync_Setting__ChangeEvent';
 export const ERRORS_CHANNEL = '/data/SIA_Sync_Error__ChangeEvent';
+/** Checkpoint holding when the follow-up sweep of an event gap is due ('' when none is pending). */
+export const GAP_SWEEP = 'gap-sweep:due';
 /** The leadership epoch's row: one per database (schema). */
 const LEADERSHIP = 'sync';
 /** Default of SyncEngineOptions.outboxCoalesceMs: a change reaches Salesforce within about a second. */
@@ -351,6 +354,7 @@ export class SyncEngine implements SyncControl {
       }
     }
     await this.#serial(() => this.#sweep());
+    await this.#resumeGapSweep();
     this.#drainNow();
     const { clock } = this.ctx;
     this.#timers.push(
@@ -501,16 +505,71 @@ export class SyncEngine implements SyncControl {
   /**
    * Sweeps now and again once the current minute is covered: getUpdated/getDeleted answer whole
    * minutes, so a change lost in this minute (an overflow names no records) is found by the second.
+   * The follow-up is stored (checkpoint GAP_SWEEP) until a sweep after its time succeeds, so a
+   * restart resumes it and a refused sweep (REQUEST_LIMIT_EXCEEDED, an outage) is tried again.
    */
   #sweepAfterGap(): void {
     this.requestReconcile();
     if (this.#stopping) return;
-    this.#gapSweepTimer?.cancel();
     const now = this.ctx.clock.now().getTime();
-    this.#gapSweepTimer = this.ctx.clock.after(60_000 - (now % 60_000) + 2_000, () => {
-      this.#gapSweepTimer = undefined;
-      this.requestReconcile();
-    });
+    const due = new Date(now - (now % 60_000) + 62_000);
+    this.ctx.store
+      .setCheckpoint(GAP_SWEEP, due.toISOString(), new Date(now).toISOString())
+      .catch((error: unknown) => {
+        this.ctx.logger.warn({ err: error }, 'could not store the follow-up sweep');
+      });
+    this.#scheduleGapSweep(due, 0);
+  }
+
+  #scheduleGapSweep(due: Date, failures: number): void {
+    if (this.#stopping || !this.#leading) return;
+    this.#gapSweepTimer?.cancel();
+    this.#gapSweepTimer = this.ctx.clock.after(
+      Math.max(0, due.getTime() - this.ctx.clock.now().getTime()),
+      () => {
+        this.#gapSweepTimer = undefined;
+        this.#followUpSweep(due, failures);
+      },
+    );
+  }
+
+  #followUpSweep(due: Date, failures: number): void {
+    if (this.#stopping || !this.#leading) return;
+    const key = 'work:gap-sweep';
+    this.#serial(() => this.#sweep()).then(
+      async () => {
+        // Done, unless a newer gap moved the follow-up later meanwhile.
+        const stored = await this.ctx.store.getCheckpoint(GAP_SWEEP);
+        if (stored !== undefined && stored !== '' && Date.parse(stored) <= due.getTime())
+          await this.ctx.store.setCheckpoint(GAP_SWEEP, '', this.ctx.clock.now().toISOString());
+        await retriesSucceeded(this.ctx, [key]);
+      },
+      async (error: unknown) => {
+        if (error instanceof StaleLeaderError) return;
+        const { code, message } = errorCodeOf(error);
+        this.ctx.logger.warn({ err: error, failures: failures + 1 }, 'the follow-up sweep failed: retrying');
+        await noteRetry(this.ctx, undefined, {
+          key,
+          category: categorize(code, message),
+          code,
+          message: `the sweep after an event gap: ${message}`,
+          direction: 'inbound',
+          taskId: null,
+          salesforceId: null,
+        });
+        const backoff = this.#options.streamReconnect ?? { baseDelayMs: 1_000, maxDelayMs: 60_000 };
+        const delay = backoffDelay({ ...defaultRetryPolicy, ...backoff }, failures + 1);
+        this.#scheduleGapSweep(new Date(this.ctx.clock.now().getTime() + delay), failures + 1);
+      },
+    );
+  }
+
+  /** A follow-up sweep stored before a restart (or a crash) runs when it falls due. */
+  async #resumeGapSweep(): Promise<void> {
+    const stored = await this.ctx.store.getCheckpoint(GAP_SWEEP);
+    if (stored === undefined || stored === '') return;
+    this.ctx.logger.info({ due: stored }, 'resuming the follow-up sweep of an event gap');
+    this.#scheduleGapSweep(new Date(stored), 0);
   }
 
   /** Drains every user's outbox now (queued behind running work); `fullBatches`: only collections of 200. */

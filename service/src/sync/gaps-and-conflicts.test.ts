@@ -1,9 +1,11 @@
 // Gaps and conflicts against the emulator's streaming faults: a lost change event followed by a gap
 // (GAP_UPDATE) or overflow (GAP_OVERFLOW) event is recovered by the reconciliation sweep, and a
-// conflict whose Salesforce event arrives late is won by the later SIA write and recorded.
+// conflict whose Salesforce event arrives late is won by the later SIA write and recorded. The
+// follow-up sweep of a gap is stored, so a restart in between still runs it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../app.ts';
+import { GAP_SWEEP } from './engine.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
@@ -133,6 +135,40 @@ for (const factory of testDatabases) {
         assert.deepEqual(conflicts.body.conflicts, [], 'no conflict: only Salesforce changed the fields');
       });
     }
+
+    it('resumes the follow-up sweep of an overflow after a restart', async () => {
+      await world.enable('rep3');
+      const task = await world.createTask({
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Before the restart',
+        dueDate: '2026-12-01',
+      });
+      const record = await world.pushed(task.id);
+      await world.settle('rep3');
+      await admin(emulator, 'POST', '/streaming/drop', { channel: TASK_CHANNEL, count: 1 });
+      await world.sf.sobject('Task').update({ Id: record.Id, Subject: 'Edited, event lost, then a restart' });
+      await waitFor('the drop fault used up', async () => (await streamingFaults(emulator)).length === 0);
+      await admin(emulator, 'POST', '/streaming/gap-events', {
+        entityName: 'Task',
+        changeType: 'GAP_OVERFLOW',
+      });
+      // The follow-up sweep (once this minute is covered) is stored before anything else happens.
+      await waitFor('the stored follow-up sweep', async () => {
+        const due = await service.store.getCheckpoint(GAP_SWEEP);
+        return due !== undefined && due !== '';
+      });
+      // The service goes away before the follow-up runs; its timer goes with it.
+      await service.close();
+      service = await startTestService(emulator, database);
+      world = new SyncWorld(emulator, service, world.sf);
+      await waitFor(
+        'the lost edit in SIA after the restart',
+        async () => (await world.task(task.id))?.name === 'Edited, event lost, then a restart',
+        90_000,
+      );
+      await waitFor('the follow-up done', async () => (await service.store.getCheckpoint(GAP_SWEEP)) === '');
+    });
 
     it('lets the later SIA write win a conflict whose Salesforce event arrives late, and records it', async () => {
       await world.enable('rep3');
