@@ -235,6 +235,39 @@ describe('streaming faults through the admin API and jsforce', () => {
     });
   });
 
+  it('loses the next delivery in transit (dequeued, connection reset); a replay from an earlier id gets it', async () => {
+    await withStreaming({}, async (emulator, open) => {
+      const conn = await connect(emulator);
+      const live = new Inbox();
+      await open(streamingClient(conn, TASK_CHANGES, -1)).subscribe(TASK_CHANGES, live.push);
+      await createTask(conn, 'Before');
+      const before = (await live.waitFor(1))[0]?.event.replayId ?? -1;
+
+      const armed = await admin(emulator, 'POST', 'streaming/discard-deliveries', { count: 1 });
+      assert.deepEqual([armed.status, armed.body], [201, { armed: 1 }]);
+      const lost = await createTask(conn, 'Lost in transit');
+      const after = await createTask(conn, 'After');
+      // Faye retries the failed connect on its own and gets what came after: the lost event is gone.
+      await live.waitFor(2, 15_000);
+      await delay(200);
+      assert.deepEqual(
+        live.events.map((event) => headerOf(event).recordIds[0]).slice(1),
+        [after],
+        'the lost delivery never reached the client',
+      );
+
+      const replayed = new Inbox();
+      await open(streamingClient(conn, TASK_CHANGES, before)).subscribe(TASK_CHANGES, replayed.push);
+      const again = await replayed.waitFor(2);
+      assert.deepEqual(
+        again.map((event) => headerOf(event).recordIds[0]),
+        [lost, after],
+      );
+      const refused = await admin(emulator, 'POST', 'streaming/discard-deliveries', { count: -1 });
+      assert.equal(refused.status, 400);
+    });
+  });
+
   it('drops CometD clients; jsforce handshakes again and resumes without loss', async () => {
     await withStreaming({}, async (emulator, open) => {
       const conn = await connect(emulator);

@@ -7,6 +7,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   pushedRecords: Counter<'op' | 'result'>;
   appliedEvents: Counter<'kind'>;
+  /** Records re-read because their change event was older than their last sync (late events). */
+  staleRereads: Counter;
   salesforceCalls: Counter<'result'>;
   apiUsage: Gauge<'kind'>;
 }
@@ -38,6 +40,11 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
       name: 'sia_sync_inbound_changes_total',
       help: 'Salesforce changes processed',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    staleRereads: new Counter({
+      name: 'sia_sync_stale_rereads_total',
+      help: 'Records re-read from Salesforce because their change event predates their last sync',
       registers: [registry],
     }),
     salesforceCalls: new Counter({

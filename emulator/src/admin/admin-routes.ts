@@ -14,6 +14,7 @@ import { seedRecords, seedRequestSchema } from './seed-records.ts';
 import {
   checkChannel,
   delaySchema,
+  discardSchema,
   dropSchema,
   gapEventsSchema,
   publishGapEvents,
@@ -98,6 +99,8 @@ const refreshSchema = z.object({ username: z.string() });
 export interface StreamingControl {
   /** Forgets every CometD client (they get 403::Unknown client and handshake again). */
   dropClients(): number;
+  /** Arms lost deliveries: the next `count` event deliveries are dequeued, then the connection is reset. */
+  discardDeliveries(count: number): number;
 }
 
 /**
@@ -200,6 +203,11 @@ export function handleAdmin(
     case 'DELETE /__emulator/streaming/faults':
       state.bus.clearDeliveryFaults();
       return { status: 204 };
+    case 'POST /__emulator/streaming/discard-deliveries': {
+      const parsed = discardSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      return { status: 201, body: { armed: streaming?.discardDeliveries(parsed.data.count) ?? 0 } };
+    }
     case 'POST /__emulator/streaming/drop-clients':
       return { status: 200, body: { dropped: streaming?.dropClients() ?? 0 } };
     case 'GET /__emulator/faults':

@@ -28,6 +28,11 @@ export const dropSchema = z.object({
   count: z.number().int().positive().default(1),
 });
 
+export const discardSchema = z.object({
+  /** How many of the next event deliveries are lost in transit (0 disarms). */
+  count: z.number().int().nonnegative().max(1_000).default(1),
+});
+
 export type StreamingFaultResult = { ok: true; body: unknown } | { ok: false; error: string };
 
 /** Publishes gap (or overflow) events for a CDC-selected entity on its channel and /data/ChangeEvents. */

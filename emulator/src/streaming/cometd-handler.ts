@@ -49,6 +49,14 @@ export interface CometdHandler {
    * many were dropped. For fault tests.
    */
   dropClients(): number;
+  /**
+   * Arms `count` lost deliveries: each of the next `count` replies that carry events is taken from
+   * the client's queue and then thrown away with the connection reset, as when the client gives
+   * up on a long /meta/connect (Faye aborts it after 1.2 × the advised timeout) after the server
+   * dequeued its events. The events stay retained, so a resubscribe from an earlier replay id gets
+   * them. Returns how many are armed. For fault tests.
+   */
+  discardDeliveries(count: number): number;
   /** Answers every waiting connect and stops delivering; the HTTP server is closed by its owner. */
   close(): Promise<void>;
 }
@@ -81,6 +89,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
   const clients = new Map<string, ClientSession>();
   const connectAdvice = { interval: 0, timeout: holdMs, reconnect: 'retry' };
   let closed = false;
+  let discards = 0;
 
   const stopDelivery = bus.onEvent((event) => {
     for (const client of clients.values()) client.enqueue([event]);
@@ -294,6 +303,11 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       const replies: BayeuxReply[] = [];
       // In order: a batch may hold a handshake followed by messages that use its client id.
       for (const message of messages) replies.push(...(await dispatch(message, context)));
+      if (discards > 0 && replies.some((reply) => !reply.channel.startsWith('/meta/'))) {
+        discards -= 1;
+        res.destroy();
+        return;
+      }
       const headers: Record<string, string> = {};
       if (context.newBrowserId !== undefined) {
         headers['Set-Cookie'] = `${BROWSER_COOKIE}=${context.newBrowserId}; Path=/; HttpOnly`;
@@ -305,6 +319,11 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       const dropped = [...clients.values()];
       for (const client of dropped) dropClient(client);
       return dropped.length;
+    },
+
+    discardDeliveries(count) {
+      discards = count;
+      return discards;
     },
 
     close() {

@@ -56,6 +56,8 @@ export interface SalesforceClientOptions {
 export interface FayeClient {
   subscribe(channel: string, listener: (message: unknown) => void): { cancel(): void } & PromiseLike<void>;
   disconnect?: () => void;
+  /** Faye's connection state events: `transport:down` when a request failed, `transport:up` when one succeeds again. */
+  on?: (event: 'transport:down' | 'transport:up', listener: () => void) => void;
 }
 
 interface FayeInternals {

@@ -1,8 +1,16 @@
 // Follows a change-data-capture channel over CometD (jsforce streaming with the Replay and
-// AuthFailure extensions). Events are handed over one at a time, in order, and the handler stores
-// the replay id in the same transaction as the effect, so a restart resumes exactly after the last
-// applied event. An auth failure re-mints the token and resubscribes from the stored replay id; a
-// reconnect that fails is tried again with backoff until it works, and the outage is reported.
+// AuthFailure extensions). Events are handed over a delivery at a time (the events of one
+// /meta/connect response), in order, and the handler stores the last replay id in the same
+// transaction as the effect, so a restart resumes exactly after the last applied event. An auth
+// failure re-mints the token and resubscribes from the stored replay id; a reconnect that fails is
+// tried again with backoff until it works, and the outage is reported.
+//
+// Lost deliveries: Faye gives up on a /meta/connect after 1.2 × the advised timeout; when the event
+// loop was blocked that long, the response (whose events the server already dequeued) is thrown
+// away and the client just connects again, so those events never arrive and no gap event tells.
+// Every interruption of the connection (`transport:down`) is therefore treated as a possible loss:
+// nothing more is taken from that client, and once the connection is back (`transport:up`) the
+// stream resubscribes from the stored replay id, so the server replays whatever was lost at once.
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { closeStreamingClient, type FayeClient, type SalesforceClient } from '../salesforce/client.ts';
@@ -40,8 +48,8 @@ export interface ChangeStreamOptions {
   store: Store;
   logger: Logger;
   now: () => Date;
-  /** Applies one event (and checkpoints it); called strictly in order. */
-  onEvent: (message: ChangeEventMessage) => Promise<void>;
+  /** Applies one delivery's events (and checkpoints the last one); called strictly in order. */
+  onEvents: (messages: ChangeEventMessage[]) => Promise<void>;
   /** Called when events may have been missed: a stale checkpoint or a failed resubscribe. */
   onGap: (reason: string) => void;
   /** A reconnect failed (it is tried again with backoff until it works): the stream is down. */
@@ -61,6 +69,14 @@ export class ChangeStream {
   #client: FayeClient | undefined;
   #subscription: { cancel(): void } | undefined;
   #queue: Promise<void> = Promise.resolve();
+  /** Events of the delivery being received; handed over together once Faye has delivered them all. */
+  #pending: unknown[] = [];
+  /**
+   * Replay id of the last event handed over and applied: a replayed event at or before it (a
+   * resubscribe overlapping what was applied) is skipped. Replay ids are opaque and not contiguous,
+   * so only their order is used, never a computed successor.
+   */
+  #lastApplied: number | undefined;
   #stopped = false;
   #reconnecting: Promise<void> | undefined;
   /** Failed reconnects in a row, and the timer of the next attempt. */
@@ -88,8 +104,10 @@ export class ChangeStream {
     if (!row) return -1;
     if (this.#options.now().getTime() - new Date(row.updated_at).getTime() > RETENTION_MS) {
       this.#options.onGap('stored replay id is older than the 72-hour retention');
+      this.#lastApplied = undefined;
       return -1;
     }
+    this.#lastApplied = Number(row.value);
     return Number(row.value);
   }
 
@@ -106,8 +124,24 @@ export class ChangeStream {
       void this.#reconnect('authentication failure');
     });
     this.#client = client;
+    let interrupted = false;
     const subscription = client.subscribe(channel, (message: unknown) => {
-      this.#queue = this.#queue.then(() => this.#handle(message));
+      if (this.#client !== client || interrupted) return; // replayed after the resubscribe
+      if (this.#pending.length === 0)
+        setImmediate(() => {
+          this.#flush();
+        });
+      this.#pending.push(message);
+    });
+    client.on?.('transport:down', () => {
+      if (this.#client !== client) return;
+      interrupted = true;
+      this.#flush();
+      logger.warn({ channel }, 'streaming connection interrupted; a delivery may be lost');
+    });
+    client.on?.('transport:up', () => {
+      if (this.#client !== client || !interrupted) return;
+      void this.#reconnect('connection interrupted', { reauthenticate: false });
     });
     this.#subscription = subscription;
     let timer: NodeJS.Timeout | undefined;
@@ -138,29 +172,49 @@ export class ChangeStream {
     logger.info({ channel, replayId }, 'subscribed');
   }
 
-  async #handle(message: unknown): Promise<void> {
+  /** Hands the delivery received so far to the serial queue. */
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const delivery = this.#pending;
+    this.#pending = [];
+    this.#queue = this.#queue.then(() => this.#handle(delivery));
+  }
+
+  async #handle(delivery: unknown[]): Promise<void> {
     if (this.#stopped) return;
-    const parsed = changeEventMessage.safeParse(message);
-    if (!parsed.success) {
-      this.#options.logger.warn({ channel: this.#options.channel }, 'ignoring a malformed change event');
-      return;
+    const messages: ChangeEventMessage[] = [];
+    for (const message of delivery) {
+      const parsed = changeEventMessage.safeParse(message);
+      if (!parsed.success) {
+        this.#options.logger.warn({ channel: this.#options.channel }, 'ignoring a malformed change event');
+        continue;
+      }
+      const last = messages.at(-1)?.event.replayId ?? this.#lastApplied;
+      if (last !== undefined && parsed.data.event.replayId <= last) continue;
+      messages.push(parsed.data);
     }
+    if (messages.length === 0) return;
     try {
-      await this.#options.onEvent(parsed.data);
+      await this.#options.onEvents(messages);
+      this.#lastApplied = messages.at(-1)?.event.replayId;
     } catch (error) {
-      // Not checkpointed: the sweep (or a replay after restart) brings the change back.
-      this.#options.logger.error({ err: error, replayId: parsed.data.event.replayId }, 'change event failed');
+      // Not checkpointed: the sweep (or a replay after restart) brings the changes back.
+      this.#options.logger.error(
+        { err: error, replayIds: [messages[0]?.event.replayId, messages.at(-1)?.event.replayId] },
+        'change events failed',
+      );
       this.#options.onGap('change event failed');
     }
   }
 
-  async #reconnect(reason: string): Promise<void> {
+  async #reconnect(reason: string, options = { reauthenticate: true }): Promise<void> {
     if (this.#stopped) return;
     this.#reconnecting ??= (async () => {
       this.#options.logger.warn({ channel: this.#options.channel, reason }, 'streaming reconnect');
+      this.#flush();
       this.#disconnect();
       try {
-        await this.#options.salesforce.reauthenticate();
+        if (options.reauthenticate) await this.#options.salesforce.reauthenticate();
         await this.#queue;
         await this.#subscribe(await this.#startingReplayId());
         if (this.#failedReconnects > 0) this.#options.onRecovered?.();

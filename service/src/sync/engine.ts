@@ -55,6 +55,8 @@ export const GAP_SWEEP = 'gap-sweep:due';
 const LEADERSHIP = 'sync';
 /** Default of SyncEngineOptions.outboxCoalesceMs: a change reaches Salesforce within about a second. */
 export const DEFAULT_OUTBOX_COALESCE_MS = 500;
+/** Change events applied in one transaction before the event loop gets a turn (a big delivery). */
+export const DELIVERY_SLICE = 100;
 
 export interface SyncEngineOptions {
   store: Store;
@@ -318,14 +320,14 @@ export class SyncEngine implements SyncControl {
           store: this.ctx.store,
           logger: this.ctx.logger,
           now: () => this.ctx.clock.now(),
-          onEvent: (message) =>
-            this.#serial(() =>
-              channel === TASK_CHANNEL
-                ? this.#applyTaskEvent(message)
-                : channel === ERRORS_CHANNEL
+          onEvents: (messages) =>
+            this.#serial(async () => {
+              if (channel === TASK_CHANNEL) return this.#applyTaskEvents(messages);
+              for (const message of messages)
+                await (channel === ERRORS_CHANNEL
                   ? this.#applyErrorEvent(message)
-                  : this.#applySettingsEvent(message),
-            ),
+                  : this.#applySettingsEvent(message));
+            }),
           onGap: (reason) => {
             this.ctx.logger.warn({ channel, reason }, 'event gap: sweeping');
             this.#sweepAfterGap();
@@ -415,66 +417,105 @@ export class SyncEngine implements SyncControl {
     );
   }
 
-  async #applyTaskEvent(message: ChangeEventMessage): Promise<void> {
-    const header = message.payload.ChangeEventHeader;
-    const at = new Date(header.commitTimestamp).toISOString();
-    const now = this.ctx.clock.now().toISOString();
-    if (header.changeType.startsWith('GAP_')) {
-      await this.#applyGapRecords(header.changeType, header.recordIds, at);
-      this.#sweepAfterGap();
-      await this.ctx.store.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
-      return;
+  /**
+   * Applies one CometD delivery of Task change events: one transaction (and one checkpoint) per
+   * delivery, or per DELIVERY_SLICE events of a big one with a turn of the event loop between, so
+   * the SIA API keeps answering. Stale events (committed before the record's last sync) are checked
+   * against the records as they are now, read for the whole delivery at up to 200 ids a query.
+   */
+  async #applyTaskEvents(messages: ChangeEventMessage[]): Promise<void> {
+    let run: ChangeEventMessage[] = [];
+    for (const message of messages) {
+      const header = message.payload.ChangeEventHeader;
+      if (header.changeType.startsWith('GAP_')) {
+        await this.#applyTaskRun(run);
+        run = [];
+        await this.#applyGapRecords(
+          header.changeType,
+          header.recordIds,
+          new Date(header.commitTimestamp).toISOString(),
+        );
+        this.#sweepAfterGap();
+        await this.ctx.store.setCheckpoint(
+          checkpointName(TASK_CHANNEL),
+          String(message.event.replayId),
+          this.ctx.clock.now().toISOString(),
+        );
+        continue;
+      }
+      run.push(message);
+      if (run.length < DELIVERY_SLICE) continue;
+      await this.#applyTaskRun(run);
+      run = [];
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    const ours = isOurChange(header.changeOrigin);
-    const changedFields = header.changeType === 'UPDATE' ? header.changedFields : undefined;
+    await this.#applyTaskRun(run);
+  }
+
+  async #applyTaskRun(messages: ChangeEventMessage[]): Promise<void> {
+    const last = messages.at(-1);
+    if (last === undefined) return;
+    const events = messages.map((message) => {
+      const header = message.payload.ChangeEventHeader;
+      const record: Record<string, unknown> = { ...message.payload };
+      delete record['ChangeEventHeader'];
+      const ours = isOurChange(header.changeOrigin);
+      const changedFields = header.changeType === 'UPDATE' ? header.changedFields : undefined;
+      return { header, record, ours, changedFields, at: new Date(header.commitTimestamp).toISOString() };
+    });
     // A stale edit (committed before our last sync of the record) is checked against the record
     // as it is now: what our later push overwrote is a conflict SIA won, not a change.
-    const current = new Map<string, Record<string, unknown>>();
-    if (changedFields !== undefined && !ours) {
-      const stale: string[] = [];
-      for (const salesforceId of header.recordIds) {
-        const link = await this.ctx.store.getLinkBySalesforceId(salesforceId);
-        if (isStaleEdit({ changedFields, ours, at }, link)) stale.push(salesforceId);
+    const updated = events.filter((e) => e.changedFields !== undefined && !e.ours);
+    const links = await this.ctx.store.linksBySalesforceIds([
+      ...new Set(updated.flatMap((e) => e.header.recordIds)),
+    ]);
+    const stale = new Set<string>();
+    for (const event of updated)
+      for (const salesforceId of event.header.recordIds) {
+        if (isStaleEdit(event, links.get(salesforceId))) stale.add(salesforceId);
       }
-      if (stale.length > 0)
-        for (const record of await tasksByIds(this.ctx, stale))
-          current.set(idKey(record.Id) ?? record.Id, record);
+    const current = new Map<string, Record<string, unknown>>();
+    if (stale.size > 0) {
+      for (const record of await tasksByIds(this.ctx, [...stale]))
+        current.set(idKey(record.Id) ?? record.Id, record);
+      this.ctx.metrics.staleRereads.inc(stale.size);
     }
-    const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
-    const record: Record<string, unknown> = { ...message.payload };
-    delete record['ChangeEventHeader'];
     const imported = { any: false };
     const pulled = new Set<string>();
+    const now = this.ctx.clock.now().toISOString();
     await this.ctx.store.transaction(async (tx) => {
-      for (const salesforceId of header.recordIds) {
-        const change: RemoteChange = {
-          salesforceId,
-          kind,
-          record,
-          changedFields,
-          nulledFields: header.nulledFields,
-          at,
-          ours,
-        };
-        const held = current.get(idKey(salesforceId) ?? salesforceId);
-        if (held !== undefined) change.current = held;
+      for (const { header, record, ours, changedFields, at } of events) {
+        const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
         const owner =
           typeof record['OwnerId'] === 'string'
             ? await tx.getUserBySalesforceId(record['OwnerId'])
             : undefined;
         const state = owner ? await tx.getSyncState(owner.id) : undefined;
         const importSince = isSyncOn(state) ? importWindowStart(state.enabled_at) : undefined;
-        const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
-        const result = await applyRemoteChange(tx, this.ctx, change, {
-          importUnknown: header.changeType !== 'UPDATE',
-          importSince,
-        });
-        if (result !== 'ignored' && ownerId !== undefined) pulled.add(ownerId);
-        this.ctx.metrics.appliedEvents.inc({ kind: result });
-        if (result === 'imported') imported.any = true;
+        for (const salesforceId of header.recordIds) {
+          const change: RemoteChange = {
+            salesforceId,
+            kind,
+            record,
+            changedFields,
+            nulledFields: header.nulledFields,
+            at,
+            ours,
+          };
+          const held = stale.has(salesforceId) ? current.get(idKey(salesforceId) ?? salesforceId) : undefined;
+          if (held !== undefined) change.current = held;
+          const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
+          const result = await applyRemoteChange(tx, this.ctx, change, {
+            importUnknown: header.changeType !== 'UPDATE',
+            importSince,
+          });
+          if (result !== 'ignored' && ownerId !== undefined) pulled.add(ownerId);
+          this.ctx.metrics.appliedEvents.inc({ kind: result });
+          if (result === 'imported') imported.any = true;
+        }
       }
-      // The replay id commits with the effect: after a crash the event is replayed, never lost or doubled.
-      await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(message.event.replayId), now);
+      // The replay id commits with the effect: after a crash the events are replayed, never lost or doubled.
+      await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(last.event.replayId), now);
     });
     for (const ownerId of pulled) {
       const user = await this.ctx.store.getUser(ownerId);

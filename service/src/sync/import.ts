@@ -130,7 +130,8 @@ async function writeSlice(
       owner_id: user.id,
       synced_values: JSON.stringify(values),
       synced_hash: valuesHash(values),
-      synced_at: now,
+      // In step as of the record's last commit, so its later change events are not taken as stale.
+      synced_at: recordChange(record).at,
       deleted_at: null,
       needs_stamp: needsStamp ? 1 : 0,
     });

@@ -88,6 +88,16 @@ function remoteValues(base: TaskValues, change: RemoteChange): TaskValues {
   return next;
 }
 
+/**
+ * When a link was last in step with Salesforce: the commit time of the change just applied (never
+ * earlier than what the link already holds). Local time would make every later event of the record
+ * look stale once the service lags behind the stream, and stale events are re-read from Salesforce.
+ */
+export function syncedAtFor(change: Pick<RemoteChange, 'at'>, link?: Pick<Link, 'synced_at'>): string {
+  const previous = link?.synced_at ?? null;
+  return previous !== null && previous > change.at ? previous : change.at;
+}
+
 async function putSynced(
   tx: Store,
   link: Omit<Link, 'synced_hash' | 'synced_values' | 'synced_at'>,
@@ -206,7 +216,7 @@ async function importTask(
       needs_stamp: needsStamp ? 1 : 0,
     },
     values,
-    now,
+    syncedAtFor(change),
   );
   if (needsStamp) {
     await tx.enqueue({
@@ -281,7 +291,7 @@ export async function applyRemoteChange(
             needs_stamp: 0,
           },
           values,
-          now,
+          syncedAtFor(change),
         );
         return 'echo';
       }
@@ -361,7 +371,7 @@ export async function applyRemoteChange(
     next.updatedAt = now;
     await tx.updateTask(next);
   }
-  await putSynced(tx, link, remote, now);
+  await putSynced(tx, link, remote, syncedAtFor(change, link));
   await tx.touchSync(task.ownerId, 'inbound', now);
   return 'applied';
 }
