@@ -50,7 +50,7 @@ export interface ServiceConfig {
   apiToken: string;
   reconcileIntervalMs: number;
   outboxIntervalMs: number;
-  /** How long queued changes wait to go out together (from the oldest); default 500 ms. */
+  /** How long queued changes wait to go out together (from the oldest); default 1,200 ms. */
   outboxCoalesceMs?: number;
   /** How long a shutdown (SIGTERM) may take before the running batch is abandoned; default 10 s. */
   shutdownTimeoutMs?: number;
@@ -143,7 +143,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     name: 'SYNC_OUTBOX_COALESCE_MS',
     description:
       'How long a queued SIA change waits for others before it is sent (a full collection of 200 goes at once).',
-    defaultValue: '500',
+    defaultValue: '1200',
   },
   {
     name: 'SYNC_SHUTDOWN_TIMEOUT_MS',
@@ -242,7 +242,7 @@ const envSchema = z.object({
   SIA_API_TOKEN: apiToken,
   SYNC_RECONCILE_INTERVAL_MS: positiveInt(900_000),
   SYNC_OUTBOX_INTERVAL_MS: positiveInt(1_000),
-  SYNC_OUTBOX_COALESCE_MS: positiveInt(500),
+  SYNC_OUTBOX_COALESCE_MS: positiveInt(1_200),
   SYNC_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),

@@ -53,8 +53,12 @@ export const ERRORS_CHANNEL = '/data/SIA_Sync_Error__ChangeEvent';
 export const GAP_SWEEP = 'gap-sweep:due';
 /** The leadership epoch's row: one per database (schema). */
 const LEADERSHIP = 'sync';
-/** Default of SyncEngineOptions.outboxCoalesceMs: a change reaches Salesforce within about a second. */
-export const DEFAULT_OUTBOX_COALESCE_MS = 500;
+/**
+ * Default of SyncEngineOptions.outboxCoalesceMs, the latency bound of the outbox: the oldest queued
+ * change waits at most 1.2 s, so with a collection call of up to 0.8 s a SIA change is in Salesforce
+ * within 2 s, while a slow stream (10 changes/s) still leaves a dozen changes to a call, not five.
+ */
+export const DEFAULT_OUTBOX_COALESCE_MS = 1_200;
 /** Change events applied in one transaction before the event loop gets a turn (a big delivery). */
 export const DELIVERY_SLICE = 100;
 
@@ -75,8 +79,9 @@ export interface SyncEngineOptions {
   /** Follow change events over CometD (tests of the sweep alone switch it off). */
   streaming?: boolean;
   /**
-   * How long queued changes wait for company before a drain (from the oldest one): a stream of
-   * changes goes out in full collections of 200 (one API call each), not a few at a time.
+   * How long queued changes wait for company before a drain (from the oldest one; the latency
+   * bound): a stream of changes goes out in full collections of 200 (one API call each) at once,
+   * a slower one in as large collections as the bound allows, not a few at a time.
    */
   outboxCoalesceMs?: number;
   /** How often due SIA_Sync_Status__c rows are written (each row is throttled on its own). */
