@@ -36,7 +36,6 @@ import { applyCurrentTasks, reconcile } from './reconcile.ts';
 import { tasksByIds } from './records.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
 import { applySettings } from './settings.ts';
-import { importWindowStart } from './sync-windows.ts';
 import {
   DEFAULT_FAILURE_REPORT,
   noteRetry,
@@ -495,8 +494,6 @@ export class SyncEngine implements SyncControl {
           typeof record['OwnerId'] === 'string'
             ? await tx.getUserBySalesforceId(record['OwnerId'])
             : undefined;
-        const state = owner ? await tx.getSyncState(owner.id) : undefined;
-        const importSince = isSyncOn(state) ? importWindowStart(state.enabled_at) : undefined;
         for (const salesforceId of header.recordIds) {
           const change: RemoteChange = {
             salesforceId,
@@ -512,7 +509,6 @@ export class SyncEngine implements SyncControl {
           const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
           const result = await applyRemoteChange(tx, this.ctx, change, {
             importUnknown: header.changeType !== 'UPDATE',
-            importSince,
           });
           if (result !== 'ignored' && ownerId !== undefined) pulled.add(ownerId);
           this.ctx.metrics.appliedEvents.inc({ kind: result });

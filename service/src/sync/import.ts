@@ -146,7 +146,7 @@ async function writeSlice(
     if (toStamp.length > 0) await tx.enqueueStamps(toStamp);
     // Known records (a resumed import, or a re-enable of a user synced before) are ordinary changes.
     for (const record of known)
-      await applyRemoteChange(tx, ctx, recordChange(record), { importUnknown: true, importSince: since });
+      await applyRemoteChange(tx, ctx, recordChange(record), { importUnknown: true });
     if (tasks.length > 0) await tx.touchSync(user.id, 'inbound', now);
     await tx.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), now);
   });

@@ -63,15 +63,12 @@ describe('the inbound rule', () => {
   });
 
   it('imports an unknown task only from a whole record changed inside the import window', () => {
-    const options = { importUnknown: true, importSince: '2026-03-31T10:00:00.000Z' };
+    const enabledAt = '2026-04-01T10:00:00.000Z';
     const created = { changedFields: undefined, lastModified: '2026-03-31T10:00:00.000Z' };
-    assert.equal(importsUnknownTask(created, options), true);
-    assert.equal(
-      importsUnknownTask({ ...created, lastModified: '2026-03-31T09:59:59.999Z' }, options),
-      false,
-    );
-    assert.equal(importsUnknownTask({ ...created, changedFields: ['Subject'] }, options), false);
-    assert.equal(importsUnknownTask(created, { importUnknown: false }), false);
-    assert.equal(importsUnknownTask(created, { importUnknown: true }), true);
+    assert.equal(importsUnknownTask(created, true, enabledAt), true);
+    const older = { ...created, lastModified: '2026-03-31T09:59:59.999Z' };
+    assert.equal(importsUnknownTask(older, true, enabledAt), false);
+    assert.equal(importsUnknownTask({ ...created, changedFields: ['Subject'] }, true, enabledAt), false);
+    assert.equal(importsUnknownTask(created, false, enabledAt), false);
   });
 });

@@ -17,6 +17,7 @@
 import { CALL_OPTIONS_CLIENT } from '../salesforce/client.ts';
 import type { Link } from '../store/store.ts';
 import { differingFields, valuesHash, type TaskSyncField, type TaskValues } from './mapping.ts';
+import { importWindowStart } from './sync-windows.ts';
 
 /** True when a change event's changeOrigin names our client (`client=SIASync`). */
 export function isOurChange(changeOrigin: string): boolean {
@@ -40,14 +41,18 @@ export function isStaleEdit(
   );
 }
 
-/** Whether a task SIA has not seen is imported. */
+/**
+ * Whether a task SIA has not seen is imported: only where the caller imports at all (a create event,
+ * the sweep, the first-sync import), only from a whole record (an edit event carries just the
+ * changed fields), and only when it was last changed inside the owner's import window.
+ */
 export function importsUnknownTask(
   change: { changedFields: string[] | undefined; lastModified: string },
-  options: { importUnknown: boolean; importSince?: string | undefined },
+  importUnknown: boolean,
+  ownerEnabledAt: string,
 ): boolean {
-  // An edit event carries only the changed fields: never enough to import a task from.
-  if (!options.importUnknown || change.changedFields !== undefined) return false;
-  return options.importSince === undefined || change.lastModified >= options.importSince;
+  if (!importUnknown || change.changedFields !== undefined) return false;
+  return change.lastModified >= importWindowStart(ownerEnabledAt);
 }
 
 export type ValuesVerdict =

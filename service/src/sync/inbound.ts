@@ -235,8 +235,6 @@ async function importTask(
 export interface ApplyOptions {
   /** Import Salesforce tasks the SIA side has never seen (CREATE events, sweep, first-sync import). */
   importUnknown: boolean;
-  /** Only import records last modified at or after this instant (ISO). */
-  importSince?: string | undefined;
 }
 
 /**
@@ -270,7 +268,8 @@ export async function applyRemoteChange(
   }
 
   const user = await userFor(tx, ctx, link, change);
-  if (!user || !isSyncOn(await tx.getSyncState(user.id))) return 'ignored';
+  const state = user ? await tx.getSyncState(user.id) : undefined;
+  if (!user || !isSyncOn(state)) return 'ignored';
   const mapping = mappingFor(ctx, user);
   const now = nowIso(ctx);
 
@@ -297,7 +296,8 @@ export async function applyRemoteChange(
       }
     }
     const lastModified = stringField(change.record, 'LastModifiedDate') ?? change.at;
-    if (!importsUnknownTask({ changedFields: change.changedFields, lastModified }, options)) return 'ignored';
+    const unknown = { changedFields: change.changedFields, lastModified };
+    if (!importsUnknownTask(unknown, options.importUnknown, state.enabled_at)) return 'ignored';
     return importTask(tx, ctx, user, change);
   }
 

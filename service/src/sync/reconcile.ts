@@ -37,9 +37,8 @@ export async function applyCurrentTasks(
     if (onlyOwner !== undefined && owner?.id !== onlyOwner) continue;
     const state = owner ? await ctx.store.getSyncState(owner.id) : undefined;
     if (!isSyncOn(state)) continue;
-    const importSince = importWindowStart(state.enabled_at);
     const result = await ctx.store.transaction((tx) =>
-      applyRemoteChange(tx, ctx, change, { importUnknown: true, importSince }),
+      applyRemoteChange(tx, ctx, change, { importUnknown: true }),
     );
     if (result === 'applied' || result === 'imported' || result === 'deleted') applied += 1;
   }
