@@ -6,7 +6,11 @@
 // DeployOptions: https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_deploy.htm
 import { unzipSync } from 'fflate';
 import type { Org } from '../org/org.ts';
-import { readDeployPackage, type ComponentProblem, type MetadataComponent } from '../org/metadata-components.ts';
+import {
+  readDeployPackage,
+  type ComponentProblem,
+  type MetadataComponent,
+} from '../org/metadata-components.ts';
 import { checkDeploy } from './deploy-checks.ts';
 import { componentIdPrefix, OrgMetadata, type DeployedComponent } from '../org/org-metadata.ts';
 import { XmlSyntaxError } from '../org/xml.ts';
