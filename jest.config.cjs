@@ -7,6 +7,9 @@ module.exports = {
   testMatch: ['**/__tests__/**/*.test.ts'],
   setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/jest/setup.cjs'],
   // tsc writes x.js beside x.ts; Jest must only ever load the TypeScript source.
-  moduleNameMapper: { '^sia-test-utils$': '<rootDir>/jest/lwc-test-utils.ts' },
+  moduleNameMapper: {
+    '^sia-test-utils$': '<rootDir>/jest/lwc-test-utils.ts',
+    '^@salesforce/user/Id$': '<rootDir>/jest/salesforce-user-id.cjs',
+  },
   modulePathIgnorePatterns: ['<rootDir>/.sf', '<rootDir>/node_modules'],
 };

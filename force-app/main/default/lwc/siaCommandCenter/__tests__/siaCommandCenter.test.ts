@@ -28,8 +28,9 @@ const graphqlAdapter = asTestWireAdapter<GraphQLTestWireAdapter>(graphql);
 // eslint-disable-next-line @lwc/lwc/no-unexpected-wire-adapter-usages
 const picklistAdapter = asTestWireAdapter<LdsTestWireAdapter>(getPicklistValues);
 
-// sfdx-lwc-jest's @salesforce/user/Id and @salesforce/i18n/timeZone (America/Los_Angeles).
-const USER_ID = '005000000000000000';
+// @salesforce/user/Id as jest/salesforce-user-id.cjs sets it, and sfdx-lwc-jest's
+// @salesforce/i18n/timeZone (America/Los_Angeles).
+const USER_ID = '005000000000000AAA';
 // 10:00 on 2026-03-10 in Los Angeles.
 const MORNING = '2026-03-10T17:00:00Z';
 
@@ -187,10 +188,10 @@ describe('c-sia-command-center', () => {
       expect(root(element).querySelector<HTMLElement>('lightning-card')!.title).toBe(
         'SIA Command Center (4 open)',
       );
-      expect(rowOf(element, '00THs00000T2aaaAAA').querySelector('.task-related')!.textContent).toBe(
+      expect(rowOf(element, '00THs00000T2aaaMAB').querySelector('.task-related')!.textContent).toBe(
         'Priya Natarajan',
       );
-      expect(rowOf(element, '00THs00000T2dddAAA').querySelector('.task-related')!.textContent).toBe(
+      expect(rowOf(element, '00THs00000T2dddMAB').querySelector('.task-related')!.textContent).toBe(
         'Globex - Renewal 2026',
       );
       // The owner is the user: not repeated on every row.
@@ -248,27 +249,27 @@ describe('c-sia-command-center', () => {
       graphqlAdapter.emit(withStatuses, undefined, refresh);
       await flushPromises();
 
-      clickAction(element, '00THs00000T2aaaAAA', 'complete');
+      clickAction(element, '00THs00000T2aaaMAB', 'complete');
       await flushPromises();
 
-      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T2aaaAAA', Status: 'Done' } });
+      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T2aaaMAB', Status: 'Done' } });
     });
 
     it('completes a task, keeps it under Completed for an undo, and reopens it with the default open status', async () => {
       const element = await loaded();
       picklistAdapter.emit(taskStatusPicklist);
 
-      clickAction(element, '00THs00000T2aaaAAA', 'complete');
+      clickAction(element, '00THs00000T2aaaMAB', 'complete');
       await flushPromises();
       expect(updateRecord).toHaveBeenLastCalledWith({
-        fields: { Id: '00THs00000T2aaaAAA', Status: 'Completed' },
+        fields: { Id: '00THs00000T2aaaMAB', Status: 'Completed' },
       });
       expect(refresh).toHaveBeenCalledTimes(1);
 
       // The refreshed answer no longer has the task.
       const after = JSON.parse(JSON.stringify(commandCenterTasks)) as typeof commandCenterTasks;
       after.uiapi.query.openTasks.edges = after.uiapi.query.openTasks.edges.filter(
-        (edge) => edge.node.Id !== '00THs00000T2aaaAAA',
+        (edge) => edge.node.Id !== '00THs00000T2aaaMAB',
       );
       after.uiapi.query.openTasks.totalCount = 3;
       graphqlAdapter.emit(after, undefined, refresh);
@@ -283,9 +284,9 @@ describe('c-sia-command-center', () => {
         'SIA Command Center (3 open, 1 completed)',
       );
 
-      clickAction(element, '00THs00000T2aaaAAA', 'reopen');
+      clickAction(element, '00THs00000T2aaaMAB', 'reopen');
       await flushPromises();
-      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T2aaaAAA', Status: 'Open' } });
+      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T2aaaMAB', Status: 'Open' } });
       expect(refresh).toHaveBeenCalledTimes(2);
       expect(groupsOf(element).map(([heading]) => heading)).toEqual(['Today (1)', 'Tomorrow (2)']);
     });
@@ -293,19 +294,19 @@ describe('c-sia-command-center', () => {
     it('changes a due date and drops the task from the list when it leaves the two days', async () => {
       const element = await loaded();
 
-      clickAction(element, '00THs00000T2cccAAA', 'reschedule');
+      clickAction(element, '00THs00000T2cccMAB', 'reschedule');
       await flushPromises();
-      const input = rowOf(element, '00THs00000T2cccAAA').querySelector<HTMLElement & { value: string }>(
+      const input = rowOf(element, '00THs00000T2cccMAB').querySelector<HTMLElement & { value: string }>(
         'lightning-input',
       )!;
       expect(input.value).toBe('2026-03-11');
       input.value = '2026-03-20';
       input.dispatchEvent(new CustomEvent('change', { detail: { value: '2026-03-20' } }));
-      clickAction(element, '00THs00000T2cccAAA', 'save-due-date');
+      clickAction(element, '00THs00000T2cccMAB', 'save-due-date');
       await flushPromises();
 
       expect(updateRecord).toHaveBeenCalledWith({
-        fields: { Id: '00THs00000T2cccAAA', ActivityDate: '2026-03-20' },
+        fields: { Id: '00THs00000T2cccMAB', ActivityDate: '2026-03-20' },
       });
       expect(refresh).toHaveBeenCalledTimes(1);
 
@@ -325,7 +326,7 @@ describe('c-sia-command-center', () => {
       jest.mocked(updateRecord).mockRejectedValue(updateRecordError);
       const element = await loaded();
 
-      clickAction(element, '00THs00000T2bbbAAA', 'complete');
+      clickAction(element, '00THs00000T2bbbMAB', 'complete');
       await flushPromises();
 
       const panel = root(element).querySelector<HTMLElement & { friendlyMessage: string }>(
@@ -357,7 +358,7 @@ describe('c-sia-command-center', () => {
 
       noticeCallback!(syncNotice);
       await flushPromises();
-      noticeCallback!(notice('005000000000000', '00THs00000T9qqqAAA'));
+      noticeCallback!(notice('005000000000000', '00THs00000T9qqqMAB'));
       await flushPromises();
 
       expect(refresh).toHaveBeenCalledTimes(2);
@@ -366,12 +367,12 @@ describe('c-sia-command-center', () => {
     it("refreshes on another user's notice only when it names a listed task", async () => {
       await loaded();
 
-      noticeCallback!(notice('005Hs00000Zq1AbIAJ', '00THs00000T9qqqAAA,003Hs00001Qq1WwIAJ'));
+      noticeCallback!(notice('005Hs00000Zq1AbIAJ', '00THs00000T9qqqMAB,003Hs00001Qq1WwIAJ'));
       await flushPromises();
       expect(refresh).not.toHaveBeenCalled();
 
       // Reassigned away from this user: the list must drop it.
-      noticeCallback!(notice('005Hs00000Zq1AbIAJ', '00THs00000T2dddAAA'));
+      noticeCallback!(notice('005Hs00000Zq1AbIAJ', '00THs00000T2dddMAB'));
       await flushPromises();
       expect(refresh).toHaveBeenCalledTimes(1);
     });
@@ -379,7 +380,7 @@ describe('c-sia-command-center', () => {
 
   it('is accessible', async () => {
     const element = await loaded();
-    clickAction(element, '00THs00000T2bbbAAA', 'reschedule');
+    clickAction(element, '00THs00000T2bbbMAB', 'reschedule');
     await flushPromises();
 
     await expect(element).toBeAccessible();

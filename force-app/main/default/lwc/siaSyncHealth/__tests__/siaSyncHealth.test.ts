@@ -251,8 +251,8 @@ describe('c-sia-sync-health', () => {
         'Tasks on closed opportunities cannot be edited.',
       );
       const link = row.querySelector<HTMLAnchorElement>('a.record-link')!;
-      expect(text(link)).toBe('Task 00THs00000T2aaaAAA');
-      expect(link.getAttribute('href')).toBe('/lightning/r/Task/00THs00000T2aaaAAA/view');
+      expect(text(link)).toBe('Task 00THs00000T2aaaMAB');
+      expect(link.getAttribute('href')).toBe('/lightning/r/Task/00THs00000T2aaaMAB/view');
       expect(text(row.querySelector('.error-user'))).toBe('Priya Natarajan');
       expect(text(row.querySelector('.error-direction'))).toBe('SIA to Salesforce');
       expect(text(row.querySelector('.slds-badge'))).toBe('Open');
@@ -267,7 +267,7 @@ describe('c-sia-sync-health', () => {
         'SIA task 6c1f0e9a-2b7d-4f3e-9a51-0d8e7c6b5a41',
       );
       expect(rowOf(element, MARCUS_LEAD).querySelector('a.record-link')!.getAttribute('href')).toBe(
-        '/lightning/r/Lead/00QHs00000Lm3nPIAR/view',
+        '/lightning/r/Lead/00QHs00000Lm3nPMAR/view',
       );
     });
 
@@ -288,7 +288,7 @@ describe('c-sia-sync-health', () => {
       expect(mockNavigate).toHaveBeenLastCalledWith(
         {
           type: 'standard__recordPage',
-          attributes: { recordId: '00THs00000T2aaaAAA', objectApiName: 'Task', actionName: 'view' },
+          attributes: { recordId: '00THs00000T2aaaMAB', objectApiName: 'Task', actionName: 'view' },
         },
         undefined,
       );

@@ -74,9 +74,9 @@ describe('c/siaSyncHealthData', () => {
         code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
         message: 'Tasks on closed opportunities cannot be edited.',
         direction: 'SIA to Salesforce',
-        recordId: '00THs00000T2aaaAAA',
+        recordId: '00THs00000T2aaaMAB',
         objectApiName: 'Task',
-        recordLabel: 'Task 00THs00000T2aaaAAA',
+        recordLabel: 'Task 00THs00000T2aaaMAB',
         siaTaskId: '2f9b7c1e-8d4a-4e61-b3c2-5a7d9e0f1b23',
         userId: '005Hs00000A1b2cIAB',
         userName: 'Priya Natarajan',
@@ -93,7 +93,7 @@ describe('c/siaSyncHealthData', () => {
 
       const odd = syncErrorRowFrom(errorNode({ Object_Api_Name__c: { value: 'Task/evil' } }))!;
       expect(odd.objectApiName).toBeNull();
-      expect(odd.recordLabel).toBe('Record 00THs00000T2aaaAAA');
+      expect(odd.recordLabel).toBe('Record 00THs00000T2aaaMAB');
     });
 
     it('tolerates missing optional fields and refuses a node without an Id', () => {

@@ -12,15 +12,15 @@ describe('encodeSyncNotices', () => {
   it('names each id once, in order, skipping blanks', () => {
     expect(
       encodeSyncNotices(USER, 'pushed', [
-        '00THs00000T3aaaAAA',
+        '00THs00000T3aaaMAB',
         null,
         '003Hs00001Kk4PqIAJ',
         '',
         undefined,
-        '00THs00000T3aaaAAA',
+        '00THs00000T3aaaMAB',
       ]),
     ).toEqual([
-      { User_Id__c: USER, Kind__c: 'pushed', Record_Ids__c: '00THs00000T3aaaAAA,003Hs00001Kk4PqIAJ' },
+      { User_Id__c: USER, Kind__c: 'pushed', Record_Ids__c: '00THs00000T3aaaMAB,003Hs00001Kk4PqIAJ' },
     ]);
   });
 
@@ -31,19 +31,19 @@ describe('encodeSyncNotices', () => {
   });
 
   it('splits when Record_Ids__c would overflow, never cutting an id', () => {
-    const ids = ['00THs00000T3aaaAAA', '00THs00000T3bbbAAA', '00THs00000T3cccAAA'];
+    const ids = ['00THs00000T3aaaMAB', '00THs00000T3bbbMAB', '00THs00000T3cccMAB'];
     expect(encodeSyncNotices(USER, 'pushed', ids, 40).map((n) => n.Record_Ids__c)).toEqual([
-      '00THs00000T3aaaAAA,00THs00000T3bbbAAA',
-      '00THs00000T3cccAAA',
+      '00THs00000T3aaaMAB,00THs00000T3bbbMAB',
+      '00THs00000T3cccMAB',
     ]);
     expect(NOTICE_IDS_MAX_LENGTH).toBe(131_072);
   });
 
   it('round-trips through decodeSyncNotice', () => {
-    const [payload] = encodeSyncNotices(USER, 'pushed', ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq']);
+    const [payload] = encodeSyncNotices(USER, 'pushed', ['00THs00000T3aaaMAB', '003Hs00001Kk4Pq']);
     expect(decodeSyncNotice(payload)).toEqual({
       userId: USER,
-      recordIds: ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq'],
+      recordIds: ['00THs00000T3aaaMAB', '003Hs00001Kk4Pq'],
       kind: 'pushed',
     });
   });
@@ -54,10 +54,10 @@ describe('decodeSyncNotice', () => {
     expect(
       decodeSyncNotice({
         User_Id__c: USER,
-        Record_Ids__c: ' 00THs00000T3aaaAAA ,003Hs00001Kk4Pq,,x',
+        Record_Ids__c: ' 00THs00000T3aaaMAB ,003Hs00001Kk4Pq,,x',
         Kind__c: 'error',
       }),
-    ).toEqual({ userId: USER, recordIds: ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq'], kind: 'error' });
+    ).toEqual({ userId: USER, recordIds: ['00THs00000T3aaaMAB', '003Hs00001Kk4Pq'], kind: 'error' });
     expect(decodeSyncNotice({})).toEqual({ userId: null, recordIds: [], kind: null });
     expect(decodeSyncNotice(null)).toBeNull();
     expect(decodeSyncNotice('not an event')).toBeNull();

@@ -21,13 +21,13 @@ describe('sync notices', () => {
       noticeFromMessage(
         message({
           User_Id__c: '005Hs00000A1b2cIAB',
-          Record_Ids__c: ' 00THs00000T3aaaAAA ,003Hs00001Kk4Pq,,x',
+          Record_Ids__c: ' 00THs00000T3aaaMAB ,003Hs00001Kk4Pq,,x',
           Kind__c: 'Error',
         }),
       ),
     ).toEqual({
       userId: '005Hs00000A1b2cIAB',
-      recordIds: ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq'],
+      recordIds: ['00THs00000T3aaaMAB', '003Hs00001Kk4Pq'],
       kind: 'Error',
     });
     expect(noticeFromMessage(message({}))).toEqual({ userId: null, recordIds: [], kind: null });
@@ -37,12 +37,12 @@ describe('sync notices', () => {
   it('tells whether a notice names any of some ids', () => {
     const notice: SyncNotice = {
       userId: null,
-      recordIds: ['00THs00000T3aaaAAA', '003Hs00001Kk4Pq'],
+      recordIds: ['00THs00000T3aaaMAB', '003Hs00001Kk4Pq'],
       kind: 'Applied',
     };
     expect(noticeNamesAny(notice, ['003Hs00001Kk4PqIAJ'])).toBe(true);
     expect(noticeNamesAny(notice, [null, undefined, '00THs00000T3aaa'])).toBe(true);
-    expect(noticeNamesAny(notice, ['001Hs00000Zz9YxIAB', ''])).toBe(false);
+    expect(noticeNamesAny(notice, ['001Hs00000Zz9YxIAJ', ''])).toBe(false);
     // A 15-character Id is case-sensitive: another case is another record.
     expect(noticeNamesAny(notice, ['003hs00001kk4pq'])).toBe(false);
   });
@@ -74,14 +74,14 @@ describe('SyncNoticeListener', () => {
       expect.any(Function),
     );
     expect(NOTICE_REPLAY_ID).toBe(-1);
-    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaAAA', Kind__c: 'Applied' } } });
+    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaMAB', Kind__c: 'Applied' } } });
     deliver!('not an event');
-    expect(notices).toEqual([{ userId: null, recordIds: ['00THs00000T3aaaAAA'], kind: 'Applied' }]);
+    expect(notices).toEqual([{ userId: null, recordIds: ['00THs00000T3aaaMAB'], kind: 'Applied' }]);
 
     listener.stop();
     await flushPromises();
     expect(unsubscribe).toHaveBeenCalledWith({ id: 'sub', channel: NOTICE_CHANNEL, replayId: -1 });
-    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaAAA' } } });
+    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaMAB' } } });
     expect(notices).toHaveLength(1);
   });
 
@@ -125,7 +125,7 @@ describe('SyncNoticeListener', () => {
     await expect(second).resolves.toBe(true);
     expect(unsubscribe).toHaveBeenCalledTimes(1);
     expect(jest.mocked(unsubscribe).mock.calls[0]![0]).toMatchObject({ id: 'sub-1' });
-    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaAAA' } } });
+    deliver!({ data: { payload: { Record_Ids__c: '00THs00000T3aaaMAB' } } });
     expect(notices).toHaveLength(1);
   });
 

@@ -20,7 +20,7 @@ import taskNode from './data/taskNode.json';
 describe('task rows from the GraphQL answer', () => {
   it('maps every field a row shows, preferring display values for picklists', () => {
     expect(taskRowFrom(taskNode)).toEqual({
-      id: '00THs00000T3aaaAAA',
+      id: '00THs00000T3aaaMAB',
       subject: 'Call back about the SSO question',
       statusLabel: 'In Progress',
       priority: 'Hoch',
@@ -38,8 +38,8 @@ describe('task rows from the GraphQL answer', () => {
   });
 
   it('copes with missing and null fields (field-level security can hide any of them)', () => {
-    expect(taskRowFrom({ Id: '00THs00000T3bbbAAA', Who: null, What: { Name: { value: 'Acme' } } })).toEqual({
-      id: '00THs00000T3bbbAAA',
+    expect(taskRowFrom({ Id: '00THs00000T3bbbMAB', Who: null, What: { Name: { value: 'Acme' } } })).toEqual({
+      id: '00THs00000T3bbbMAB',
       subject: '(no subject)',
       statusLabel: '',
       priority: 'Normal',
@@ -84,7 +84,7 @@ describe('task rows from the GraphQL answer', () => {
   it('reads a connection, skipping broken edges, and never reports fewer matches than rows', () => {
     const connection = { totalCount: 0, edges: [{ node: taskNode }, { node: {} }, null, { cursor: 'x' }] };
     const page = taskPageFrom(connection);
-    expect(page.rows.map((row) => row.id)).toEqual(['00THs00000T3aaaAAA']);
+    expect(page.rows.map((row) => row.id)).toEqual(['00THs00000T3aaaMAB']);
     expect(page.totalCount).toBe(1);
     expect(taskPageFrom(undefined)).toEqual({ rows: [], totalCount: 0 });
     expect(taskPageFrom({ totalCount: 7, edges: [{ node: taskNode }] }).totalCount).toBe(7);

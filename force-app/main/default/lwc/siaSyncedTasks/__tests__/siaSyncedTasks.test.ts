@@ -157,7 +157,7 @@ describe('c-sia-synced-tasks', () => {
     it('shows type icon, due date, priority, status and owner of each task', async () => {
       const element = await loaded();
 
-      const overdue = rowOf(element, '00THs00000T1aaaAAA');
+      const overdue = rowOf(element, '00THs00000T1aaaMAB');
       const icon = overdue.querySelector<HTMLElement & { iconName: string; alternativeText: string }>(
         'lightning-icon.task-type',
       )!;
@@ -169,14 +169,14 @@ describe('c-sia-synced-tasks', () => {
       expect(overdue.querySelector('.task-status')!.textContent).toBe('Not Started');
       expect(overdue.querySelector('.task-owner')!.textContent).toBe('Assigned to Maria Lopez');
       expect(overdue.querySelector<HTMLAnchorElement>('.task-subject')!.getAttribute('href')).toBe(
-        '/lightning/r/Task/00THs00000T1aaaAAA/view',
+        '/lightning/r/Task/00THs00000T1aaaMAB/view',
       );
 
       const icons = [
-        '00THs00000T1bbbAAA',
-        '00THs00000T1cccAAA',
-        '00THs00000T1dddAAA',
-        '00THs00000T1eeeAAA',
+        '00THs00000T1bbbMAB',
+        '00THs00000T1cccMAB',
+        '00THs00000T1dddMAB',
+        '00THs00000T1eeeMAB',
       ].map((id) => {
         const el = rowOf(element, id).querySelector<
           HTMLElement & { iconName: string; alternativeText: string }
@@ -191,16 +191,16 @@ describe('c-sia-synced-tasks', () => {
         ['utility:email', 'Email'],
       ]);
 
-      const high = rowOf(element, '00THs00000T1bbbAAA');
+      const high = rowOf(element, '00THs00000T1bbbMAB');
       expect(high.querySelector('.task-priority')!.textContent!.trim()).toBe('High priority');
       expect(
         high.querySelector<HTMLElement & { alternativeText: string }>('.task-priority lightning-icon')!
           .alternativeText,
       ).toBe('High priority');
-      expect(rowOf(element, '00THs00000T1dddAAA').querySelector('.task-related')!.textContent).toBe(
+      expect(rowOf(element, '00THs00000T1dddMAB').querySelector('.task-related')!.textContent).toBe(
         'Jane Rivera',
       );
-      expect(rowOf(element, '00THs00000T1eeeAAA').querySelector('.task-due')!.textContent).toBe(
+      expect(rowOf(element, '00THs00000T1eeeMAB').querySelector('.task-due')!.textContent).toBe(
         'No due date',
       );
     });
@@ -208,13 +208,13 @@ describe('c-sia-synced-tasks', () => {
     it('offers complete and change due date on open tasks, reopen on completed ones', async () => {
       const element = await loaded();
 
-      const open = rowOf(element, '00THs00000T1bbbAAA');
+      const open = rowOf(element, '00THs00000T1bbbMAB');
       const labels = [
         ...open.querySelectorAll<HTMLElement & { alternativeText: string }>('lightning-button-icon'),
       ].map((b) => b.alternativeText);
       expect(labels).toEqual(['Complete: Send pricing follow-up', 'Change due date: Send pricing follow-up']);
 
-      const done = rowOf(element, '00THs00000T1fffAAA');
+      const done = rowOf(element, '00THs00000T1fffMAB');
       const doneLabels = [
         ...done.querySelectorAll<HTMLElement & { alternativeText: string }>('lightning-button-icon'),
       ].map((b) => b.alternativeText);
@@ -279,7 +279,7 @@ describe('c-sia-synced-tasks', () => {
 
     it('names the record kind in the empty state, an account with its contacts and deals', async () => {
       const element = createElement('c-sia-synced-tasks', { is: SiaSyncedTasks });
-      element.recordId = '001Hs00000Zz9YxIAB';
+      element.recordId = '001Hs00000Zz9YxIAJ';
       element.objectApiName = 'Account';
       element.hideCompleted = true;
       document.body.appendChild(element);
@@ -287,7 +287,7 @@ describe('c-sia-synced-tasks', () => {
       await flushPromises();
 
       // One query serves every object: an account id matches WhatId or the derived AccountId.
-      expect(graphqlAdapter.getLastConfig().variables).toEqual({ recordId: '001Hs00000Zz9YxIAB', first: 50 });
+      expect(graphqlAdapter.getLastConfig().variables).toEqual({ recordId: '001Hs00000Zz9YxIAJ', first: 50 });
       expect(root(element).querySelector('.empty')!.textContent).toBe(
         'No open SIA tasks are linked to this account, its contacts or its opportunities.',
       );
@@ -356,21 +356,21 @@ describe('c-sia-synced-tasks', () => {
       graphqlAdapter.emit(withStatuses, undefined, refresh);
       await flushPromises();
 
-      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      clickAction(element, '00THs00000T1bbbMAB', 'complete');
       await flushPromises();
 
-      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T1bbbAAA', Status: 'Done' } });
+      expect(updateRecord).toHaveBeenLastCalledWith({ fields: { Id: '00THs00000T1bbbMAB', Status: 'Done' } });
     });
 
     it('completes a task with Status Completed, then refreshes the list', async () => {
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      clickAction(element, '00THs00000T1bbbMAB', 'complete');
       await flushPromises();
 
       expect(updateRecord).toHaveBeenCalledTimes(1);
       expect(updateRecord).toHaveBeenCalledWith({
-        fields: { Id: '00THs00000T1bbbAAA', Status: 'Completed' },
+        fields: { Id: '00THs00000T1bbbMAB', Status: 'Completed' },
       });
       expect(refresh).toHaveBeenCalledTimes(1);
       expect(root(element).querySelector('[role="status"]')!.textContent).toBe('Task completed.');
@@ -381,34 +381,34 @@ describe('c-sia-synced-tasks', () => {
       picklistAdapter.emit(taskStatusPicklist);
       await flushPromises();
 
-      clickAction(element, '00THs00000T1fffAAA', 'reopen');
+      clickAction(element, '00THs00000T1fffMAB', 'reopen');
       await flushPromises();
 
       expect(picklistAdapter.getLastConfig()).toEqual({
         recordTypeId: '012000000000000AAA',
         fieldApiName: { objectApiName: 'Task', fieldApiName: 'Status' },
       });
-      expect(updateRecord).toHaveBeenCalledWith({ fields: { Id: '00THs00000T1fffAAA', Status: 'Open' } });
+      expect(updateRecord).toHaveBeenCalledWith({ fields: { Id: '00THs00000T1fffMAB', Status: 'Open' } });
       expect(refresh).toHaveBeenCalledTimes(1);
     });
 
     it('reopens to Not Started when the picklist default is not known', async () => {
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1fffAAA', 'reopen');
+      clickAction(element, '00THs00000T1fffMAB', 'reopen');
       await flushPromises();
 
       expect(updateRecord).toHaveBeenCalledWith({
-        fields: { Id: '00THs00000T1fffAAA', Status: 'Not Started' },
+        fields: { Id: '00THs00000T1fffMAB', Status: 'Not Started' },
       });
     });
 
     it('changes the due date to the picked date, sent as YYYY-MM-DD', async () => {
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1aaaAAA', 'reschedule');
+      clickAction(element, '00THs00000T1aaaMAB', 'reschedule');
       await flushPromises();
-      const input = rowOf(element, '00THs00000T1aaaAAA').querySelector<
+      const input = rowOf(element, '00THs00000T1aaaMAB').querySelector<
         HTMLElement & { value: string; label: string }
       >('lightning-input')!;
       expect(input.label).toBe('New due date for Call Jane about the renewal');
@@ -416,50 +416,50 @@ describe('c-sia-synced-tasks', () => {
 
       input.value = '2026-03-13';
       input.dispatchEvent(new CustomEvent('change', { detail: { value: '2026-03-13' } }));
-      clickAction(element, '00THs00000T1aaaAAA', 'save-due-date');
+      clickAction(element, '00THs00000T1aaaMAB', 'save-due-date');
       await flushPromises();
 
       expect(updateRecord).toHaveBeenCalledWith({
-        fields: { Id: '00THs00000T1aaaAAA', ActivityDate: '2026-03-13' },
+        fields: { Id: '00THs00000T1aaaMAB', ActivityDate: '2026-03-13' },
       });
       expect(refresh).toHaveBeenCalledTimes(1);
-      expect(rowOf(element, '00THs00000T1aaaAAA').querySelector('lightning-input')).toBeNull();
+      expect(rowOf(element, '00THs00000T1aaaMAB').querySelector('lightning-input')).toBeNull();
     });
 
     it('does not save an empty due date', async () => {
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1aaaAAA', 'reschedule');
+      clickAction(element, '00THs00000T1aaaMAB', 'reschedule');
       await flushPromises();
-      const input = rowOf(element, '00THs00000T1aaaAAA').querySelector<HTMLElement & { value: string }>(
+      const input = rowOf(element, '00THs00000T1aaaMAB').querySelector<HTMLElement & { value: string }>(
         'lightning-input',
       )!;
       input.value = '';
       input.dispatchEvent(new CustomEvent('change', { detail: { value: '' } }));
-      clickAction(element, '00THs00000T1aaaAAA', 'save-due-date');
+      clickAction(element, '00THs00000T1aaaMAB', 'save-due-date');
       await flushPromises();
 
       expect(updateRecord).not.toHaveBeenCalled();
-      expect(rowOf(element, '00THs00000T1aaaAAA').querySelector('lightning-input')).not.toBeNull();
+      expect(rowOf(element, '00THs00000T1aaaMAB').querySelector('lightning-input')).not.toBeNull();
     });
 
     it('cancels a due date change without saving and returns focus to its button', async () => {
       const element = await loaded();
 
-      const button = rowOf(element, '00THs00000T1aaaAAA').querySelector<HTMLElement>(
+      const button = rowOf(element, '00THs00000T1aaaMAB').querySelector<HTMLElement>(
         '[data-action="reschedule"]',
       )!;
       // The stubbed base components are not focusable in jsdom, so watch the focus() calls.
       const focusButton = jest.spyOn(button, 'focus');
-      clickAction(element, '00THs00000T1aaaAAA', 'reschedule');
+      clickAction(element, '00THs00000T1aaaMAB', 'reschedule');
       await flushPromises();
-      const input = rowOf(element, '00THs00000T1aaaAAA').querySelector<HTMLElement>('lightning-input')!;
+      const input = rowOf(element, '00THs00000T1aaaMAB').querySelector<HTMLElement>('lightning-input')!;
       expect(input).not.toBeNull();
-      clickAction(element, '00THs00000T1aaaAAA', 'cancel-due-date');
+      clickAction(element, '00THs00000T1aaaMAB', 'cancel-due-date');
       await flushPromises();
 
       expect(updateRecord).not.toHaveBeenCalled();
-      expect(rowOf(element, '00THs00000T1aaaAAA').querySelector('lightning-input')).toBeNull();
+      expect(rowOf(element, '00THs00000T1aaaMAB').querySelector('lightning-input')).toBeNull();
       expect(focusButton).toHaveBeenCalledTimes(1);
     });
 
@@ -467,14 +467,14 @@ describe('c-sia-synced-tasks', () => {
       const element = await loaded();
       const focusInput = jest.spyOn(HTMLElement.prototype, 'focus');
 
-      clickAction(element, '00THs00000T1aaaAAA', 'reschedule');
+      clickAction(element, '00THs00000T1aaaMAB', 'reschedule');
       await flushPromises();
-      const input = rowOf(element, '00THs00000T1aaaAAA').querySelector<HTMLElement>('lightning-input')!;
+      const input = rowOf(element, '00THs00000T1aaaMAB').querySelector<HTMLElement>('lightning-input')!;
       expect(focusInput.mock.contexts).toContain(input);
 
       input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
       await flushPromises();
-      expect(rowOf(element, '00THs00000T1aaaAAA').querySelector('lightning-input')).toBeNull();
+      expect(rowOf(element, '00THs00000T1aaaMAB').querySelector('lightning-input')).toBeNull();
       expect(updateRecord).not.toHaveBeenCalled();
       focusInput.mockRestore();
     });
@@ -483,7 +483,7 @@ describe('c-sia-synced-tasks', () => {
       jest.mocked(updateRecord).mockRejectedValue(updateRecordError);
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      clickAction(element, '00THs00000T1bbbMAB', 'complete');
       await flushPromises();
 
       const panel = root(element).querySelector<HTMLElement & { friendlyMessage: string }>(
@@ -499,7 +499,7 @@ describe('c-sia-synced-tasks', () => {
 
       // The next successful action clears the message.
       jest.mocked(updateRecord).mockResolvedValue({ apiName: 'Task', id: 'x', fields: {} });
-      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      clickAction(element, '00THs00000T1bbbMAB', 'complete');
       await flushPromises();
       expect(root(element).querySelector('c-sia-error-panel.action-error')).toBeNull();
     });
@@ -508,7 +508,7 @@ describe('c-sia-synced-tasks', () => {
       refresh.mockRejectedValue({ body: { message: 'The requested resource does not exist' }, status: 404 });
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      clickAction(element, '00THs00000T1bbbMAB', 'complete');
       await flushPromises();
 
       expect(root(element).querySelector('c-sia-error-panel.action-error')).toBeNull();
@@ -527,11 +527,11 @@ describe('c-sia-synced-tasks', () => {
       );
       const element = await loaded();
 
-      clickAction(element, '00THs00000T1bbbAAA', 'complete');
+      clickAction(element, '00THs00000T1bbbMAB', 'complete');
       await flushPromises();
       const buttons = () =>
         [
-          ...rowOf(element, '00THs00000T1bbbAAA').querySelectorAll<HTMLElement & { disabled: boolean }>(
+          ...rowOf(element, '00THs00000T1bbbMAB').querySelectorAll<HTMLElement & { disabled: boolean }>(
             'lightning-button-icon',
           ),
         ].map((b) => b.disabled);
@@ -567,7 +567,7 @@ describe('c-sia-synced-tasks', () => {
 
       noticeCallback!(notice('00THs00000T1ccc'));
       await flushPromises();
-      noticeCallback!(notice('001Hs00000Zz9YxIAB, 00THs00000T1fffAAA'));
+      noticeCallback!(notice('001Hs00000Zz9YxIAJ, 00THs00000T1fffMAB'));
       await flushPromises();
 
       expect(refresh).toHaveBeenCalledTimes(2);
@@ -576,7 +576,7 @@ describe('c-sia-synced-tasks', () => {
     it('ignores a notice about other records', async () => {
       await loaded();
 
-      noticeCallback!(notice('003Hs00001Qq1WwIAJ,00THs00000T9xyzAAA'));
+      noticeCallback!(notice('003Hs00001Qq1WwIAJ,00THs00000T9xyzMAB'));
       noticeCallback!({ channel: '/event/SIA_Sync_Notice__e', data: { payload: {} } });
       await flushPromises();
 
@@ -660,7 +660,7 @@ describe('c-sia-synced-tasks', () => {
 
   it('is accessible', async () => {
     const element = await loaded();
-    clickAction(element, '00THs00000T1aaaAAA', 'reschedule');
+    clickAction(element, '00THs00000T1aaaMAB', 'reschedule');
     await flushPromises();
 
     await expect(element).toBeAccessible();

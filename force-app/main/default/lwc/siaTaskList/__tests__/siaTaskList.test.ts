@@ -85,12 +85,12 @@ describe('c-sia-task-list', () => {
     const { element, actions } = mount({ showCompleted: true });
     await flushPromises();
 
-    button(element, '00THs00000T4cccAAA', 'complete').click();
-    button(element, '00THs00000T4dddAAA', 'reopen').click();
+    button(element, '00THs00000T4cccMAB', 'complete').click();
+    button(element, '00THs00000T4dddMAB', 'reopen').click();
 
     expect(actions).toEqual([
-      { kind: 'complete', taskId: '00THs00000T4cccAAA' },
-      { kind: 'reopen', taskId: '00THs00000T4dddAAA' },
+      { kind: 'complete', taskId: '00THs00000T4cccMAB' },
+      { kind: 'reopen', taskId: '00THs00000T4dddMAB' },
     ]);
   });
 
@@ -98,22 +98,22 @@ describe('c-sia-task-list', () => {
     const { element, actions } = mount();
     await flushPromises();
 
-    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    button(element, '00THs00000T4aaaMAB', 'reschedule').click();
     await flushPromises();
     const input = element.shadowRoot!.querySelector<
       HTMLElement & { value: string; required: boolean; type: string }
-    >('lightning-input[data-task-id="00THs00000T4aaaAAA"]')!;
+    >('lightning-input[data-task-id="00THs00000T4aaaMAB"]')!;
     expect(input.type).toBe('date');
     expect(input.required).toBe(true);
     expect(input.value).toBe('2026-03-09');
 
     input.value = '2026-04-01';
     input.dispatchEvent(new CustomEvent('change'));
-    button(element, '00THs00000T4aaaAAA', 'save-due-date').click();
+    button(element, '00THs00000T4aaaMAB', 'save-due-date').click();
     await flushPromises();
 
     expect(actions).toEqual([
-      { kind: 'reschedule', taskId: '00THs00000T4aaaAAA', activityDate: '2026-04-01' },
+      { kind: 'reschedule', taskId: '00THs00000T4aaaMAB', activityDate: '2026-04-01' },
     ]);
     expect(element.shadowRoot!.querySelector('lightning-input')).toBeNull();
   });
@@ -122,7 +122,7 @@ describe('c-sia-task-list', () => {
     const { element, actions } = mount();
     await flushPromises();
 
-    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    button(element, '00THs00000T4aaaMAB', 'reschedule').click();
     await flushPromises();
     let input = element.shadowRoot!.querySelector<HTMLElement & { value: string }>('lightning-input')!;
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
@@ -130,7 +130,7 @@ describe('c-sia-task-list', () => {
     expect(element.shadowRoot!.querySelector('lightning-input')).toBeNull();
     expect(actions).toEqual([]);
 
-    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    button(element, '00THs00000T4aaaMAB', 'reschedule').click();
     await flushPromises();
     input = element.shadowRoot!.querySelector<HTMLElement & { value: string }>('lightning-input')!;
     input.value = '2026-03-12';
@@ -138,7 +138,7 @@ describe('c-sia-task-list', () => {
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     await flushPromises();
     expect(actions).toEqual([
-      { kind: 'reschedule', taskId: '00THs00000T4aaaAAA', activityDate: '2026-03-12' },
+      { kind: 'reschedule', taskId: '00THs00000T4aaaMAB', activityDate: '2026-03-12' },
     ]);
     expect(element.shadowRoot!.querySelector('lightning-input')).toBeNull();
   });
@@ -147,14 +147,14 @@ describe('c-sia-task-list', () => {
     const { element, actions } = mount();
     await flushPromises();
 
-    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    button(element, '00THs00000T4aaaMAB', 'reschedule').click();
     await flushPromises();
     const input = element.shadowRoot!.querySelector<DateInputStub>('lightning-input')!;
     const setCustomValidity = jest.spyOn(input, 'setCustomValidity');
     const reportValidity = jest.spyOn(input, 'reportValidity');
     input.value = '';
     input.dispatchEvent(new CustomEvent('change'));
-    button(element, '00THs00000T4aaaAAA', 'save-due-date').click();
+    button(element, '00THs00000T4aaaMAB', 'save-due-date').click();
     await flushPromises();
 
     expect(actions).toEqual([]);
@@ -167,29 +167,29 @@ describe('c-sia-task-list', () => {
     const { element } = mount();
     await flushPromises();
 
-    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    button(element, '00THs00000T4aaaMAB', 'reschedule').click();
     await flushPromises();
-    button(element, '00THs00000T4bbbAAA', 'reschedule').click();
+    button(element, '00THs00000T4bbbMAB', 'reschedule').click();
     await flushPromises();
 
     const inputs = [...element.shadowRoot!.querySelectorAll<HTMLElement>('lightning-input')];
-    expect(inputs.map((input) => input.dataset.taskId)).toEqual(['00THs00000T4bbbAAA']);
+    expect(inputs.map((input) => input.dataset.taskId)).toEqual(['00THs00000T4bbbMAB']);
   });
 
   it('disables the actions of the task being saved only', async () => {
-    const { element } = mount({ savingTaskId: '00THs00000T4bbbAAA' });
+    const { element } = mount({ savingTaskId: '00THs00000T4bbbMAB' });
     await flushPromises();
 
     const disabled = (taskId: string) =>
       (button(element, taskId, 'complete') as HTMLElement & { disabled: boolean }).disabled;
-    expect(disabled('00THs00000T4bbbAAA')).toBe(true);
-    expect(disabled('00THs00000T4cccAAA')).toBe(false);
+    expect(disabled('00THs00000T4bbbMAB')).toBe(true);
+    expect(disabled('00THs00000T4cccMAB')).toBe(false);
   });
 
   it('is accessible', async () => {
     const { element } = mount({ showCompleted: true, showOwner: true, showRelated: true });
     await flushPromises();
-    button(element, '00THs00000T4aaaAAA', 'reschedule').click();
+    button(element, '00THs00000T4aaaMAB', 'reschedule').click();
     await flushPromises();
 
     await expect(element).toBeAccessible();
