@@ -1,14 +1,20 @@
 // Request shapes of the email activity endpoints. Strict objects: an unknown field is a 400 naming
 // that field, like every other SIA API body.
 import { z } from 'zod';
-import { DATE_RANGE_MESSAGE, freeText, inSalesforceDateRange, userId } from '../http/schemas.ts';
+import {
+  DATE_RANGE_MESSAGE,
+  freeText,
+  inSalesforceDateRange,
+  salesforceId,
+  userId,
+} from '../http/schemas.ts';
 import { EMAIL_KINDS } from './email-store.ts';
 
 /** A Lead (00Q) or Contact (003) id: the people emails are logged to. */
-const personId = z
-  .string()
-  .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id')
-  .refine((id) => id.startsWith('00Q') || id.startsWith('003'), 'must be a Lead (00Q) or Contact (003) id');
+const personId = salesforceId.refine(
+  (id) => id.startsWith('00Q') || id.startsWith('003'),
+  'must be a Lead (00Q) or Contact (003) id',
+);
 
 const recipient = z.strictObject({
   email: z.email('must be an email address').max(254, 'must be at most 254 characters'),

@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { isIsoDate, isValidTimeZone } from '../sia/dates.ts';
 import { TASK_PRIORITIES, TASK_STATUSES, TASK_TYPES } from '../sia/model.ts';
-import { subjectText } from '../sia/shared.ts';
+import { SALESFORCE_ID_PATTERN, subjectText } from '../sia/shared.ts';
 
-const salesforceId = z
+/** A 15- or 18-character Salesforce Id (the shape; the Id rule itself is in siaSalesforceId). */
+export const salesforceId = z
   .string()
-  .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id');
+  .regex(SALESFORCE_ID_PATTERN, 'must be a 15- or 18-character Salesforce id');
 
 // Without the u flag a regular expression sees UTF-16 code units, so half a pair is visible.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

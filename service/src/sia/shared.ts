@@ -43,6 +43,7 @@ export {
   subjectText,
 } from '../../../force-app/main/default/lwc/siaSubjectTemplate/siaSubjectTemplate.ts';
 export {
+  SALESFORCE_ID_PATTERN,
   idForms,
   idKey,
   isSalesforceId,

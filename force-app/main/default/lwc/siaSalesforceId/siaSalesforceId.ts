@@ -7,12 +7,13 @@
 // reach us, so Ids are never compared as plain strings: two Ids name the same record when their
 // first 15 characters are the same, case included (idKey, sameId).
 
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+/** The shape of a 15- or 18-character Id (request schemas use it as their pattern). */
+export const SALESFORCE_ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const CASE_SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** True for a 15- or 18-character Id (letters and digits only). */
 export function isSalesforceId(value: unknown): value is string {
-  return typeof value === 'string' && SALESFORCE_ID.test(value);
+  return typeof value === 'string' && SALESFORCE_ID_PATTERN.test(value);
 }
 
 /**

@@ -24,6 +24,7 @@ import API_BUDGET_PERCENT_FIELD from '@salesforce/schema/SIA_Sync_Setting__c.Api
 import { mergeSettings } from 'c/siaSyncSettingsData';
 import { apiBudget, type ApiBudget } from 'c/siaApiBudget';
 import { formatDateTime, formatNumber, formatPercent, formatRelative } from 'c/siaFormat';
+import { isSalesforceId } from 'c/siaSalesforceId';
 
 // ---- Categories ------------------------------------------------------------------------------
 
@@ -135,7 +136,6 @@ function nodesOf(connection: unknown): { nodes: Record<string, unknown>[]; total
   return { nodes, totalCount: Math.max(total, nodes.length) };
 }
 
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const OBJECT_API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** The Lightning record page URL, as the href behind a link NavigationMixin follows on click. */
@@ -170,7 +170,7 @@ export function syncErrorRowFrom(node: unknown): SyncErrorRow | null {
   if (!isObject(node) || typeof node[ERROR_ID_FIELD.fieldApiName] !== 'string') return null;
   const id = node[ERROR_ID_FIELD.fieldApiName] as string;
   const rawRecordId = textOf(node, RECORD_ID_FIELD);
-  const recordId = rawRecordId && SALESFORCE_ID.test(rawRecordId) ? rawRecordId : null;
+  const recordId = isSalesforceId(rawRecordId) ? rawRecordId : null;
   const rawObject = textOf(node, OBJECT_API_NAME_FIELD);
   const objectApiName = rawObject && OBJECT_API_NAME.test(rawObject) ? rawObject : null;
   const siaTaskId = textOf(node, ERROR_SIA_TASK_ID_FIELD);
