@@ -1,7 +1,9 @@
 // Benchmark 3: the initial import when a user switches task sync on (their Salesforce Tasks changed
 // in the 24 hours before, imported and stamped with SIA ids): time, API calls including the first
 // sweep after it, the service process's peak memory and how the SIA API answered meanwhile (from a
-// prober process of its own), next to a naive importer run as its own process.
+// prober process of its own), next to a naive importer run as its own process. The org, the service,
+// the prober and the naive importer are four processes. Every figure is printed only once the tasks
+// are counted where they should have arrived: in the SIA API, and stamped in Salesforce.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,8 @@ import { countCalls, isProbe, type CallCount, type LoggedRequest } from './stats
 import {
   API_VERSION,
   clearRequestLog,
+  countTasks,
+  loadAverage,
   probeCount,
   putUser,
   repId,
@@ -25,6 +29,13 @@ import {
 } from './world.ts';
 
 const HOUR = 3_600_000;
+
+/**
+ * Calls the service's import has in flight at once: it reads a page, writes it, then asks for the
+ * next, and stamps through one ingest job or the outbox, one call at a time. The naive importer is
+ * given the same.
+ */
+export const IMPORT_CONCURRENCY = 1;
 
 export interface ApiDuringImport {
   /** Probes sent (GET /healthz and a page of GET /api/v1/tasks, alternately). */
@@ -51,7 +62,12 @@ export interface ImportResult {
     imported: number;
     api: ApiDuringImport;
   };
-  naive: { ms: number; calls: CallCount; peakRssBytes: number; imported: number };
+  naive: { ms: number; calls: CallCount; peakRssBytes: number; imported: number; concurrency: number };
+  /** Calls in flight at once, the same on both sides (the service's import makes one at a time). */
+  concurrency: number;
+  /** Peak RSS of the org process (context: it holds every record twice over). */
+  orgPeakRssBytes: number;
+  load: { before: [number, number, number]; after: [number, number, number] };
 }
 
 function seedTasks(emulator: Emulator, ownerId: string, n: number, now: number): Promise<string[]> {
@@ -78,10 +94,26 @@ function seedTasks(emulator: Emulator, ownerId: string, n: number, now: number):
   );
 }
 
-function runNaive(args: string[]): Promise<{ imported: number; ms: number; maxRssBytes: number }> {
+interface NaiveReport {
+  read: number;
+  stored: number;
+  imported: number;
+  concurrency: number;
+  ms: number;
+  maxRssBytes: number;
+}
+
+function runNaive(emulator: Emulator, args: string[]): Promise<NaiveReport> {
   return new Promise((resolveRun, rejectRun) => {
     const child = spawn(process.execPath, [resolve(import.meta.dirname, 'naive-import.ts'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        SF_LOGIN_URL: emulator.url,
+        SF_CLIENT_ID: emulator.clientId,
+        SF_CLIENT_SECRET: emulator.clientSecret,
+        SF_API_VERSION: API_VERSION,
+      },
     });
     let out = '';
     let err = '';
@@ -90,15 +122,8 @@ function runNaive(args: string[]): Promise<{ imported: number; ms: number; maxRs
     const timer = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (code !== 0) rejectRun(new Error(`naive import exited with ${String(code)}: ${err}`));
-      else
-        resolveRun(
-          JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
-            imported: number;
-            ms: number;
-            maxRssBytes: number;
-          },
-        );
+      if (code !== 0) rejectRun(new Error(`the naive import failed (exit ${String(code)}): ${err.trim()}`));
+      else resolveRun(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as NaiveReport);
     });
   });
 }
@@ -142,15 +167,19 @@ export async function benchImport(n: number): Promise<ImportResult> {
 
     // Naive baseline first, with no service running, so the log holds its calls alone.
     await clearRequestLog(emulator);
-    const naive = await runNaive([
-      sf.instanceUrl,
-      sf.accessToken ?? '',
-      API_VERSION,
+    const loadBefore = loadAverage();
+    const naive = await runNaive(emulator, [
       naiveOwner,
       new Date(now - 24 * HOUR).toISOString(),
       join(dir, 'naive.sqlite'),
+      String(IMPORT_CONCURRENCY),
     ]);
     const naiveCalls = countCalls(await requestLog(emulator), isProbe);
+    const naiveStamped = await probeCount(sf, 'Task', `OwnerId = '${naiveOwner}' AND SIA_Task_Id__c != null`);
+    if (naive.imported !== n || naiveStamped !== n)
+      throw new Error(
+        `the naive import read ${naive.read} of ${n}, stamped ${naive.imported}; ${naiveStamped} stamped in Salesforce`,
+      );
 
     const service = await startServiceProcess(emulator);
     try {
@@ -183,8 +212,11 @@ export async function benchImport(n: number): Promise<ImportResult> {
       const api = await prober.stop();
       if (done === undefined) throw new Error(`the import of ${n} tasks did not finish within 30 minutes`);
       const stamped = await probeCount(sf, 'Task', `OwnerId = '${owner}' AND SIA_Task_Id__c != null`);
-      if (done.imported < n || stamped < n)
-        throw new Error(`${done.imported} of ${n} imported, ${stamped} stamped in Salesforce`);
+      const inSia = await countTasks(service, 'rep1');
+      if (done.imported !== n || stamped !== n || inSia.linked !== n)
+        throw new Error(
+          `${done.imported} of ${n} imported, ${inSia.linked} linked in the SIA API, ${stamped} stamped in Salesforce`,
+        );
       const ours = (e: LoggedRequest): boolean =>
         isProbe(e) ||
         (e.method === 'POST' && e.path.endsWith('/sobjects/SIA_Sync_Setting__c')) ||
@@ -214,7 +246,16 @@ export async function benchImport(n: number): Promise<ImportResult> {
           imported: done.imported,
           api,
         },
-        naive: { ms: naive.ms, calls: naiveCalls, peakRssBytes: naive.maxRssBytes, imported: naive.imported },
+        naive: {
+          ms: naive.ms,
+          calls: naiveCalls,
+          peakRssBytes: naive.maxRssBytes,
+          imported: naive.imported,
+          concurrency: naive.concurrency,
+        },
+        concurrency: IMPORT_CONCURRENCY,
+        orgPeakRssBytes: emulator.peakRss(),
+        load: { before: loadBefore, after: loadAverage() },
       };
     } finally {
       await service.stop();
