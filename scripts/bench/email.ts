@@ -83,6 +83,8 @@ export async function benchEmail(n: number): Promise<EmailResult> {
       // Give a trailing notice or retry a moment to land, so it is counted too.
       await new Promise((r) => setTimeout(r, 1_500));
       const calls = countCalls(await requestLog(emulator), isProbe);
+      const loggedCount = await probeCount(sf, 'Task', `OwnerId = '${owner}' AND TaskSubtype = 'Email'`);
+      if (loggedCount !== n) throw new Error(`${n} emails sent, ${loggedCount} logged in Salesforce`);
 
       await clearRequestLog(emulator);
       const naiveStarted = performance.now();
@@ -101,6 +103,10 @@ export async function benchEmail(n: number): Promise<EmailResult> {
       }
       const naiveMs = performance.now() - naiveStarted;
       const naiveCalls = countCalls(await requestLog(emulator), isProbe);
+      // The product's n are there too: the owner's email Tasks are now both sides'.
+      const naiveLogged =
+        (await probeCount(sf, 'Task', `OwnerId = '${owner}' AND TaskSubtype = 'Email'`)) - loggedCount;
+      if (naiveLogged !== n) throw new Error(`naive: ${n} emails sent, ${naiveLogged} logged in Salesforce`);
       return { emails: n, product: { ms, calls, acceptMs }, naive: { ms: naiveMs, calls: naiveCalls } };
     } finally {
       await service.stop();

@@ -2,14 +2,16 @@
 // identity holding Modify All Data (one collection carries every rep's changes) and, in a least
 // privilege org (View All Data), through each rep's own connection (a collection per rep).
 import { randomBytes } from 'node:crypto';
-import { allowCallback, connectRep, salesforceUser, setTaskSync } from '../../service/test/harness.ts';
+import { connectRep, setTaskSync } from '../../service/test/harness.ts';
 import { countCalls, isProbe, type CallCount } from './stats.ts';
 import {
+  allowCallback,
   allTasks,
   clearRequestLog,
   probeCount,
   putUser,
   requestLog,
+  salesforceUser,
   startOrg,
   startServiceProcess,
   syncStatus,

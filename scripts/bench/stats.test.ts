@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   countCalls,
+  floorCalls,
   formatMs,
   formatRatio,
   isProbe,
+  isServiceCall,
   lessIsBetter,
   moreIsBetter,
   percentile,
@@ -29,7 +31,7 @@ describe('bench stats', () => {
     assert.equal(percentile([10, 20], 95), 19.5);
     assert.equal(percentile([7], 95), 7);
     assert.ok(Number.isNaN(percentile([], 50)));
-    assert.deepEqual(summarize([4, 2, 6]), { n: 3, min: 2, p50: 4, p95: 5.8, max: 6, mean: 4 });
+    assert.deepEqual(summarize([4, 2, 6]), { n: 3, min: 2, p50: 4, p95: 5.8, p99: 5.96, max: 6, mean: 4 });
     assert.equal(summarize([]).n, 0);
   });
 
@@ -82,6 +84,17 @@ describe('bench stats', () => {
       'GET /query/{locator}',
     );
     assert.equal(isProbe(entry('GET', '/q', true, '?q=%E0%A4%A')), false);
+  });
+
+  it('puts the floor at one collection call per 200 records and tells the service by its client', () => {
+    assert.equal(floorCalls(1), 1);
+    assert.equal(floorCalls(200), 1);
+    assert.equal(floorCalls(201), 2);
+    assert.equal(floorCalls(100_000), 500);
+    assert.equal(floorCalls(0), 0);
+    assert.equal(isServiceCall({ ...entry('POST', '/composite'), client: 'SIASync' }), true);
+    assert.equal(isServiceCall({ ...entry('PATCH', '/sobjects/Task/x'), client: null }), false);
+    assert.equal(isServiceCall(entry('PATCH', '/sobjects/Task/x')), false);
   });
 
   it('renders a padded Markdown table', () => {

@@ -9,6 +9,8 @@ export interface LoggedRequest {
   status: number;
   /** Whether the request counted against the org's daily API allowance. */
   counted: boolean;
+  /** The client= of the request's Sforce-Call-Options (the service sends SIASync), null without. */
+  client?: string | null;
   at: string;
 }
 
@@ -17,6 +19,7 @@ export interface Summary {
   min: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
   mean: number;
 }
@@ -39,6 +42,7 @@ export function summarize(values: readonly number[]): Summary {
     min: values.length === 0 ? Number.NaN : Math.min(...values),
     p50: percentile(values, 50),
     p95: percentile(values, 95),
+    p99: percentile(values, 99),
     max: values.length === 0 ? Number.NaN : Math.max(...values),
     mean: values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length,
   };
@@ -92,6 +96,19 @@ export function isProbe(entry: LoggedRequest): boolean {
     // a malformed escape: match on the raw text
   }
   return query.includes(PROBE_MARKER);
+}
+
+/** The service's own calls carry `Sforce-Call-Options: client=SIASync`; a rep's edits do not. */
+export function isServiceCall(entry: LoggedRequest): boolean {
+  return entry.client === 'SIASync';
+}
+
+/**
+ * The floor for writing `records` records: one sObject Collections call per 200, the most one call
+ * may carry. No sync can write them in fewer REST calls.
+ */
+export function floorCalls(records: number): number {
+  return Math.ceil(records / 200);
 }
 
 export function perThousand(count: number, of: number): number {

@@ -1,27 +1,170 @@
-// The benchmark's world: an emulator org in this process (the service tests' harness starts it) and
-// the real service as its own process (`node service/src/main.ts`, configured by environment as an
-// operator would), so its peak memory is its own and it shares no event loop with the org.
+// The benchmark's world: an emulator org as a process of its own (scripts/bench/emulator-process.ts,
+// the service tests' org with the package installed) and the real service as another
+// (`node service/src/main.ts`, configured by environment as an operator would), so each one's peak
+// memory is its own and neither shares an event loop with the benchmark's load generators.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Connection } from 'jsforce';
-import {
-  admin,
-  API_TOKEN,
-  API_VERSION,
-  repId,
-  salesforceUser,
-  SiaApi,
-  startTestEmulator,
-  type Emulator,
-} from '../../service/test/harness.ts';
+import { Connection } from 'jsforce';
+import pg from 'pg';
+import { API_TOKEN, API_VERSION, SiaApi } from '../../service/test/harness.ts';
+import { CALLBACK_PATH } from '../../service/src/connections/routes.ts';
 import { PROBE_MARKER, type LoggedRequest } from './stats.ts';
 
-export { API_VERSION, repId, SiaApi, type Emulator };
+export { API_VERSION, SiaApi };
 
 const root = resolve(import.meta.dirname, '..', '..');
+
+/** PostgreSQL for the benchmarks that run on it (a schema of their own, dropped afterwards). */
+export const POSTGRES_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The machine's 1, 5 and 15 minute load averages, two decimals. */
+export function loadAverage(): [number, number, number] {
+  const [one = 0, five = 0, fifteen = 0] = loadavg().map((l) => Math.round(l * 100) / 100);
+  return [one, five, fifteen];
+}
+
+/** The org, running in its own process. */
+export interface Emulator {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  loginUrls: { production: string; sandbox: string };
+  users: { id: string; username: string }[];
+  pid: number;
+  /** Peak resident set size of the org process so far (Linux VmHWM), bytes; NaN elsewhere. */
+  peakRss(): number;
+  close(): Promise<void>;
+}
+
+function procStatus(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match?.[1] === undefined ? Number.NaN : Number(match[1]) * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      done(false);
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done(true);
+    });
+  });
+}
+
+/** Ends a child process: TERM, then KILL if it has not exited within 15 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  if (!(await exited(child, 15_000))) {
+    child.kill('SIGKILL');
+    await exited(child, 5_000);
+  }
+}
+
+export async function admin(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${emulator.url}/__emulator${path}`, {
+    method,
+    headers: { 'x-emulator-secret': emulator.clientSecret, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`admin ${method} ${path}: ${response.status} ${text}`);
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+/** A jsforce connection as a Salesforce user (by default the admin), as the service tests make. */
+export async function salesforceUser(
+  emulator: Emulator,
+  username = 'admin@sia-emulator.example',
+): Promise<Connection> {
+  const { refresh_token } = (await admin(emulator, 'POST', '/refresh-tokens', { username })) as {
+    refresh_token: string;
+  };
+  const response = await fetch(`${emulator.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token,
+      client_id: emulator.clientId,
+      client_secret: emulator.clientSecret,
+    }),
+  });
+  if (!response.ok) throw new Error(`refresh token login of ${username}: ${response.status}`);
+  const token = (await response.json()) as { access_token: string; instance_url: string };
+  return new Connection({
+    instanceUrl: token.instance_url,
+    accessToken: token.access_token,
+    version: API_VERSION,
+  });
+}
+
+export function repId(emulator: Emulator, name: string): string {
+  const user = emulator.users.find((u) => u.username === `${name}@sia-emulator.example`);
+  if (!user) throw new Error(`no emulator user ${name}`);
+  return user.id;
+}
+
+/** As the admin in Setup: adds the service's OAuth callback to the connected app's callback URLs. */
+export async function allowCallback(emulator: Emulator, serviceUrl: string): Promise<void> {
+  const app = (await admin(emulator, 'GET', '/connected-apps/SIA_Sync')) as { callbackUrls: string[] };
+  const url = `${serviceUrl}${CALLBACK_PATH}`;
+  if (!app.callbackUrls.includes(url))
+    await admin(emulator, 'PATCH', '/connected-apps/SIA_Sync', { callbackUrls: [...app.callbackUrls, url] });
+}
+
+/** Starts the org process and waits for its URL. */
+async function startEmulatorProcess(orgAccess: 'viewAllData' | 'modifyAllData'): Promise<Emulator> {
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'emulator-process.ts'), orgAccess], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const info = await new Promise<Omit<Emulator, 'pid' | 'peakRss' | 'close'>>((resolveInfo, rejectInfo) => {
+    const timer = setTimeout(() => {
+      rejectInfo(new Error(`the emulator did not start within 60 s: ${stderr}`));
+    }, 60_000);
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolveInfo(JSON.parse(line) as Omit<Emulator, 'pid' | 'peakRss' | 'close'>);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rejectInfo(new Error(`the emulator exited with ${String(code)} before listening: ${stderr}`));
+    });
+  });
+  const pid = child.pid ?? -1;
+  return {
+    ...info,
+    pid,
+    peakRss: () => procStatus(pid, 'VmHWM'),
+    async close() {
+      child.stdin.end();
+      if (!(await exited(child, 15_000))) await stopChild(child);
+    },
+  };
+}
 
 /**
  * An org for the benchmarks. By default the org identity holds Modify All Data, so it writes every
@@ -31,10 +174,15 @@ const root = resolve(import.meta.dirname, '..', '..');
 export async function startOrg(
   orgAccess: 'viewAllData' | 'modifyAllData' = 'modifyAllData',
 ): Promise<{ emulator: Emulator; sf: Connection }> {
-  const emulator = await startTestEmulator(undefined, { orgAccess });
-  // The naive baselines spend one call per record: lift the 15,000-a-day allowance so no run hits it.
-  await admin(emulator, 'PUT', '/limits', { max: 10_000_000 });
-  return { emulator, sf: await salesforceUser(emulator) };
+  const emulator = await startEmulatorProcess(orgAccess);
+  try {
+    // The naive baselines spend one call per record: lift the 15,000-a-day allowance so no run hits it.
+    await admin(emulator, 'PUT', '/limits', { max: 10_000_000 });
+    return { emulator, sf: await salesforceUser(emulator) };
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
 }
 
 export async function requestLog(emulator: Emulator): Promise<LoggedRequest[]> {
@@ -99,36 +247,23 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-function procStatus(pid: number, field: string): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${pid}/status`, 'utf8'),
-    );
-    return match?.[1] === undefined ? Number.NaN : Number(match[1]) * 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
+export type BenchDatabase = 'sqlite' | 'postgres';
 
-function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((done) => {
-    const timer = setTimeout(() => {
-      done(false);
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done(true);
-    });
-  });
-}
-
-/** Starts `node service/src/main.ts` against the org with its production defaults (timers, retries). */
+/**
+ * Starts `node service/src/main.ts` against the org with its production defaults (timers, retries),
+ * on SQLite in a temp file or on PostgreSQL in a schema of its own (dropped when it stops).
+ */
 export async function startServiceProcess(
   emulator: Emulator,
   extraEnv: Record<string, string> = {},
+  database: BenchDatabase = 'sqlite',
 ): Promise<ServiceProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sia-bench-'));
+  const schema = `sia_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const store =
+    database === 'sqlite'
+      ? { DATABASE_URL: `sqlite:${join(dir, 'sia.sqlite')}` }
+      : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
   const child = spawn(process.execPath, [join(root, 'service', 'src', 'main.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,7 +273,7 @@ export async function startServiceProcess(
       SF_CLIENT_ID: emulator.clientId,
       SF_CLIENT_SECRET: emulator.clientSecret,
       SF_API_VERSION: API_VERSION,
-      DATABASE_URL: `sqlite:${join(dir, 'sia.sqlite')}`,
+      ...store,
       HOST: '127.0.0.1',
       PORT: '0',
       SIA_API_TOKEN: API_TOKEN,
@@ -176,12 +311,17 @@ export async function startServiceProcess(
     peakRss: () => procStatus(pid, 'VmHWM'),
     rss: () => procStatus(pid, 'VmRSS'),
     async stop() {
-      child.kill('SIGTERM');
-      if (!(await exited(child, 15_000))) {
-        child.kill('SIGKILL');
-        await exited(child, 5_000);
-      }
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+      if (database === 'postgres') {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        try {
+          await client.query(`drop schema if exists "${schema}" cascade`);
+        } finally {
+          await client.end();
+        }
+      }
     },
   };
 }
@@ -233,6 +373,26 @@ export async function allTasks(service: ServiceProcess, ownerId: string, max = 2
   return tasks;
 }
 
+/** How many of the owner's tasks the SIA API lists, and how many of them are linked to Salesforce. */
+export async function countTasks(
+  service: ServiceProcess,
+  ownerId: string,
+): Promise<{ total: number; linked: number }> {
+  let total = 0;
+  let linked = 0;
+  let cursor: string | null = null;
+  for (;;) {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const res: { status: number; body: { tasks: TaskJson[]; nextCursor: string | null } } =
+      await service.api.call('GET', `/api/v1/tasks?ownerId=${ownerId}&view=all&limit=200${query}`);
+    if (res.status !== 200) throw new Error(`list tasks: ${res.status}`);
+    total += res.body.tasks.length;
+    linked += res.body.tasks.filter((t) => t.salesforceTaskId !== null).length;
+    cursor = res.body.nextCursor;
+    if (cursor === null) return { total, linked };
+  }
+}
+
 /** Runs `work` for items with at most `concurrency` in flight. */
 export async function pool<T>(
   items: readonly T[],
@@ -247,4 +407,40 @@ export async function pool<T>(
     }
   });
   await Promise.all(workers);
+}
+
+/**
+ * An open-loop load at `rate` per second: work(i) starts at start + i / rate, whether or not the
+ * earlier ones have finished (at most `maxInFlight` at once; when that many are waiting, the next
+ * starts as one ends, so the achieved rate says whether the load kept up). Runs until `count` have
+ * started or `stop.on` turns false; resolves when every started one has finished.
+ */
+export async function paced(
+  rate: number,
+  count: number,
+  work: (index: number) => Promise<void>,
+  options: { maxInFlight?: number; stop?: { on: boolean } } = {},
+): Promise<{ started: number; ms: number; rate: number }> {
+  const maxInFlight = options.maxInFlight ?? 64;
+  const stop = options.stop ?? { on: true };
+  const t0 = performance.now();
+  let next = 0;
+  let begun = 0;
+  const lanes = Array.from({ length: maxInFlight }, async () => {
+    // A function, not the property: the lane re-reads it after each wait.
+    const running = (): boolean => stop.on;
+    for (;;) {
+      if (next >= count || !running()) return;
+      const index = next++;
+      const due = t0 + (index * 1_000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (!running()) return;
+      begun += 1;
+      await work(index);
+    }
+  });
+  await Promise.all(lanes);
+  const ms = performance.now() - t0;
+  return { started: begun, ms, rate: (begun * 1_000) / ms };
 }
