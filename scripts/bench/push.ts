@@ -1,10 +1,11 @@
 // Benchmarks 1, 2 and 5: API calls per 1,000 pushed tasks, Salesforce-change-to-SIA latency and
 // sustained push throughput, each next to a naive baseline run against the same org in this run.
 import type { Connection } from 'jsforce';
-import { admin, setTaskSync } from '../../service/test/harness.ts';
+import { setTaskSync } from '../../service/test/harness.ts';
 import {
   countCalls,
   isProbe,
+  isServiceCall,
   PROBE_MARKER,
   summarize,
   type CallCount,
@@ -12,8 +13,11 @@ import {
   type Summary,
 } from './stats.ts';
 import {
+  admin,
   allTasks,
   clearRequestLog,
+  loadAverage,
+  paced,
   pool,
   probeCount,
   putUser,
@@ -47,8 +51,16 @@ export interface PushResult {
 }
 
 export interface LatencyResult {
-  /** Edit sent to the change visible in the SIA API, per edit. */
+  /** Edit sent to the change visible in the SIA API, per edit, with nothing else going on. */
   product: Summary & { missed: number; serviceCalls: number };
+  /** The same while the service also pushes SIA creates and takes other Salesforce edits. */
+  underLoad: Summary & {
+    missed: number;
+    siaCreatesPerSecond: number;
+    salesforceEditsPerSecond: number;
+    siaCreates: number;
+    salesforceEdits: number;
+  };
   naivePoller: Summary & { intervalMs: number; missed: number; pollCalls: number; durationMs: number };
   /** Peer polling every 10 and 30 minutes: computed, not measured. */
   computed: { intervalMinutes: number; expectedMs: number; worstMs: number }[];
@@ -85,7 +97,7 @@ async function syncedWorld(): Promise<{
     async () => ((await syncStatus(service, 'rep1')).mode === MODE ? true : undefined),
     20_000,
   );
-  if (on === undefined) throw new Error('the service did not switch rep1 on within 20 s');
+  if (on === undefined) throw new Error('the service did not switch rep1 on within 60 s');
   return { emulator, sf, service, owner };
 }
 
@@ -133,6 +145,45 @@ async function waitAllLinked(
   );
 }
 
+/** Background load while the loaded latency is measured. */
+const LOAD_CREATES_PER_SECOND = 100;
+const LOAD_EDITS_PER_SECOND = 20;
+
+/** Edits `edits` tasks in Salesforce one after another; times each until the SIA API shows it. */
+async function timeEdits(
+  service: ServiceProcess,
+  sf: Connection,
+  pool: readonly TaskJson[],
+  edits: number,
+  label: string,
+): Promise<{ latencies: number[]; missed: number }> {
+  const latencies: number[] = [];
+  let missed = 0;
+  for (let i = 0; i < edits; i++) {
+    const task = pool[(i * 7) % pool.length] as TaskJson;
+    const details = `Edited in Salesforce (${label}) ${i} at ${Date.now()}`;
+    const t0 = performance.now();
+    await sf.sobject('Task').update({ Id: task.salesforceTaskId ?? '', Description: details });
+    const seen = await until(
+      async () => {
+        const res = await service.api.call<TaskJson>('GET', `/api/v1/tasks/${task.id}`);
+        return res.body.details === details ? performance.now() : undefined;
+      },
+      15_000,
+      5,
+    );
+    if (seen === undefined) {
+      missed += 1;
+      const now = await service.api.call<TaskJson>('GET', `/api/v1/tasks/${task.id}`);
+      process.stderr.write(
+        `bench: ${label} edit ${i} of ${task.id} (${task.salesforceTaskId ?? ''}) not seen: SIA shows ${JSON.stringify(now.body)}\n`,
+      );
+    } else latencies.push(seen - t0);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { latencies, missed };
+}
+
 export async function benchPushAndLatency(
   n: number,
   edits: number,
@@ -175,6 +226,13 @@ export async function benchPushAndLatency(
     }
     const naiveMs = performance.now() - naiveStarted;
     const naiveCalls = countCalls(await requestLog(emulator), isProbe);
+    const naiveInSalesforce = await probeCount(
+      sf,
+      'Task',
+      `OwnerId = '${naiveOwner}' AND Subject LIKE 'Naive push %'`,
+    );
+    if (naiveInSalesforce !== n)
+      throw new Error(`expected ${n} naive pushed Tasks in Salesforce, found ${naiveInSalesforce}`);
 
     const push: PushResult = {
       product: { calls: productCalls, ms: pushMs, records: n, apiCreateMs },
@@ -182,29 +240,70 @@ export async function benchPushAndLatency(
     };
 
     // --- 2. Inbound latency: a rep edits linked tasks in Salesforce; time until the SIA API shows it.
+    // Even-numbered tasks take the measured edits, odd-numbered ones the background edits below.
+    const measuredPool = linked.filter((_, i) => i % 2 === 0);
+    const backgroundPool = linked.filter((_, i) => i % 2 === 1);
     await clearRequestLog(emulator);
-    const latencies: number[] = [];
-    let missed = 0;
-    for (let i = 0; i < edits; i++) {
-      const task = linked[(i * 7) % linked.length] as TaskJson;
-      const details = `Edited in Salesforce ${i} at ${Date.now()}`;
-      const t0 = performance.now();
-      await sf.sobject('Task').update({ Id: task.salesforceTaskId ?? '', Description: details });
-      const seen = await until(
-        async () => {
-          const res = await service.api.call<TaskJson>('GET', `/api/v1/tasks/${task.id}`);
-          return res.body.details === details ? performance.now() : undefined;
-        },
-        15_000,
-        5,
-      );
-      if (seen === undefined) missed += 1;
-      else latencies.push(seen - t0);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const idle = await timeEdits(service, sf, measuredPool, edits, 'idle');
     const isOurEdit = (e: LoggedRequest): boolean =>
       e.method === 'PATCH' && /\/sobjects\/Task\/\w+$/.test(e.path);
     const serviceCalls = countCalls(await requestLog(emulator), (e) => isProbe(e) || isOurEdit(e)).total;
+    if (idle.missed > 0)
+      throw new Error(`${idle.missed} of ${edits} Salesforce edits never showed in the SIA API within 15 s`);
+
+    // The same under load: meanwhile SIA creates at LOAD_CREATES_PER_SECOND (pushed to Salesforce)
+    // and another rep's edits at LOAD_EDITS_PER_SECOND on the other tasks (taken into SIA).
+    const load = { on: true };
+    const lastBackground = new Map<string, string>();
+    const creates = paced(
+      LOAD_CREATES_PER_SECOND,
+      1_000_000,
+      async (i) => {
+        await createTask(service, taskBody(i, 'Bench load'));
+      },
+      { stop: load, maxInFlight: 16 },
+    );
+    const backgroundEdits = paced(
+      LOAD_EDITS_PER_SECOND,
+      1_000_000,
+      async (i) => {
+        const task = backgroundPool[i % backgroundPool.length] as TaskJson;
+        const details = `Background edit ${i}`;
+        lastBackground.set(task.id, details);
+        await sf.sobject('Task').update({ Id: task.salesforceTaskId ?? '', Description: details });
+      },
+      { stop: load, maxInFlight: 8 },
+    );
+    await new Promise((r) => setTimeout(r, 2_000));
+    const loaded = await timeEdits(service, sf, measuredPool, edits, 'loaded');
+    load.on = false;
+    const [created, edited] = await Promise.all([creates, backgroundEdits]);
+    if (loaded.missed > 0)
+      throw new Error(`${loaded.missed} of ${edits} Salesforce edits under load never showed within 15 s`);
+    // The load itself must have arrived too: every create in Salesforce, every last edit in SIA.
+    const loadArrived = await until(
+      async () =>
+        (await probeCount(
+          sf,
+          'Task',
+          `OwnerId = '${owner}' AND Subject LIKE 'Bench load %' AND SIA_Task_Id__c != null`,
+        )) === created.started
+          ? true
+          : undefined,
+      120_000,
+      250,
+    );
+    if (loadArrived === undefined)
+      throw new Error(`not all ${created.started} SIA creates under load reached Salesforce`);
+    const editsArrived = await until(
+      async () => {
+        const byId = new Map((await allTasks(service, 'rep1')).map((t) => [t.id, t.details]));
+        return [...lastBackground].every(([id, details]) => byId.get(id) === details) ? true : undefined;
+      },
+      120_000,
+      250,
+    );
+    if (editsArrived === undefined) throw new Error('not every background Salesforce edit reached SIA');
 
     // Naive poller: SOQL for Tasks modified since its last look, every pollIntervalMs; each edit is
     // made at a random moment of the cycle, as real edits are.
@@ -254,8 +353,17 @@ export async function benchPushAndLatency(
     await poller;
     const pollerMs = performance.now() - pollerStarted;
 
+    if (pollerMissed > 0) throw new Error(`the naive poller missed ${pollerMissed} of ${pollerEdits} edits`);
     const latency: LatencyResult = {
-      product: { ...summarize(latencies), missed, serviceCalls },
+      product: { ...summarize(idle.latencies), missed: idle.missed, serviceCalls },
+      underLoad: {
+        ...summarize(loaded.latencies),
+        missed: loaded.missed,
+        siaCreates: created.started,
+        siaCreatesPerSecond: created.rate,
+        salesforceEdits: edited.started,
+        salesforceEditsPerSecond: edited.rate,
+      },
       naivePoller: {
         ...summarize(pollerLatencies),
         intervalMs: pollIntervalMs,
@@ -353,6 +461,13 @@ export async function benchThroughput(
     );
     const naiveMs = performance.now() - naiveStarted;
     const naiveCalls = countCalls(await requestLog(emulator), isProbe);
+    const naiveInSalesforce = await probeCount(
+      sf,
+      'Task',
+      `OwnerId = '${naiveOwner}' AND Subject LIKE 'Naive stream %'`,
+    );
+    if (naiveInSalesforce !== naiveCreated)
+      throw new Error(`naive stream: ${naiveCreated} created, ${naiveInSalesforce} in Salesforce`);
     return {
       durationMs,
       concurrency,
@@ -368,6 +483,85 @@ export async function benchThroughput(
       },
       naive: { created: naiveCreated, tasksPerSecond: (naiveCreated * 1_000) / naiveMs, calls: naiveCalls },
     };
+  } finally {
+    await service.stop();
+    await emulator.close();
+  }
+}
+
+export interface ArrivalRateResult {
+  /** Changes asked for per second. */
+  rate: number;
+  product: { changes: number; achievedRate: number; calls: CallCount; drainMs: number };
+  naive: { changes: number; achievedRate: number; calls: CallCount };
+}
+
+/**
+ * API calls per 1,000 pushed changes (SIA task creates) arriving at a steady `rate` per second, for
+ * `seconds` (at most `maxChanges` changes). The outbox sends when 200 changes are queued or the
+ * oldest has waited its coalescing time, so the calls per change depend on the arrival rate.
+ * Baseline: a naive integration writing each change as it arrives, one create per change, at the
+ * same rate.
+ */
+export async function benchArrivalRates(
+  rates: readonly number[],
+  seconds: number,
+  maxChanges: number,
+): Promise<{ results: ArrivalRateResult[]; load: [number, number, number] }> {
+  const { emulator, sf, service, owner } = await syncedWorld();
+  try {
+    const naiveOwner = repId(emulator, 'rep2');
+    const results: ArrivalRateResult[] = [];
+    for (const rate of rates) {
+      const count = Math.min(maxChanges, Math.round(rate * seconds));
+      const prefix = `Bench rate ${rate}`;
+      await clearRequestLog(emulator);
+      const t0 = performance.now();
+      const sent = await paced(rate, count, async (i) => {
+        await createTask(service, taskBody(i, prefix));
+      });
+      const drained = await until(
+        async () =>
+          (await probeCount(
+            sf,
+            'Task',
+            `OwnerId = '${owner}' AND Subject LIKE '${prefix} %' AND SIA_Task_Id__c != null`,
+          )) === sent.started && (await syncStatus(service, 'rep1')).outboxDepth === 0
+            ? performance.now()
+            : undefined,
+        120_000,
+        100,
+      );
+      if (drained === undefined)
+        throw new Error(`at ${rate}/s: not all ${sent.started} changes reached Salesforce within 120 s`);
+      const calls = countCalls(await requestLog(emulator), (e) => !isServiceCall(e));
+
+      const naivePrefix = `Naive rate ${rate}`;
+      await clearRequestLog(emulator);
+      const naiveSent = await paced(rate, count, async (i) => {
+        const result = await sf.sobject('Task').create(naiveRecord(i, naiveOwner, naivePrefix));
+        if (!result.success) throw new Error(`naive create ${i} failed`);
+      });
+      const naiveCalls = countCalls(await requestLog(emulator), isProbe);
+      const naiveArrived = await probeCount(
+        sf,
+        'Task',
+        `OwnerId = '${naiveOwner}' AND Subject LIKE '${naivePrefix} %'`,
+      );
+      if (naiveArrived !== naiveSent.started)
+        throw new Error(`naive at ${rate}/s: ${naiveSent.started} sent, ${naiveArrived} in Salesforce`);
+      results.push({
+        rate,
+        product: {
+          changes: sent.started,
+          achievedRate: sent.rate,
+          calls,
+          drainMs: drained - t0 - sent.ms,
+        },
+        naive: { changes: naiveSent.started, achievedRate: naiveSent.rate, calls: naiveCalls },
+      });
+    }
+    return { results, load: loadAverage() };
   } finally {
     await service.stop();
     await emulator.close();

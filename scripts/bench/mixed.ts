@@ -1,0 +1,259 @@
+// Two-way mixed throughput: SIA edits (pushed to Salesforce) and Salesforce edits (taken into SIA)
+// at once, on the store the service is given (SQLite or PostgreSQL). Tasks a writer edits from one
+// side are never edited from the other, so every last value has one right answer on the far side:
+// the figures are printed only once every one of them has arrived there. Baseline: a naive two-way
+// integration in the same org, writing each SIA edit as one sObject update and polling SOQL for the
+// Salesforce edits every `pollMs`, with as many writers on each side.
+import { Connection } from 'jsforce';
+import { setTaskSync } from '../../service/test/harness.ts';
+import { countCalls, floorCalls, isServiceCall, PROBE_MARKER, type CallCount } from './stats.ts';
+import {
+  allTasks,
+  clearRequestLog,
+  loadAverage,
+  putUser,
+  repId,
+  requestLog,
+  salesforceUser,
+  seed,
+  startOrg,
+  startServiceProcess,
+  syncStatus,
+  until,
+  type BenchDatabase,
+  type TaskJson,
+} from './world.ts';
+
+const MODE = 'SyncCompleteSkipped';
+/** Tasks edited from each side. */
+const POOL = 200;
+const NAIVE_CLIENT = 'NaiveTwoWay';
+
+export interface MixedSide {
+  siaEdits: number;
+  salesforceEdits: number;
+  /** From the first edit until the last edit of either side had arrived on the other. */
+  ms: number;
+  changesPerSecond: number;
+  calls: CallCount;
+  /** One collection call per 200 SIA edits: the least any sync must spend writing them. */
+  floorCalls: number;
+}
+
+export interface MixedResult {
+  database: BenchDatabase;
+  durationMs: number;
+  writersPerSide: number;
+  product: MixedSide;
+  naive: MixedSide & { pollMs: number; polls: number };
+  load: { before: [number, number, number]; after: [number, number, number] };
+}
+
+type Edit = (i: number) => Promise<void>;
+
+/** `writers` loops per side calling edit(k) with k counting up, until `durationMs` has passed. */
+async function writeFor(durationMs: number, writers: number, sides: Edit[]): Promise<number[]> {
+  const deadline = performance.now() + durationMs;
+  return Promise.all(
+    sides.map(async (edit) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          while (performance.now() < deadline) await edit(next++);
+        }),
+      );
+      return next;
+    }),
+  );
+}
+
+/** Id → Description of the owner's linked Tasks, by a query the call counts leave out. */
+async function salesforceDescriptions(sf: Connection, ownerId: string): Promise<Map<string, string | null>> {
+  const result = await sf.query<{ Id: string; Description: string | null }>(
+    `SELECT Id, Description FROM Task WHERE OwnerId = '${ownerId}' AND Subject != '${PROBE_MARKER}'`,
+    { autoFetch: true, maxFetch: 100_000 },
+  );
+  return new Map(result.records.map((r) => [r.Id, r.Description]));
+}
+
+export async function benchMixed(
+  database: BenchDatabase,
+  durationMs: number,
+  writers: number,
+  pollMs: number,
+): Promise<MixedResult> {
+  const { emulator, sf } = await startOrg();
+  const service = await startServiceProcess(emulator, {}, database);
+  try {
+    const loadBefore = loadAverage();
+    const owner = await putUser(service, emulator, 'rep1');
+    await setTaskSync(sf, owner, MODE, new Date());
+    if (
+      (await until(
+        async () => ((await syncStatus(service, 'rep1')).mode === MODE ? true : undefined),
+        60_000,
+      )) === undefined
+    )
+      throw new Error('the service did not switch rep1 on within 60 s');
+    const tasks: TaskJson[] = [];
+    for (let i = 0; i < 2 * POOL; i++) {
+      const res = await service.api.call<TaskJson>('POST', '/api/v1/tasks', {
+        ownerId: 'rep1',
+        type: 'call',
+        name: `Mixed ${i}`,
+        dueDate: '2027-01-15',
+      });
+      if (res.status !== 201) throw new Error(`POST task: ${res.status}`);
+      tasks.push(res.body);
+    }
+    const linked = await until(
+      async () => {
+        const all = await allTasks(service, 'rep1');
+        return all.length === 2 * POOL && all.every((t) => t.salesforceTaskId !== null) ? all : undefined;
+      },
+      120_000,
+      250,
+    );
+    if (linked === undefined) throw new Error(`the ${2 * POOL} tasks were not all pushed within 120 s`);
+    const fromSia = linked.slice(0, POOL);
+    const fromSalesforce = linked.slice(POOL);
+
+    // --- The product: SIA API PATCHes on one half, a rep's jsforce updates on the other.
+    const lastSia = new Map<string, string>();
+    const lastSalesforce = new Map<string, string>();
+    await clearRequestLog(emulator);
+    const started = performance.now();
+    const [siaEdits = 0, salesforceEdits = 0] = await writeFor(durationMs, writers, [
+      async (k) => {
+        const task = fromSia[k % POOL] as TaskJson;
+        const details = `Mixed SIA edit ${k}`;
+        const res = await service.api.call('PATCH', `/api/v1/tasks/${task.id}`, { details });
+        if (res.status !== 200) throw new Error(`PATCH task: ${res.status}`);
+        lastSia.set(task.salesforceTaskId ?? '', details);
+      },
+      async (k) => {
+        const task = fromSalesforce[k % POOL] as TaskJson;
+        const details = `Mixed Salesforce edit ${k}`;
+        await sf.sobject('Task').update({ Id: task.salesforceTaskId ?? '', Description: details });
+        lastSalesforce.set(task.id, details);
+      },
+    ]);
+    const arrived = await until(
+      async () => {
+        const inSalesforce = await salesforceDescriptions(sf, owner);
+        if (![...lastSia].every(([id, details]) => inSalesforce.get(id) === details)) return undefined;
+        const inSia = new Map((await allTasks(service, 'rep1')).map((t) => [t.id, t.details]));
+        return [...lastSalesforce].every(([id, details]) => inSia.get(id) === details)
+          ? performance.now()
+          : undefined;
+      },
+      180_000,
+      100,
+    );
+    if (arrived === undefined) throw new Error('not every last edit reached the other side within 180 s');
+    const productMs = arrived - started;
+    const productCalls = countCalls(await requestLog(emulator), (e) => !isServiceCall(e));
+
+    // --- The naive baseline on rep2's tasks: its own connection (its calls tagged so they count
+    // apart from the rep's), one update per SIA edit, a SOQL poll every pollMs into a local map.
+    const naiveOwner = repId(emulator, 'rep2');
+    const naiveIds = await seed(
+      emulator,
+      Array.from({ length: 2 * POOL }, (_, i) => ({
+        type: 'Task',
+        fields: { Subject: `Naive mixed ${i}`, OwnerId: naiveOwner, Status: 'Not Started' },
+      })),
+    );
+    const user = await salesforceUser(emulator);
+    const naive = new Connection({
+      instanceUrl: user.instanceUrl,
+      accessToken: user.accessToken ?? '',
+      version: user.version,
+      callOptions: { client: NAIVE_CLIENT },
+    });
+    const local = new Map<string, string | null>();
+    const naiveLastSia = new Map<string, string>();
+    const naiveLastSalesforce = new Map<string, string>();
+    const poll = {
+      on: true,
+      polls: 0,
+      since: new Date(Date.now() - 5_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+    await clearRequestLog(emulator);
+    const naiveStarted = performance.now();
+    const poller = (async () => {
+      while (poll.on) {
+        const lookedAt = new Date(Date.now() - 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const result = await naive.query<{ Id: string; Description: string | null }>(
+          `SELECT Id, Description FROM Task WHERE OwnerId = '${naiveOwner}' AND SystemModstamp >= ${poll.since}`,
+          { autoFetch: true, maxFetch: 100_000 },
+        );
+        poll.polls += 1;
+        poll.since = lookedAt;
+        for (const record of result.records) local.set(record.Id, record.Description);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    })();
+    const [naiveSiaEdits = 0, naiveSalesforceEdits = 0] = await writeFor(durationMs, writers, [
+      async (k) => {
+        const id = naiveIds[k % POOL] ?? '';
+        const details = `Naive SIA edit ${k}`;
+        const result = await naive.sobject('Task').update({ Id: id, Description: details });
+        if (!result.success) throw new Error('naive update failed');
+        naiveLastSia.set(id, details);
+      },
+      async (k) => {
+        const id = naiveIds[POOL + (k % POOL)] ?? '';
+        const details = `Naive Salesforce edit ${k}`;
+        await sf.sobject('Task').update({ Id: id, Description: details });
+        naiveLastSalesforce.set(id, details);
+      },
+    ]);
+    const naiveArrived = await until(
+      () =>
+        Promise.resolve(
+          [...naiveLastSalesforce].every(([id, details]) => local.get(id) === details)
+            ? performance.now()
+            : undefined,
+        ),
+      pollMs * 3 + 30_000,
+      20,
+    );
+    poll.on = false;
+    await poller;
+    if (naiveArrived === undefined) throw new Error('the naive poller never saw every last Salesforce edit');
+    const inSalesforce = await salesforceDescriptions(sf, naiveOwner);
+    if (![...naiveLastSia].every(([id, details]) => inSalesforce.get(id) === details))
+      throw new Error('not every naive SIA edit is in Salesforce');
+    const naiveMs = naiveArrived - naiveStarted;
+    const naiveCalls = countCalls(await requestLog(emulator), (e) => e.client !== NAIVE_CLIENT);
+
+    return {
+      database,
+      durationMs,
+      writersPerSide: writers,
+      product: {
+        siaEdits,
+        salesforceEdits,
+        ms: productMs,
+        changesPerSecond: ((siaEdits + salesforceEdits) * 1_000) / productMs,
+        calls: productCalls,
+        floorCalls: floorCalls(siaEdits),
+      },
+      naive: {
+        siaEdits: naiveSiaEdits,
+        salesforceEdits: naiveSalesforceEdits,
+        ms: naiveMs,
+        changesPerSecond: ((naiveSiaEdits + naiveSalesforceEdits) * 1_000) / naiveMs,
+        calls: naiveCalls,
+        floorCalls: floorCalls(naiveSiaEdits),
+        pollMs,
+        polls: poll.polls,
+      },
+      load: { before: loadBefore, after: loadAverage() },
+    };
+  } finally {
+    await service.stop();
+    await emulator.close();
+  }
+}
