@@ -4,6 +4,7 @@ import type { Connection } from 'jsforce';
 import { setTaskSync } from '../../service/test/harness.ts';
 import {
   countCalls,
+  formatMs,
   isProbe,
   isServiceCall,
   PROBE_MARKER,
@@ -174,9 +175,17 @@ async function timeEdits(
     );
     if (seen === undefined) {
       missed += 1;
-      const now = await service.api.call<TaskJson>('GET', `/api/v1/tasks/${task.id}`);
+      // Late or lost? Look for another 45 s, so the failure says which (it still fails the part).
+      const late = await until(
+        async () => {
+          const res = await service.api.call<TaskJson>('GET', `/api/v1/tasks/${task.id}`);
+          return res.body.details === details ? performance.now() : undefined;
+        },
+        45_000,
+        250,
+      );
       process.stderr.write(
-        `bench: ${label} edit ${i} of ${task.id} (${task.salesforceTaskId ?? ''}) not seen: SIA shows ${JSON.stringify(now.body)}\n`,
+        `bench: ${label} edit ${i} of SIA task ${task.id} (Salesforce ${task.salesforceTaskId ?? ''}) not seen within 15 s; ${late === undefined ? 'still not after 60 s' : `seen after ${formatMs(late - t0)}`}\n`,
       );
     } else latencies.push(seen - t0);
     await new Promise((r) => setTimeout(r, 50));
