@@ -11,6 +11,11 @@
 // Every interruption of the connection (`transport:down`) is therefore treated as a possible loss:
 // nothing more is taken from that client, and once the connection is back (`transport:up`) the
 // stream resubscribes from the stored replay id, so the server replays whatever was lost at once.
+//
+// A gap the replay cannot close (no stored replay id, one older than the retention or one the server
+// rejects) is reported only once the stream is subscribed again, from the tip: the repair sweep
+// then covers everything up to a moment the stream already follows, so a change committed while
+// the stream was resubscribing reaches one of the two.
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { closeStreamingClient, type FayeClient, type SalesforceClient } from '../salesforce/client.ts';
@@ -50,7 +55,10 @@ export interface ChangeStreamOptions {
   now: () => Date;
   /** Applies one delivery's events (and checkpoints the last one); called strictly in order. */
   onEvents: (messages: ChangeEventMessage[]) => Promise<void>;
-  /** Called when events may have been missed: a stale checkpoint or a failed resubscribe. */
+  /**
+   * Called when events may have been missed: a stale, rejected or missing checkpoint (once the stream
+   * is subscribed again, from the tip), a failed reconnect, or a delivery that could not be applied.
+   */
   onGap: (reason: string) => void;
   /** A reconnect failed (it is tried again with backoff until it works): the stream is down. */
   onOutage?: (error: unknown, attempts: number) => void;
@@ -94,30 +102,35 @@ export class ChangeStream {
     this.#options = options;
   }
 
-  async #startingReplayId(): Promise<number> {
+  /**
+   * Where to resume: the stored replay id, or the tip (-1) with the reason events may be missing,
+   * which the caller reports once subscribed. Without a stored id a first start has nothing to miss,
+   * but a resubscribe after an interruption does: the lost delivery cannot be replayed.
+   */
+  async #startingPoint(resuming: boolean): Promise<{ replayId: number; gap: string | undefined }> {
     const name = checkpointName(this.#options.channel);
     const row = await this.#options.store.db
       .selectFrom('checkpoints')
       .selectAll()
       .where('name', '=', name)
       .executeTakeFirst();
-    if (!row) return -1;
+    if (!row) return { replayId: -1, gap: resuming ? 'no stored replay id to resume from' : undefined };
     if (this.#options.now().getTime() - new Date(row.updated_at).getTime() > RETENTION_MS) {
-      this.#options.onGap('stored replay id is older than the 72-hour retention');
       this.#lastApplied = undefined;
-      return -1;
+      return { replayId: -1, gap: 'stored replay id is older than the 72-hour retention' };
     }
     this.#lastApplied = Number(row.value);
-    return Number(row.value);
+    return { replayId: Number(row.value), gap: undefined };
   }
 
   async start(): Promise<void> {
     this.#stopped = false;
-    const replayId = await this.#startingReplayId();
-    await this.#subscribe(replayId);
+    const { replayId, gap } = await this.#startingPoint(false);
+    await this.#subscribe(replayId, gap);
   }
 
-  async #subscribe(replayId: number): Promise<void> {
+  /** Subscribes from `replayId`; `gap`, if any, is reported once the subscription is in place. */
+  async #subscribe(replayId: number, gap?: string): Promise<void> {
     if (this.#stopped) return;
     const { channel, salesforce, logger } = this.#options;
     const client = salesforce.createStreamingClient(channel, replayId, () => {
@@ -162,14 +175,15 @@ export class ChangeStream {
         { err: error, channel, replayId },
         'resubscribe with replay id failed; resuming from the tip',
       );
-      this.#options.onGap('replay id rejected');
       this.#disconnect();
-      await this.#subscribe(-1);
+      this.#lastApplied = undefined;
+      await this.#subscribe(-1, 'replay id rejected');
       return;
     } finally {
       clearTimeout(timer);
     }
     logger.info({ channel, replayId }, 'subscribed');
+    if (gap !== undefined) this.#options.onGap(gap);
   }
 
   /** Hands the delivery received so far to the serial queue. */
@@ -216,7 +230,8 @@ export class ChangeStream {
       try {
         if (options.reauthenticate) await this.#options.salesforce.reauthenticate();
         await this.#queue;
-        await this.#subscribe(await this.#startingReplayId());
+        const { replayId, gap } = await this.#startingPoint(true);
+        await this.#subscribe(replayId, gap);
         if (this.#failedReconnects > 0) this.#options.onRecovered?.();
         this.#failedReconnects = 0;
       } catch (error) {

@@ -1,0 +1,267 @@
+// The change stream against the emulator: a gap the replay cannot close (a stored replay id older
+// than the retention, one the org no longer holds, or none at all when a delivery was lost) is
+// reported only once the stream is subscribed again from the tip, so the repair sweep it starts
+// cannot run before the stream follows the channel: a change committed from the moment of the
+// report on arrives through the stream. A loss the stored replay id covers is replayed, no gap.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import type { Connection } from 'jsforce';
+import { ManualClock } from '../clock.ts';
+import { createLogger } from '../logger.ts';
+import { createMetrics } from '../metrics.ts';
+import { SalesforceClient, type FayeClient } from '../salesforce/client.ts';
+import { openDatabase, type OpenDatabase } from '../store/database.ts';
+import { Store } from '../store/store.ts';
+import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import {
+  admin,
+  API_VERSION,
+  latestReplayId,
+  salesforceUser,
+  startTestEmulator,
+  waitFor,
+  type Emulator,
+} from '../../test/harness.ts';
+import { ChangeStream, checkpointName, RETENTION_MS, type ChangeEventMessage } from './change-stream.ts';
+
+const CHANNEL = '/data/TaskChangeEvent';
+const HOUR = 3_600_000;
+
+/** One streaming client the stream created: where it subscribed from, and whether that took. */
+interface Subscription {
+  replayId: number;
+  state: 'pending' | 'subscribed' | 'refused';
+}
+
+/** The real client; it notes each streaming subscription the stream makes and how it went. */
+class ObservedSalesforce extends SalesforceClient {
+  readonly subscriptions: Subscription[] = [];
+
+  override createStreamingClient(channel: string, replayId: number, onAuthFailure: () => void): FayeClient {
+    const client = super.createStreamingClient(channel, replayId, onAuthFailure);
+    const subscribe = client.subscribe.bind(client);
+    const noted: Subscription = { replayId, state: 'pending' };
+    this.subscriptions.push(noted);
+    // Faye calls the same method to resubscribe every channel at once after a new handshake.
+    client.subscribe = ((name: string | string[], listener: unknown) => {
+      const subscription = (subscribe as (name: unknown, listener: unknown) => unknown)(name, listener);
+      if (Array.isArray(name)) return subscription;
+      // Registered before the stream's own wait on the subscription, so noted before it goes on.
+      (subscription as PromiseLike<void>).then(
+        () => {
+          noted.state = 'subscribed';
+        },
+        () => {
+          noted.state = 'refused';
+        },
+      );
+      return subscription;
+    }) as FayeClient['subscribe'];
+    return client;
+  }
+}
+
+for (const factory of testDatabases) {
+  describe(`change stream gaps on ${factory.name}`, () => {
+    const clock = new ManualClock(new Date(), { realTimers: true });
+    const logger = createLogger({ level: process.env['SIA_TEST_LOG'] ?? 'silent' });
+    let emulator: Emulator;
+    let database: TestDatabase;
+    let open: OpenDatabase;
+    let store: Store;
+    let sf: Connection;
+    let salesforce: ObservedSalesforce;
+    let stream: ChangeStream | undefined;
+    let task: string;
+
+    before(async () => {
+      emulator = await startTestEmulator(clock);
+      database = factory.create();
+      open = await openDatabase(database.config);
+      store = new Store(open.db, { lockRows: open.dialect === 'postgres' });
+      const created = await (await salesforceUser(emulator)).sobject('Task').create({
+        Subject: 'Followed',
+        ActivityDate: '2026-12-01',
+        Status: 'Not Started',
+        Priority: 'Normal',
+      });
+      assert.ok(created.success);
+      task = created.id;
+    });
+
+    beforeEach(async () => {
+      await open.db.deleteFrom('checkpoints').execute();
+      sf = await salesforceUser(emulator);
+    });
+
+    afterEach(async () => {
+      await stream?.stop();
+      stream = undefined;
+      await admin(emulator, 'DELETE', '/streaming/faults');
+    });
+
+    after(async () => {
+      await open.close();
+      await emulator.close();
+      await database.dispose();
+    });
+
+    /**
+     * Starts a stream that checkpoints each delivery as the engine does. At a gap report it notes
+     * how the stream's newest subscription stands and edits the Task at once, as a rep might while
+     * the repair sweep starts; resolves with that edit's subject.
+     */
+    async function follow(): Promise<{
+      gaps: { reason: string; subscription: Subscription | undefined }[];
+      applied: ChangeEventMessage[];
+      editAtGap: Promise<string>;
+    }> {
+      // Signed in now, after any travel in time, so the stream starts with a live session.
+      sf = await salesforceUser(emulator);
+      salesforce = new ObservedSalesforce({
+        loginUrl: emulator.url,
+        apiVersion: API_VERSION,
+        auth: {
+          kind: 'client_credentials',
+          clientId: emulator.clientId,
+          clientSecret: emulator.clientSecret,
+        },
+        logger,
+        clock,
+        metrics: createMetrics({ defaultMetrics: false }),
+      });
+      await salesforce.connect();
+      const gaps: { reason: string; subscription: Subscription | undefined }[] = [];
+      const applied: ChangeEventMessage[] = [];
+      let edited: (subject: string) => void = () => undefined;
+      const editAtGap = new Promise<string>((resolve) => {
+        edited = resolve;
+      });
+      stream = new ChangeStream({
+        channel: CHANNEL,
+        salesforce,
+        store,
+        logger,
+        now: () => clock.now(),
+        onEvents: async (messages) => {
+          applied.push(...messages);
+          const last = messages.at(-1);
+          if (last)
+            await store.setCheckpoint(
+              checkpointName(CHANNEL),
+              String(last.event.replayId),
+              clock.now().toISOString(),
+            );
+        },
+        onGap: (reason) => {
+          const newest = salesforce.subscriptions.at(-1);
+          gaps.push({ reason, subscription: newest ? { ...newest } : undefined });
+          if (gaps.length > 1) return;
+          const subject = `Edited at the gap report: ${reason}`;
+          void sf
+            .sobject('Task')
+            .update({ Id: task, Subject: subject })
+            .then(() => {
+              edited(subject);
+            });
+        },
+      });
+      await stream.start();
+      return { gaps, applied, editAtGap };
+    }
+
+    /** Edits the Task in Salesforce; the replay id of its change event. */
+    async function edit(subject: string): Promise<number> {
+      await sf.sobject('Task').update({ Id: task, Subject: subject });
+      return latestReplayId(emulator, CHANNEL);
+    }
+
+    function subjects(applied: ChangeEventMessage[]): unknown[] {
+      return applied
+        .map((m) => (m.payload as Record<string, unknown>)['Subject'])
+        .filter((s) => s !== undefined);
+    }
+
+    async function arrives(applied: ChangeEventMessage[], subject: string): Promise<void> {
+      await waitFor(`"${subject}" through the stream`, () =>
+        Promise.resolve(subjects(applied).includes(subject)),
+      );
+    }
+
+    it('reports a stored replay id older than the retention once resubscribed from the tip', async () => {
+      const replayId = await edit('Applied before the service stopped');
+      await store.setCheckpoint(checkpointName(CHANNEL), String(replayId), clock.now().toISOString());
+      clock.set(new Date(clock.now().getTime() + RETENTION_MS + HOUR));
+
+      const { gaps, applied, editAtGap } = await follow();
+
+      assert.deepEqual(gaps, [
+        {
+          reason: 'stored replay id is older than the 72-hour retention',
+          subscription: { replayId: -1, state: 'subscribed' },
+        },
+      ]);
+      await arrives(applied, await editAtGap);
+    });
+
+    it('reports a replay id the org no longer holds once resubscribed from the tip', async () => {
+      // Stored recently as far as the service knows, but the org has purged the event since.
+      const replayId = await edit('Applied, then purged by the org');
+      clock.set(new Date(clock.now().getTime() + RETENTION_MS + HOUR));
+      await store.setCheckpoint(checkpointName(CHANNEL), String(replayId), clock.now().toISOString());
+
+      const { gaps, applied, editAtGap } = await follow();
+
+      assert.deepEqual(
+        salesforce.subscriptions.map((s) => s.replayId),
+        [replayId, -1],
+      );
+      assert.equal(salesforce.subscriptions[0]?.state, 'refused');
+      assert.deepEqual(gaps, [
+        { reason: 'replay id rejected', subscription: { replayId: -1, state: 'subscribed' } },
+      ]);
+      await arrives(applied, await editAtGap);
+    });
+
+    it('reports a lost first delivery once resubscribed, as there is no replay id to resume from', async () => {
+      const { gaps, applied, editAtGap } = await follow();
+      assert.deepEqual(gaps, [], 'a first start from the tip misses nothing');
+
+      assert.deepEqual(await admin(emulator, 'POST', '/streaming/discard-deliveries', { count: 1 }), {
+        armed: 1,
+      });
+      await edit('Lost in transit');
+      await waitFor('a gap report', () => Promise.resolve(gaps.length > 0));
+      const subject = await editAtGap;
+
+      assert.deepEqual(gaps, [
+        {
+          reason: 'no stored replay id to resume from',
+          subscription: { replayId: -1, state: 'subscribed' },
+        },
+      ]);
+      assert.equal(salesforce.subscriptions.length, 2, 'the stream subscribed again');
+      await arrives(applied, subject);
+      assert.ok(!subjects(applied).includes('Lost in transit'), 'the lost delivery is not replayed');
+    });
+
+    it('replays a lost delivery from the stored replay id and reports no gap', async () => {
+      const replayId = await edit('Applied before the loss');
+      await store.setCheckpoint(checkpointName(CHANNEL), String(replayId), clock.now().toISOString());
+      const { gaps, applied } = await follow();
+
+      assert.deepEqual(await admin(emulator, 'POST', '/streaming/discard-deliveries', { count: 1 }), {
+        armed: 1,
+      });
+      await edit('Replayed after the loss');
+      await arrives(applied, 'Replayed after the loss');
+
+      assert.equal(salesforce.subscriptions.length, 2, 'the stream subscribed again');
+      assert.deepEqual(
+        salesforce.subscriptions.map((s) => s.replayId),
+        [replayId, replayId],
+      );
+      assert.deepEqual(gaps, []);
+    });
+  });
+}
