@@ -334,6 +334,9 @@ export class SyncEngine implements SyncControl {
             }),
           onGap: (reason) => {
             this.ctx.logger.warn({ channel, reason }, 'event gap: sweeping');
+            // The sweep reads Tasks only: a lost settings change (a rep switching sync on or off)
+            // is found by reading the settings rows again, before the sweep of whoever is on.
+            if (channel === SETTINGS_CHANNEL) this.#settingsChanged();
             this.#sweepAfterGap();
           },
           onOutage: (error) => {
@@ -645,6 +648,13 @@ export class SyncEngine implements SyncControl {
   /** Called by the task service after it queued a change. */
   notifyOutbox(): void {
     this.#scheduleDrain(1);
+  }
+
+  /** Settings events may have been missed: email logging forgets its cached settings, all rows are read again. */
+  #settingsChanged(): void {
+    if (!this.#leading) return;
+    this.onSettingsChanged();
+    this.#background('settings', () => this.#refreshSettings());
   }
 
   /** Called when SIA users change: a new user may already have a settings row in Salesforce. */

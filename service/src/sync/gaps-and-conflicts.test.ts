@@ -1,17 +1,22 @@
 // Gaps and conflicts against the emulator's streaming faults: a lost change event followed by a gap
 // (GAP_UPDATE) or overflow (GAP_OVERFLOW) event is recovered by the reconciliation sweep, and a
 // conflict whose Salesforce event arrives late is won by the later SIA write and recorded. The
-// follow-up sweep of a gap is stored, so a restart in between still runs it.
+// follow-up sweep of a gap is stored, so a restart in between still runs it. A gap on the settings
+// channel reads the settings rows again: the sweep reads Tasks only.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../app.ts';
-import { GAP_SWEEP } from './engine.ts';
+import { ManualClock } from '../clock.ts';
+import { RETENTION_MS } from './change-stream.ts';
+import { GAP_SWEEP, SETTINGS_CHANNEL } from './engine.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import {
   admin,
   latestReplayId,
   nextMillisecond,
+  repId,
   salesforceUser,
+  setTaskSync,
   startTestEmulator,
   startTestService,
   SyncWorld,
@@ -221,6 +226,52 @@ for (const factory of testDatabases) {
         conflicts.body.conflicts.map((c) => [c.taskId, c.field, c.winner]),
         [[task.id, 'name', 'sia']],
       );
+    });
+  });
+
+  describe(`a gap on the settings channel on ${factory.name}`, () => {
+    // One clock for the org and the service, so days can pass for both.
+    const clock = new ManualClock(new Date(), { realTimers: true });
+    let emulator: Emulator;
+    let database: TestDatabase;
+    let service: RunningService;
+    let world: SyncWorld;
+
+    before(async () => {
+      emulator = await startTestEmulator(clock);
+      database = factory.create();
+      service = await startTestService(emulator, database, { clock });
+      world = new SyncWorld(emulator, service, await salesforceUser(emulator));
+    });
+
+    after(async () => {
+      await admin(emulator, 'DELETE', '/streaming/faults').catch(() => undefined);
+      await service.close();
+      await emulator.close();
+      await database.dispose();
+    });
+
+    it('reads the settings rows again when a settings change event is lost for good', async () => {
+      await world.enable('rep1');
+      const status = async (): Promise<string> =>
+        (await world.api.call<{ mode: string }>('GET', '/api/v1/sync/status?ownerId=rep1')).body.mode;
+
+      // The rep switches sync off; the change event is never delivered live.
+      await admin(emulator, 'POST', '/streaming/drop', { channel: SETTINGS_CHANNEL, count: 1 });
+      await setTaskSync(
+        await salesforceUser(emulator, 'rep1@sia-emulator.example'),
+        repId(emulator, 'rep1'),
+        'DoNotSync',
+        null,
+      );
+      await waitFor('the drop fault used up', async () => (await streamingFaults(emulator)).length === 0);
+      await service.engine.idle();
+      assert.equal(await status(), 'SyncCompleteSkipped', 'the event was lost');
+
+      // Three days on, the org no longer holds the event and the service's session has expired:
+      // the streams sign in again and resubscribe from the tip, a gap no replay can close.
+      clock.set(new Date(clock.now().getTime() + RETENTION_MS + 3_600_000));
+      await world.waitForMode('rep1', 'DoNotSync');
     });
   });
 }
