@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
+import { waitFor } from '../../test/harness.ts';
 import type { SiaTask } from '../sia/model.ts';
 import { openDatabase, type OpenDatabase } from './database.ts';
 import { Store } from './store.ts';
@@ -239,27 +241,44 @@ for (const factory of testDatabases) {
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
-      let firstRead: () => void = () => undefined;
-      const readByFirst = new Promise<void>((resolve) => {
+      let firstRead: (backend: number | undefined) => void = () => undefined;
+      const readByFirst = new Promise<number | undefined>((resolve) => {
         firstRead = resolve;
       });
       const first = store.transaction(async (tx) => {
         const current = await tx.getTask('lock1');
         order.push('first read');
-        firstRead();
+        firstRead(
+          open.dialect === 'postgres'
+            ? (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx.db)).rows[0]?.pid
+            : undefined,
+        );
         await held;
         assert.ok(current);
         await tx.updateTask({ ...current, name: 'written by the first' });
         order.push('first wrote');
       });
-      await readByFirst;
+      const firstBackend = await readByFirst;
       const second = store.transaction(async (tx) => {
         const current = await tx.getTask('lock1');
         order.push(`second read: ${current?.name ?? ''}`);
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      order.push('released');
-      release();
+      try {
+        if (firstBackend !== undefined) {
+          // PostgreSQL: the second transaction's read waits for the first one's row lock.
+          await waitFor('the second read blocked by the first transaction', async () => {
+            const blocked = await sql<{ pid: number }>`
+              select pid from pg_stat_activity where ${firstBackend} = any(pg_blocking_pids(pid))`.execute(
+              open.db,
+            );
+            return blocked.rows.length > 0;
+          });
+        }
+        // SQLite has one connection: the second transaction cannot begin before the first ends.
+        order.push('released');
+      } finally {
+        release();
+      }
       await Promise.all([first, second]);
       assert.deepEqual(order, ['first read', 'released', 'first wrote', 'second read: written by the first']);
     });
