@@ -3,13 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { buildChangeEventPayload } from './change-event.ts';
 import { DEFAULT_RETENTION_MS } from './event-bus.ts';
-import {
-  Inbox,
-  delay,
-  startStreamingServer,
-  within,
-  type StreamingServer,
-} from '../../test/streaming-harness.ts';
+import { Inbox, startStreamingServer, within, type StreamingServer } from '../../test/streaming-harness.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASK_CHANGES = '/data/TaskChangeEvent';
@@ -91,10 +85,12 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     await server.client({ channel: NOTICE, replayFrom: storedReplayId }).subscribe(NOTICE, second.push);
     server.bus.publish(NOTICE, { Seq__c: 5 });
     await second.waitFor(3);
-    await delay(100);
+    // Delivery is in order: anything sent twice would come before this last event.
+    server.bus.publish(NOTICE, { Seq__c: 6 });
+    await second.waitFor(4);
     assert.deepEqual(
       second.events.map((event) => event.payload.Seq__c),
-      [3, 4, 5],
+      [3, 4, 5, 6],
     );
   });
 
@@ -110,10 +106,12 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     await inbox.waitFor(3);
     server.bus.publish(NOTICE, { Seq__c: 4 });
     await inbox.waitFor(4);
-    await delay(100);
+    // Delivery is in order: anything sent twice would come before this last event.
+    server.bus.publish(NOTICE, { Seq__c: 5 });
+    await inbox.waitFor(5);
     assert.deepEqual(
       inbox.events.map((event) => event.payload.Seq__c),
-      [1, 2, 3, 4],
+      [1, 2, 3, 4, 5],
     );
   });
 
@@ -130,14 +128,17 @@ describe('CometD endpoint with the jsforce streaming client', () => {
 
     await all.waitFor(3);
     await fresh.waitFor(1);
-    await delay(100);
+    // Delivery is in order: anything more would come before this last event.
+    server.bus.publish(NOTICE, { Seq__c: 4 });
+    await all.waitFor(4);
+    await fresh.waitFor(2);
     assert.deepEqual(
       all.events.map((event) => event.payload.Seq__c),
-      [1, 2, 3],
+      [1, 2, 3, 4],
     );
     assert.deepEqual(
       fresh.events.map((event) => event.payload.Seq__c),
-      [3],
+      [3, 4],
     );
   });
 
@@ -150,10 +151,12 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     const all = new Inbox();
     await server.client({ channel: NOTICE, replayFrom: -2 }).subscribe(NOTICE, all.push);
     await all.waitFor(1);
-    await delay(100);
+    // Delivery is in order: an expired event delivered late would come before this one.
+    server.bus.publish(NOTICE, { Seq__c: 3 });
+    await all.waitFor(2);
     assert.deepEqual(
       all.events.map((event) => event.payload.Seq__c),
-      [2],
+      [2, 3],
     );
 
     const refused = server.client({ channel: NOTICE, replayFrom: expired.replayId }).subscribe(NOTICE, () => {
@@ -245,9 +248,13 @@ describe('CometD endpoint with the jsforce streaming client', () => {
     await inbox.waitFor(1);
 
     subscription.cancel();
-    await delay(200);
+    // The same client follows another channel: its subscribe is answered after the unsubscribe
+    // sent before it, and its events come in order with anything still sent on the first channel.
+    const marks = new Inbox();
+    await client.subscribe(TASK_CHANGES, marks.push);
     server.bus.publish(NOTICE, { Seq__c: 2 });
-    await delay(300);
+    server.bus.publish(TASK_CHANGES, { Seq__c: 'mark' });
+    await marks.waitFor(1);
     assert.deepEqual(
       inbox.events.map((event) => event.payload.Seq__c),
       [1],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createEventBus, DEFAULT_RETENTION_MS } from './event-bus.ts';
-import { testClock } from '../../test/streaming-harness.ts';
+import { testClock, within } from '../../test/streaming-harness.ts';
 import type { RetainedEvent } from './types.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
@@ -129,15 +129,25 @@ describe('event bus', () => {
   it('holds live delivery on a channel, in order, and releases what it holds when lifted', async () => {
     const bus = createEventBus({ clock: testClock() });
     const seen: unknown[] = [];
-    bus.onEvent((event) => seen.push(event.payload.n));
+    let allFour: () => void = () => undefined;
+    const delivered = new Promise<void>((resolve) => {
+      allFour = resolve;
+    });
+    bus.onEvent((event) => {
+      seen.push(event.payload.n);
+      if (seen.length === 4) allFour();
+    });
     bus.delayDelivery(TASKS, 80, 2);
+    const published = Date.now();
     bus.publish(TASKS, { n: 1 });
     bus.publish(TASKS, { n: 2 });
     // Not delayed itself, but it waits behind the held events.
     bus.publish(TASKS, { n: 3 });
     bus.publish(NOTICE, { n: 4 });
     assert.deepEqual(seen, [4]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The bus's own timers do not keep the process alive; the bound on a failure does.
+    await within(delivered, 5_000, 'the held events');
+    assert.ok(Date.now() - published >= 79, 'held for the delay');
     assert.deepEqual(seen, [4, 1, 2, 3]);
 
     bus.delayDelivery(TASKS, 10_000);
