@@ -57,6 +57,8 @@ export interface CometdHandler {
    * them. Returns how many are armed. For fault tests.
    */
   discardDeliveries(count: number): number;
+  /** How many clients have a /meta/connect waiting for events right now. For tests. */
+  heldConnects(): number;
   /** Answers every waiting connect and stops delivering; the HTTP server is closed by its owner. */
   close(): Promise<void>;
 }
@@ -324,6 +326,10 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
     discardDeliveries(count) {
       discards = count;
       return discards;
+    },
+
+    heldConnects() {
+      return [...clients.values()].filter((client) => client.isHolding).length;
     },
 
     close() {

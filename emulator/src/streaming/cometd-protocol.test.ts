@@ -1,7 +1,7 @@
 // The CometD endpoint at the Bayeux message level: what a client that is not Faye would see.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { delay, startStreamingServer, type StreamingServer } from '../../test/streaming-harness.ts';
+import { startStreamingServer, until, type StreamingServer } from '../../test/streaming-harness.ts';
 
 const NOTICE = '/event/SIA_Sync_Notice__e';
 const TASKS = '/data/TaskChangeEvent';
@@ -190,7 +190,8 @@ describe('CometD endpoint, Bayeux messages', () => {
       assert.equal(only(empty.replies).successful, true);
 
       const held = client.connect();
-      setTimeout(() => quick.bus.publish(NOTICE, { n: 7 }), 20);
+      await until(() => quick.handler.heldConnects() === 1, 'the connect held');
+      quick.bus.publish(NOTICE, { n: 7 });
       assert.deepEqual(eventsIn((await held).replies), [7]);
     } finally {
       await quick.close();
@@ -226,7 +227,7 @@ describe('CometD endpoint, Bayeux messages', () => {
 
     const heldForgotten = forgotten.connect();
     const heldLeaving = leaving.connect();
-    await delay(20);
+    await until(() => server.handler.heldConnects() === 2, 'both connects held');
     const { replies } = await leaving.send({ channel: '/meta/disconnect', clientId: leaving.clientId });
     assert.equal(only(replies).successful, true);
     assert.equal(only((await heldLeaving).replies).successful, true);
@@ -247,10 +248,10 @@ describe('CometD endpoint, Bayeux messages', () => {
       { channel: '/meta/connect', clientId: client.clientId, connectionType: 'long-polling' },
       { signal: abandoned.signal },
     );
-    await delay(30);
+    await until(() => server.handler.heldConnects() === 1, 'the connect held');
     abandoned.abort();
     await assert.rejects(held, { name: 'AbortError' });
-    await delay(100);
+    await until(() => server.handler.heldConnects() === 0, 'the hang-up noticed');
     server.bus.publish(NOTICE, { n: 1 });
     assert.deepEqual(eventsIn((await client.connect()).replies), [1]);
   });
@@ -433,7 +434,8 @@ describe('CometD endpoint, Bayeux messages', () => {
     await client.handshake();
     await client.connect();
     const held = client.connect();
-    setTimeout(() => void server.handler.close(), 20);
+    await until(() => server.handler.heldConnects() === 1, 'the connect held');
+    void server.handler.close();
     const started = Date.now();
     assert.equal(only((await held).replies).successful, true);
     assert.ok(Date.now() - started < HOLD_MS / 2);
