@@ -5,7 +5,7 @@ import { testDatabases, type TestDatabase } from '../../test/databases.ts';
 import { waitFor } from '../../test/harness.ts';
 import type { SiaTask } from '../sia/model.ts';
 import { openDatabase, type OpenDatabase } from './database.ts';
-import { Store } from './store.ts';
+import { Store, TRANSACTION_RETRIES, type OutboxEntry } from './store.ts';
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 28, 12, minute)).toISOString();
 
@@ -28,6 +28,36 @@ function task(id: string, dueDate: string, overrides: Partial<SiaTask> = {}): Si
     salesforceTaskId: null,
     ...overrides,
   };
+}
+
+/** A promise and the function that resolves it: one step of an interleaving. */
+function signal(): { done: Promise<void>; fire: () => void } {
+  let fire: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { done, fire };
+}
+
+/** This transaction's PostgreSQL backend. */
+async function backendPid(tx: Store): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx.db);
+  const pid = rows[0]?.pid;
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
+/** Resolves once some other backend waits for a lock that backend `pid` holds. */
+async function waitUntilBlockedBy(store: Store, pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))
+    `.execute(store.db);
+    if ((rows[0]?.n ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error(`nobody waited for backend ${String(pid)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 for (const factory of testDatabases) {
@@ -281,6 +311,167 @@ for (const factory of testDatabases) {
       }
       await Promise.all([first, second]);
       assert.deepEqual(order, ['first read', 'released', 'first wrote', 'second read: written by the first']);
+    });
+
+    // Two connections interleaved on PostgreSQL (SQLite runs one transaction at a time).
+    const concurrent = { skip: factory.name === 'sqlite' ? 'SQLite serialises transactions' : false };
+
+    it(
+      'keeps a delete queued while a push of the same task settles (the settle waits for it)',
+      concurrent,
+      async () => {
+        await store.insertTask(task('race1', '2026-12-01'));
+        await store.enqueue({
+          taskId: 'race1',
+          ownerId: 'u1',
+          op: 'upsert',
+          fields: { name: at(1) },
+          salesforceId: null,
+          at: at(1),
+        });
+        const sent = await store.outboxFor('race1');
+        assert.ok(sent);
+        // The rep deletes the task while Salesforce acknowledges the push of its new name.
+        const queued = signal();
+        const commit = signal();
+        let apiPid = 0;
+        const api = store.transaction(async (tx) => {
+          apiPid = await backendPid(tx);
+          await tx.getTask('race1');
+          await tx.deleteTask('race1');
+          await tx.enqueue({
+            taskId: 'race1',
+            ownerId: 'u1',
+            op: 'delete',
+            fields: {},
+            salesforceId: null,
+            at: at(2),
+          });
+          queued.fire();
+          await commit.done;
+        });
+        await queued.done;
+        const settle = store.completeOutbox(sent);
+        await waitUntilBlockedBy(store, apiPid);
+        commit.fire();
+        await Promise.all([api, settle]);
+        const pending = await store.outboxFor('race1');
+        assert.equal(pending?.op, 'delete', 'the delete queued during the settle is still queued');
+      },
+    );
+
+    it(
+      'settles a push and queues a change of the same task at once without a deadlock',
+      concurrent,
+      async () => {
+        // A skipped task whose delete (never created in Salesforce) is settled, its task locked after
+        // the outbox entry, while the rep edits the task: the API locks the task, then the entry.
+        await store.insertTask(task('race2', '2026-12-01', { status: 'skipped' }));
+        await store.enqueue({
+          taskId: 'race2',
+          ownerId: 'u1',
+          op: 'delete',
+          fields: {},
+          salesforceId: null,
+          at: at(1),
+        });
+        const sent: OutboxEntry | undefined = await store.outboxFor('race2');
+        assert.ok(sent);
+        const locked = signal();
+        const edit = signal();
+        let apiPid = 0;
+        const runs = { api: 0, settle: 0 };
+        const api = store.transaction(async (tx) => {
+          runs.api += 1;
+          apiPid = await backendPid(tx);
+          const current = await tx.getTask('race2');
+          assert.ok(current);
+          locked.fire();
+          await edit.done;
+          await tx.updateTask({ ...current, details: 'edited while its delete settled', updatedAt: at(2) });
+          await tx.enqueue({
+            taskId: 'race2',
+            ownerId: 'u1',
+            op: 'delete',
+            fields: {},
+            salesforceId: null,
+            at: at(2),
+          });
+        });
+        await locked.done;
+        const settle = store.transaction(async (tx) => {
+          runs.settle += 1;
+          await tx.completeOutbox(sent);
+          assert.ok(await tx.getTask('race2'));
+        });
+        await waitUntilBlockedBy(store, apiPid);
+        edit.fire();
+        await Promise.all([api, settle]);
+        assert.deepEqual(runs, { api: 1, settle: 1 }, 'neither transaction was a deadlock victim');
+        assert.equal((await store.getTask('race2'))?.details, 'edited while its delete settled');
+      },
+    );
+
+    it('runs a deadlock victim again', concurrent, async () => {
+      await store.setCheckpoint('deadlock:a', '0', at(1));
+      await store.setCheckpoint('deadlock:b', '0', at(1));
+      const firstLocked = signal();
+      const secondLocked = signal();
+      const runs = { first: 0, second: 0 };
+      // Each locks one row, then wants the other's: PostgreSQL aborts one of them (40P01).
+      const first = store.transaction(async (tx) => {
+        runs.first += 1;
+        await tx.setCheckpoint('deadlock:a', 'first', at(2));
+        firstLocked.fire();
+        await secondLocked.done;
+        await tx.setCheckpoint('deadlock:b', 'first', at(2));
+      });
+      await firstLocked.done;
+      const second = store.transaction(async (tx) => {
+        runs.second += 1;
+        await tx.setCheckpoint('deadlock:b', 'second', at(3));
+        if (runs.second === 1) {
+          secondLocked.fire();
+          await waitUntilBlockedBy(store, await backendPid(tx));
+        }
+        await tx.setCheckpoint('deadlock:a', 'second', at(3));
+      });
+      await Promise.all([first, second]);
+      assert.equal(runs.first + runs.second, 3, 'one of them ran twice');
+      const a = await store.getCheckpoint('deadlock:a');
+      assert.ok(a === 'first' || a === 'second');
+      assert.equal(
+        await store.getCheckpoint('deadlock:b'),
+        a,
+        'the one run again wrote both after the other',
+      );
+    });
+
+    it('gives a transaction up after TRANSACTION_RETRIES more runs', concurrent, async () => {
+      let runs = 0;
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          runs += 1;
+          await sql`do $$ begin raise exception 'always the victim' using errcode = '40P01'; end $$`.execute(
+            tx.db,
+          );
+        }),
+        { code: '40P01' },
+      );
+      assert.equal(runs, 1 + TRANSACTION_RETRIES);
+    });
+
+    it('does not run a transaction again for an error other than a deadlock or serialization failure', async () => {
+      let runs = 0;
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          runs += 1;
+          await tx.insertTask(task('dup1', '2026-12-01'));
+          await tx.insertTask(task('dup1', '2026-12-01'));
+        }),
+      );
+      assert.equal(runs, 1);
+      assert.equal(await store.getTask('dup1'), undefined);
     });
   });
 }

@@ -22,6 +22,16 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
+/** A change to queue for Salesforce (Store.enqueue). */
+export interface QueuedChange {
+  taskId: string;
+  ownerId: string;
+  op: OutboxEntry['op'];
+  fields: Record<string, string>;
+  salesforceId: string | null;
+  at: string;
+}
+
 export interface ConflictRecord {
   id: number;
   taskId: string;
@@ -151,6 +161,21 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
+/** How often Store.transaction runs a transaction again that PostgreSQL aborted as retriable. */
+export const TRANSACTION_RETRIES = 3;
+
+/**
+ * PostgreSQL's SQLSTATEs of a transaction aborted only for how it interleaved with others, which
+ * succeeds when run again: serialization_failure and deadlock_detected.
+ * https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html
+ */
+const RETRIABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+function isRetriable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return typeof error.code === 'string' && RETRIABLE_SQLSTATES.has(error.code);
+}
+
 /** A write refused because this instance's leadership epoch is no longer the current one. */
 export class StaleLeaderError extends Error {
   constructor(mine: number, current: number | undefined) {
@@ -169,10 +194,24 @@ export class Store {
     this.lockRows = options.lockRows ?? false;
   }
 
-  /** Runs `work` in one database transaction; the Store it receives writes inside it. */
+  /**
+   * Runs `work` in one database transaction; the Store it receives writes inside it. A transaction
+   * PostgreSQL aborted as a deadlock victim or a serialization failure is run again from the start,
+   * up to TRANSACTION_RETRIES times: `work` must therefore only touch the database (and state it
+   * sets up afresh on every run); counters and other effects belong after the commit. Inside a
+   * transaction `work` runs in it, and the outermost transaction is the one retried.
+   */
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new Store(trx, { lockRows: this.lockRows })));
+    for (let retries = 0; ; retries += 1) {
+      try {
+        return await this.db
+          .transaction()
+          .execute((trx) => work(new Store(trx, { lockRows: this.lockRows })));
+      } catch (error) {
+        if (retries >= TRANSACTION_RETRIES || !isRetriable(error)) throw error;
+      }
+    }
   }
 
   // users
@@ -276,6 +315,19 @@ export class Store {
     if (this.lockRows && this.db.isTransaction) query = query.forUpdate('tasks');
     const row = await query.executeTakeFirst();
     return row && toTask(row, row);
+  }
+
+  /**
+   * PostgreSQL, inside a transaction: locks the task row (SELECT … FOR UPDATE) until the commit,
+   * waiting for whoever holds it. Every transaction that writes a task's rows (its outbox entry,
+   * its link) takes this lock first, as getTask does for the API and for applied Salesforce changes:
+   * all of them take their locks in the same order, so none waits in a cycle (a deadlock), and each
+   * reads the task's outbox entry and link only after the one before it committed. A task already
+   * deleted has no row to lock; its rows are written by the sync engine alone, one change at a time.
+   */
+  async lockTask(id: string): Promise<void> {
+    if (!this.lockRows || !this.db.isTransaction) return;
+    await this.db.selectFrom('tasks').select('id').where('id', '=', id).forUpdate().execute();
   }
 
   /** Tasks of an owner ordered by due date then id; `cursor` is the last `dueDate|id` seen. */
@@ -416,19 +468,15 @@ export class Store {
    * Queues a change for Salesforce; one pending entry per task, so later changes merge into it
    * (a delete replaces whatever was pending).
    */
-  async enqueue(entry: {
-    taskId: string;
-    ownerId: string;
-    op: OutboxEntry['op'];
-    fields: Record<string, string>;
-    salesforceId: string | null;
-    at: string;
-  }): Promise<void> {
-    const pending = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('task_id', '=', entry.taskId)
-      .executeTakeFirst();
+  async enqueue(entry: QueuedChange): Promise<void> {
+    await this.transaction((tx) => tx.#enqueue(entry));
+  }
+
+  async #enqueue(entry: QueuedChange): Promise<void> {
+    // The task row first, then the entry (see lockTask): a push settling this task meanwhile either
+    // committed before this reads the entry or reads it after this commits.
+    await this.lockTask(entry.taskId);
+    const pending = await this.#lockedOutboxRow(entry.taskId);
     if (!pending) {
       await this.db
         .insertInto('outbox')
@@ -509,6 +557,13 @@ export class Store {
     return rows.map(toOutbox);
   }
 
+  /** The task's outbox row, locked until the commit inside a PostgreSQL transaction. */
+  async #lockedOutboxRow(taskId: string): Promise<Selectable<OutboxTable> | undefined> {
+    let query = this.db.selectFrom('outbox').selectAll().where('task_id', '=', taskId);
+    if (this.lockRows && this.db.isTransaction) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
   async outboxFor(taskId: string): Promise<OutboxEntry | undefined> {
     const row = await this.db
       .selectFrom('outbox')
@@ -532,9 +587,19 @@ export class Store {
     return Number(row.n);
   }
 
-  /** Removes an entry once sent, unless it changed meanwhile (then only the sent fields go). */
+  /**
+   * Removes an entry once sent (or given up on), unless it changed meanwhile: then only what was
+   * sent goes, and whatever was queued for the task since (a later edit of a field, a delete) stays.
+   * Locks the task row, then the entry (see lockTask), and decides on the entry as committed.
+   */
   async completeOutbox(sent: OutboxEntry): Promise<void> {
-    const current = await this.outboxFor(sent.taskId);
+    await this.transaction((tx) => tx.#completeOutbox(sent));
+  }
+
+  async #completeOutbox(sent: OutboxEntry): Promise<void> {
+    await this.lockTask(sent.taskId);
+    const row = await this.#lockedOutboxRow(sent.taskId);
+    const current = row && toOutbox(row);
     if (!current || current.id !== sent.id) return;
     const remaining = Object.fromEntries(
       Object.entries(current.fields).filter(([field, at]) => sent.fields[field] !== at),
