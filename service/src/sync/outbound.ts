@@ -66,6 +66,7 @@ async function handleFailure(
     return;
   }
   await ctx.store.transaction(async (tx) => {
+    await tx.lockTask(entry.taskId);
     await tx.recordError({
       category,
       code: failure.code,
@@ -77,7 +78,8 @@ async function handleFailure(
       fields: failure.fields,
       recordedAt: now.toISOString(),
     });
-    await tx.deleteOutbox(entry.id);
+    // What failed is given up; a change queued for the task since the batch was read stays queued.
+    await tx.completeOutbox(entry);
   });
   await reportError(ctx, user, {
     category,
@@ -196,7 +198,8 @@ async function pushUpserts(
     const { entry, user } = item;
     const task = await ctx.store.getTask(entry.taskId);
     if (!task) {
-      await ctx.store.deleteOutbox(entry.id);
+      // Deleted meanwhile: the upsert is moot, the delete queued over it (if any) stays.
+      await ctx.store.completeOutbox(entry);
       continue;
     }
     const link = await ctx.store.getLink(task.id);
@@ -273,6 +276,8 @@ async function pushUpserts(
     if (result?.success && result.id !== null) {
       const id = result.id;
       await ctx.store.transaction(async (tx) => {
+        // The task row first (see Store.lockTask): an API change of the task waits, or went first.
+        await tx.lockTask(item.entry.taskId);
         const link = await tx.getLink(item.entry.taskId);
         await tx.putLink({
           task_id: item.entry.taskId,
@@ -325,6 +330,7 @@ async function pushDeletes(ctx: SyncContext, pass: Pass, items: Item[]): Promise
     const id = entry.salesforceId ?? found.get(entry.taskId);
     if (id === undefined) {
       await ctx.store.transaction(async (tx) => {
+        await tx.lockTask(entry.taskId);
         await tx.completeOutbox(entry);
         const link = await tx.getLink(entry.taskId);
         if (link?.deleted_at != null || !(await tx.getTask(entry.taskId))) await tx.deleteLink(entry.taskId);
@@ -355,6 +361,7 @@ async function pushDeletes(ctx: SyncContext, pass: Pass, items: Item[]): Promise
     const failure = result && !result.success ? firstError(result) : undefined;
     if (result && (result.success || (failure && ALREADY_DELETED.has(failure.code)))) {
       await ctx.store.transaction(async (tx) => {
+        await tx.lockTask(target.item.entry.taskId);
         await tx.deleteLink(target.item.entry.taskId);
         await tx.completeOutbox(target.item.entry);
       });
@@ -378,7 +385,7 @@ async function pushDeletes(ctx: SyncContext, pass: Pass, items: Item[]): Promise
 async function pushStamps(ctx: SyncContext, pass: Pass, items: Item[]): Promise<boolean> {
   const targets: { item: Item; id: string }[] = [];
   for (const item of items) {
-    if (item.entry.salesforceId === null) await ctx.store.deleteOutbox(item.entry.id);
+    if (item.entry.salesforceId === null) await ctx.store.completeOutbox(item.entry);
     else targets.push({ item, id: item.entry.salesforceId });
   }
   if (targets.length === 0) return false;
@@ -408,6 +415,7 @@ async function pushStamps(ctx: SyncContext, pass: Pass, items: Item[]): Promise<
     const result = results[index];
     if (result?.success) {
       await ctx.store.transaction(async (tx) => {
+        await tx.lockTask(item.entry.taskId);
         const link = await tx.getLink(item.entry.taskId);
         if (link) await tx.putLink({ ...link, needs_stamp: 0 });
         await tx.completeOutbox(item.entry);
