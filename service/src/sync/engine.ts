@@ -1,6 +1,7 @@
 // The sync engine: one serial work queue per service instance through which settings changes,
 // change events, the first-sync import, the outbox drain and the reconciliation sweep run in
 // order, plus the timers that feed it and a graceful stop.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from '../clock.ts';
 import type { Metrics } from '../metrics.ts';
@@ -26,7 +27,7 @@ import { activateUser } from './activation.ts';
 import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
-import { applyRemoteChange, deletedInSalesforce, type RemoteChange } from './inbound.ts';
+import { applyRemoteChange, deletedInSalesforce, type ApplyResult, type RemoteChange } from './inbound.ts';
 import { isOurChange, isStaleEdit } from './inbound-decision.ts';
 import { pushRouted } from './outbound.ts';
 import { WriteIdentities } from './write-identity.ts';
@@ -101,6 +102,8 @@ export class SyncEngine implements SyncControl {
   /** SIA_Sync_Status__c: last sync per user, API usage and heartbeat for Sync health. */
   readonly health: HealthStatus;
   #tail: Promise<unknown> = Promise.resolve();
+  /** Set while work of the serial queue runs (work it calls must not queue behind itself). */
+  readonly #inSerial = new AsyncLocalStorage<boolean>();
   #streams: ChangeStream[] = [];
   #timers: Timer[] = [];
   #drainTimer: Timer | undefined;
@@ -172,7 +175,8 @@ export class SyncEngine implements SyncControl {
 
   /** Runs work after everything queued before it; failures are returned to the caller. */
   #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(work, work);
+    const queued = (): Promise<T> => this.#inSerial.run(true, work);
+    const run = this.#tail.then(queued, queued);
     this.#tail = run.catch(() => undefined);
     return run;
   }
@@ -487,10 +491,11 @@ export class SyncEngine implements SyncControl {
         current.set(idKey(record.Id) ?? record.Id, record);
       this.ctx.metrics.staleRereads.inc(stale.size);
     }
-    const imported = { any: false };
-    const pulled = new Set<string>();
     const now = this.ctx.clock.now().toISOString();
-    await this.ctx.store.transaction(async (tx) => {
+    // What each change came to, counted once the transaction committed (a transaction PostgreSQL
+    // aborted as a deadlock victim runs again, and its first run must not count).
+    const outcomes = await this.ctx.store.transaction(async (tx) => {
+      const applied: { result: ApplyResult; ownerId: string | undefined }[] = [];
       for (const { header, record, ours, changedFields, at } of events) {
         const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
         const owner =
@@ -513,19 +518,23 @@ export class SyncEngine implements SyncControl {
           const result = await applyRemoteChange(tx, this.ctx, change, {
             importUnknown: header.changeType !== 'UPDATE',
           });
-          if (result !== 'ignored' && ownerId !== undefined) pulled.add(ownerId);
-          this.ctx.metrics.appliedEvents.inc({ kind: result });
-          if (result === 'imported') imported.any = true;
+          applied.push({ result, ownerId });
         }
       }
       // The replay id commits with the effect: after a crash the events are replayed, never lost or doubled.
       await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(last.event.replayId), now);
+      return applied;
     });
+    const pulled = new Set<string>();
+    for (const { result, ownerId } of outcomes) {
+      this.ctx.metrics.appliedEvents.inc({ kind: result });
+      if (result !== 'ignored' && ownerId !== undefined) pulled.add(ownerId);
+    }
     for (const ownerId of pulled) {
       const user = await this.ctx.store.getUser(ownerId);
       if (user) this.health.passFinished(user.salesforceUserId);
     }
-    if (imported.any) this.#scheduleDrain();
+    if (outcomes.some((o) => o.result === 'imported')) this.#scheduleDrain();
   }
 
   /**
@@ -663,7 +672,18 @@ export class SyncEngine implements SyncControl {
     this.#background('settings', () => this.#refreshSettings());
   }
 
-  async drainOutbox(options: { fullBatches?: boolean } = {}): Promise<number> {
+  /**
+   * Drains every sync-on user's outbox; returns how many entries went. Runs in the serial queue
+   * (at once when called from work already running in it), so a drain never overlaps another drain
+   * or the applying of Salesforce changes: the same change is never sent twice at once, and a
+   * push's outcome is never committed in the middle of an applied change of the same task.
+   */
+  drainOutbox(options: { fullBatches?: boolean } = {}): Promise<number> {
+    if (this.#inSerial.getStore() === true) return this.#drainOutbox(options);
+    return this.#serial(() => this.#drainOutbox(options));
+  }
+
+  async #drainOutbox(options: { fullBatches?: boolean }): Promise<number> {
     const users: { user: SiaUser; mark: number }[] = [];
     for (const ownerId of await this.ctx.store.outboxOwners()) {
       if (this.#stopping) break;

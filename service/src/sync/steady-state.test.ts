@@ -389,6 +389,27 @@ for (const factory of testDatabases) {
       assert.equal((await world.salesforceTasks(`SIA_Task_Id__c = '${fresh.id}'`)).length, 0);
     });
 
+    it('sends a queued change once when two drains are asked for at once', async () => {
+      await world.enable('rep9');
+      await world.settle('rep9');
+      const logged = (await requestLog(emulator)).length;
+      const task = await world.createTask({
+        ownerId: 'rep9',
+        type: 'call',
+        name: 'Drained twice at once',
+        dueDate: '2026-12-01',
+      });
+      // Both drains queue behind each other: the second finds the change sent, not still queued.
+      const sent = await Promise.all([service.engine.drainOutbox(), service.engine.drainOutbox()]);
+      assert.ok(sent[0] + sent[1] <= 1, `sent ${String(sent[0])} + ${String(sent[1])}`);
+      await world.pushed(task.id);
+      await world.settle('rep9');
+      const upserts = (await requestLog(emulator))
+        .slice(logged)
+        .filter((r) => r.method === 'POST' && r.path === UPSERT_PATH);
+      assert.equal(upserts.length, 1, 'one collection call for the one change');
+    });
+
     it('recorded no sync error along the way', async () => {
       const errors = await world.api.call<{ errors: { code: string; message: string }[] }>(
         'GET',
