@@ -274,21 +274,23 @@ async function stampByBulk(
     if (job?.state === 'Aborted') job = undefined;
   }
   if (job === undefined) {
-    const lines = ['Id,SIA_Task_Id__c'];
+    // One string per page of rows, so no row's own string outlives its page (100,000 of them
+    // would survive into the old generation while the pages are read).
+    const parts = ['Id,SIA_Task_Id__c\n'];
     let after = '';
     for (;;) {
       const rows = await ctx.store.unstampedLinks(user.id, after, 5_000);
-      for (const row of rows) lines.push(`${csvField(row.salesforce_id)},${csvField(row.task_id)}`);
       const last = rows.at(-1);
       if (last === undefined) break;
+      parts.push(rows.map((row) => `${csvField(row.salesforce_id)},${csvField(row.task_id)}\n`).join(''));
       after = last.task_id;
       await yieldToLoop();
     }
-    if (lines.length === 1) return;
+    if (parts.length === 1) return;
     job = await bulk.createIngestJob('Task', 'update');
     progress.ingestJobId = job.id;
     await ctx.store.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), nowIso(ctx));
-    await bulk.uploadAndClose(job.id, `${lines.join('\n')}\n`);
+    await bulk.uploadAndClose(job.id, parts.join(''));
   }
   job = await bulk.waitForJob('ingest', job.id);
   const failed = job.state === 'JobComplete' ? await bulk.failedResults(job.id) : undefined;
