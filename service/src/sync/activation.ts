@@ -4,10 +4,9 @@
 // stamps. SIA tasks created before T0 are never pushed (TaskService.shouldPush).
 import type { SiaUser } from '../sia/model.ts';
 import type { SyncContext } from './context.ts';
-import { applyRemoteChange, deletedInSalesforce } from './inbound.ts';
 import { importWindow } from './import.ts';
 import { tasksByIds } from './records.ts';
-import { SWEEP_CHECKPOINT } from './reconcile.ts';
+import { SWEEP_CHECKPOINT, applyDeletedTasks } from './reconcile.ts';
 import { earliestGetDeletedStart, importWindowStart } from './sync-windows.ts';
 
 /** Salesforce ids of the user's linked tasks that were deleted in Salesforce. */
@@ -56,13 +55,11 @@ export async function activateUser(
 ): Promise<{ imported: number; deleted: number }> {
   const state = await ctx.store.getSyncState(user.id);
   if (state?.imported_for === enabledAt) return { imported: 0, deleted: 0 };
-  let deleted = 0;
-  for (const [id, at] of await deletedLinkedIds(ctx, user, offSince)) {
-    const result = await ctx.store.transaction((tx) =>
-      applyRemoteChange(tx, ctx, deletedInSalesforce(id, at), { importUnknown: false }),
-    );
-    if (result === 'deleted') deleted += 1;
-  }
+  const gone = await deletedLinkedIds(ctx, user, offSince);
+  const deleted = await applyDeletedTasks(
+    ctx,
+    [...gone].map(([id, at]) => ({ id, at })),
+  );
   const progress = await importWindow(ctx, ctx.firstSync, user, enabledAt, importWindowStart(enabledAt));
   const imported = progress.imported;
   const now = ctx.clock.now().toISOString();

@@ -9,6 +9,7 @@ import { isSyncOn } from '../tasks/task-service.ts';
 import { BulkApi, csvRecords } from '../salesforce/bulk.ts';
 import { TASK_QUERY_FIELDS, taskValues, valuesHash } from './mapping.ts';
 import { earliestGetDeletedStart, earliestGetUpdatedStart, importWindowStart } from './sync-windows.ts';
+import { loopTurns } from './turns.ts';
 
 export const SWEEP_CHECKPOINT = 'sweep:Task';
 
@@ -22,10 +23,12 @@ export async function applyCurrentTasks(
   onlyOwner?: string,
 ): Promise<number> {
   let applied = 0;
+  const turn = loopTurns();
   // A linked record that still holds the values last synced (e.g. touched only by our own stamp)
   // changes nothing: it is known from one lookup per page instead of a transaction per record.
   const links = await ctx.store.linksBySalesforceIds(records.map((r) => r.Id));
   for (const record of records) {
+    await turn();
     const link = links.get(record.Id);
     if (link !== undefined && link.deleted_at === null && link.synced_hash === valuesHash(taskValues(record)))
       continue;
@@ -43,6 +46,29 @@ export async function applyCurrentTasks(
     if (result === 'applied' || result === 'imported' || result === 'deleted') applied += 1;
   }
   return applied;
+}
+
+/**
+ * Applies Tasks deleted in Salesforce (getDeleted, the deletions of a switch-on's gap); returns how
+ * many SIA tasks went. With `onlyOwner` (a SIA user id) the tasks of every other owner are left.
+ */
+export async function applyDeletedTasks(
+  ctx: SyncContext,
+  deletions: { id: string; at: string }[],
+  onlyOwner?: string,
+): Promise<number> {
+  let deleted = 0;
+  const turn = loopTurns();
+  for (const { id, at } of deletions) {
+    await turn();
+    if (onlyOwner !== undefined && (await ctx.store.getLinkBySalesforceId(id))?.owner_id !== onlyOwner)
+      continue;
+    const result = await ctx.store.transaction((tx) =>
+      applyRemoteChange(tx, ctx, deletedInSalesforce(id, at), { importUnknown: false }),
+    );
+    if (result === 'deleted') deleted += 1;
+  }
+  return deleted;
 }
 
 /**
@@ -101,16 +127,11 @@ export async function reconcile(
       : await applyCurrentTasks(ctx, await tasksByIds(ctx, updated.ids), onlyOwner);
   const deleteStart = new Date(Math.max(start.getTime(), earliestGetDeletedStart(now).getTime()));
   const deletedResult = await ctx.salesforce.getDeleted('Task', deleteStart, now);
-  let deleted = 0;
-  for (const record of deletedResult.deletedRecords) {
-    if (onlyOwner !== undefined && (await ctx.store.getLinkBySalesforceId(record.id))?.owner_id !== onlyOwner)
-      continue;
-    const change = deletedInSalesforce(record.id, new Date(record.deletedDate).toISOString());
-    const result = await ctx.store.transaction((tx) =>
-      applyRemoteChange(tx, ctx, change, { importUnknown: false }),
-    );
-    if (result === 'deleted') deleted += 1;
-  }
+  const deleted = await applyDeletedTasks(
+    ctx,
+    deletedResult.deletedRecords.map((r) => ({ id: r.id, at: new Date(r.deletedDate).toISOString() })),
+    onlyOwner,
+  );
   const covered = [updated.latestDateCovered, deletedResult.latestDateCovered]
     .filter(Boolean)
     .map((d) => new Date(d).toISOString())

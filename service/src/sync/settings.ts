@@ -6,6 +6,7 @@ import { isTaskSyncOn, mergeSettings, type TaskSyncMode } from '../sia/shared.ts
 import { isSyncOn } from '../tasks/task-service.ts';
 import { userSettingsRow, type SettingsRows } from '../salesforce/settings-rows.ts';
 import type { SyncContext, UserSettings } from './context.ts';
+import { loopTurns } from './turns.ts';
 
 /** Effective task-sync settings of one user. */
 export function effectiveSettings(
@@ -32,7 +33,9 @@ export type Transition =
 export async function applySettings(ctx: SyncContext, snapshot: SettingsRows): Promise<Transition[]> {
   const transitions: Transition[] = [];
   const now = ctx.clock.now().toISOString();
+  const turn = loopTurns();
   for (const user of await ctx.store.listUsers()) {
+    await turn();
     const next = effectiveSettings(snapshot, user);
     ctx.settings.set(user.id, next);
     ctx.salesforce.setBudgetPercent(next.budgetPercent);
