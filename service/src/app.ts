@@ -113,6 +113,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     reconcileIntervalMs: config.reconcileIntervalMs,
     outboxIntervalMs: config.outboxIntervalMs,
     ...(config.outboxCoalesceMs === undefined ? {} : { outboxCoalesceMs: config.outboxCoalesceMs }),
+    ...(config.inboundBacklogMax === undefined ? {} : { inboundBacklogMax: config.inboundBacklogMax }),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
     ...(deps.retryLater ? { retryLater: deps.retryLater } : {}),
     ...(deps.streamReconnect ? { streamReconnect: deps.streamReconnect } : {}),

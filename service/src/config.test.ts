@@ -17,6 +17,16 @@ describe('loadConfig', () => {
     assert.equal(config.salesforce.apiVersion, '66.0');
     assert.deepEqual(config.database, { kind: 'sqlite', path: 'data/sia-sync.sqlite' });
     assert.equal(config.port, 8787);
+    assert.equal(config.inboundBacklogMax, 5_000);
+  });
+
+  it('reads the inbound backlog bound and refuses one that is not a positive whole number', () => {
+    assert.equal(loadConfig({ ...base, SYNC_INBOUND_BACKLOG_MAX: '200' }).inboundBacklogMax, 200);
+    assert.throws(
+      () => loadConfig({ ...base, SYNC_INBOUND_BACKLOG_MAX: '0' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.problems.includes('SYNC_INBOUND_BACKLOG_MAX: must be positive'),
+    );
   });
 
   it('selects JWT bearer with the audience of the login host', () => {

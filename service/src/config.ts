@@ -54,6 +54,8 @@ export interface ServiceConfig {
   outboxCoalesceMs?: number;
   /** How long a shutdown (SIGTERM) may take before the running batch is abandoned; default 10 s. */
   shutdownTimeoutMs?: number;
+  /** Change events received and not yet applied before a stream pauses; default 5,000. */
+  inboundBacklogMax?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -144,6 +146,12 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     description:
       'How long a queued SIA change waits for others before it is sent (a full collection of 200 goes at once).',
     defaultValue: '1200',
+  },
+  {
+    name: 'SYNC_INBOUND_BACKLOG_MAX',
+    description:
+      'Change events received and not yet applied beyond which a change stream stops taking events; it resumes from the last applied replay id once they are applied.',
+    defaultValue: '5000',
   },
   {
     name: 'SYNC_SHUTDOWN_TIMEOUT_MS',
@@ -244,6 +252,7 @@ const envSchema = z.object({
   SYNC_OUTBOX_INTERVAL_MS: positiveInt(1_000),
   SYNC_OUTBOX_COALESCE_MS: positiveInt(1_200),
   SYNC_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  SYNC_INBOUND_BACKLOG_MAX: positiveInt(5_000),
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ),
@@ -360,6 +369,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     outboxIntervalMs: e.SYNC_OUTBOX_INTERVAL_MS,
     outboxCoalesceMs: e.SYNC_OUTBOX_COALESCE_MS,
     shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT_MS,
+    inboundBacklogMax: e.SYNC_INBOUND_BACKLOG_MAX,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

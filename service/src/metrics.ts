@@ -11,6 +11,10 @@ export interface Metrics {
   staleRereads: Counter;
   salesforceCalls: Counter<'result'>;
   apiUsage: Gauge<'kind'>;
+  /** Change events received and not yet applied, per channel (bounded: see streamPauses). */
+  inboundBacklog: Gauge<'channel'>;
+  /** Times a change stream stopped taking events until its backlog was applied. */
+  streamPauses: Counter<'channel'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
@@ -57,6 +61,18 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
       name: 'sia_salesforce_api_usage',
       help: 'Sforce-Limit-Info api-usage (used, limit)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    inboundBacklog: new Gauge({
+      name: 'sia_sync_inbound_backlog',
+      help: 'Change events received and not yet applied',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+    streamPauses: new Counter({
+      name: 'sia_sync_stream_pauses_total',
+      help: 'Times a change stream paused until its backlog of received events was applied',
+      labelNames: ['channel'],
       registers: [registry],
     }),
   };

@@ -12,6 +12,13 @@
 // nothing more is taken from that client, and once the connection is back (`transport:up`) the
 // stream resubscribes from the stored replay id, so the server replays whatever was lost at once.
 //
+// Backpressure: Salesforce's CometD has no acknowledgement (the replay id lives with the client),
+// so the way to stop taking events is to stop connecting. Once more than `maxBacklog` events are
+// received and not yet applied, the stream disconnects, lets what it holds be applied, and
+// subscribes again from the stored replay id (the last applied event): the server replays the rest,
+// so memory stays bounded while the service lags and nothing is lost or applied twice. Events of
+// the delivery that crossed the bound are dropped with the client and come back with the replay.
+//
 // A gap the replay cannot close (no stored replay id, one older than the retention or one the server
 // rejects) is reported only once the stream is subscribed again, from the tip: the repair sweep
 // then covers everything up to a moment the stream already follows, so a change committed while
@@ -44,6 +51,9 @@ export type ChangeEventMessage = z.infer<typeof changeEventMessage>;
 
 const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
+/** Default of ChangeStreamOptions.maxBacklog: events received and not yet applied before a pause. */
+export const DEFAULT_INBOUND_BACKLOG = 5_000;
+
 /** Salesforce keeps change events 72 hours; an older replay id cannot be resumed. */
 export const RETENTION_MS = 72 * 3_600_000;
 
@@ -66,6 +76,15 @@ export interface ChangeStreamOptions {
   onRecovered?: () => void;
   /** First delay and cap of the backoff between reconnect attempts (default 1 s and 60 s). */
   reconnectBackoff?: { baseDelayMs: number; maxDelayMs: number };
+  /**
+   * Events received and not yet applied beyond which the stream pauses: it stops connecting until
+   * they are applied, then resumes from the stored replay id (default DEFAULT_INBOUND_BACKLOG).
+   */
+  maxBacklog?: number;
+  /** The stream paused with this many events received and not yet applied. */
+  onPause?: (backlog: number) => void;
+  /** Events received and not yet applied, after each delivery is handed over or applied. */
+  onBacklog?: (backlog: number) => void;
 }
 
 export function checkpointName(channel: string): string {
@@ -79,6 +98,8 @@ export class ChangeStream {
   #queue: Promise<void> = Promise.resolve();
   /** Events of the delivery being received; handed over together once Faye has delivered them all. */
   #pending: unknown[] = [];
+  /** Events received and not yet applied (in #pending or waiting in #queue). */
+  #backlog = 0;
   /**
    * Replay id of the last event handed over and applied: a replayed event at or before it (a
    * resubscribe overlapping what was applied) is skipped. Replay ids are opaque and not contiguous,
@@ -145,6 +166,8 @@ export class ChangeStream {
           this.#flush();
         });
       this.#pending.push(message);
+      this.#backlog += 1;
+      if (this.#backlog > (this.#options.maxBacklog ?? DEFAULT_INBOUND_BACKLOG)) this.#pause();
     });
     client.on?.('transport:down', () => {
       if (this.#client !== client) return;
@@ -191,7 +214,31 @@ export class ChangeStream {
     if (this.#pending.length === 0) return;
     const delivery = this.#pending;
     this.#pending = [];
-    this.#queue = this.#queue.then(() => this.#handle(delivery));
+    this.#queue = this.#queue.then(async () => {
+      try {
+        await this.#handle(delivery);
+      } finally {
+        this.#backlog -= delivery.length;
+        this.#options.onBacklog?.(this.#backlog);
+      }
+    });
+    this.#options.onBacklog?.(this.#backlog);
+  }
+
+  /**
+   * Too many events wait to be applied: stop connecting (the client is closed at once, so the rest
+   * of this delivery is dropped with it), and once what was received is applied, subscribe again
+   * from the stored replay id. A reconnect already under way does the same.
+   */
+  #pause(): void {
+    if (this.#reconnecting !== undefined || this.#stopped) return;
+    const backlog = this.#backlog;
+    this.#options.logger.warn(
+      { channel: this.#options.channel, backlog },
+      'inbound backlog over its bound: pausing the change stream until it is applied',
+    );
+    this.#options.onPause?.(backlog);
+    void this.#reconnect('inbound backlog', { reauthenticate: false });
   }
 
   async #handle(delivery: unknown[]): Promise<void> {

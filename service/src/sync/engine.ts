@@ -94,6 +94,11 @@ export interface SyncEngineOptions {
   streamReconnect?: { baseDelayMs: number; maxDelayMs: number };
   /** When a failure that keeps being retried is reported (default: 5 attempts or 5 minutes). */
   failureReport?: Partial<FailureReportBounds>;
+  /**
+   * Change events received and not yet applied, per channel, beyond which its stream pauses until
+   * they are applied and then resumes from the last applied replay id (default 5,000).
+   */
+  inboundBacklogMax?: number;
 }
 
 export class SyncEngine implements SyncControl {
@@ -361,6 +366,15 @@ export class SyncEngine implements SyncControl {
           ...(this.#options.streamReconnect === undefined
             ? {}
             : { reconnectBackoff: this.#options.streamReconnect }),
+          ...(this.#options.inboundBacklogMax === undefined
+            ? {}
+            : { maxBacklog: this.#options.inboundBacklogMax }),
+          onPause: () => {
+            this.ctx.metrics.streamPauses.inc({ channel });
+          },
+          onBacklog: (backlog) => {
+            this.ctx.metrics.inboundBacklog.set({ channel }, backlog);
+          },
         });
         await stream.start();
         this.#streams.push(stream);
