@@ -252,6 +252,19 @@ export class Store {
     return row && this.#toUser(row);
   }
 
+  /**
+   * PostgreSQL, inside a transaction: locks the user's row until the commit, `share` for a task
+   * write that reads the user's sync state, `update` for storing a switch-on of task sync. The two
+   * modes conflict, so a task written while sync is being switched on either commits first (and the
+   * switch-on, reading after it, queues the task) or reads the switch-on once it committed (and
+   * queues the task itself). SQLite runs one transaction at a time, so there is nothing to lock.
+   */
+  async lockUser(id: string, mode: 'share' | 'update'): Promise<void> {
+    if (!this.lockRows || !this.db.isTransaction) return;
+    const query = this.db.selectFrom('users').select('id').where('id', '=', id);
+    await (mode === 'share' ? query.forShare() : query.forUpdate()).execute();
+  }
+
   async listUsers(): Promise<SiaUser[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('id').execute();
     return rows.map((row) => this.#toUser(row));
@@ -328,6 +341,33 @@ export class Store {
   async lockTask(id: string): Promise<void> {
     if (!this.lockRows || !this.db.isTransaction) return;
     await this.db.selectFrom('tasks').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
+  /**
+   * Ids of an owner's tasks created at or after `since` that are neither linked to a Salesforce Task
+   * nor queued, oldest first: the tasks a switch-on of task sync at `since` has to queue, because
+   * they were created before the service stored that switch-on.
+   */
+  async unqueuedTasksSince(ownerId: string, since: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .leftJoin('links', 'links.task_id', 'tasks.id')
+      .leftJoin('outbox', 'outbox.task_id', 'tasks.id')
+      .select('tasks.id')
+      .where('tasks.owner_id', '=', ownerId)
+      .where('tasks.created_at', '>=', since)
+      .where('outbox.id', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('links.task_id', 'is', null),
+          eb('links.salesforce_id', 'is', null),
+          eb('links.deleted_at', 'is not', null),
+        ]),
+      )
+      .orderBy('tasks.created_at')
+      .orderBy('tasks.id')
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   /** Tasks of an owner ordered by due date then id; `cursor` is the last `dueDate|id` seen. */
@@ -536,6 +576,33 @@ export class Store {
             last_error: null,
           })),
         )
+        .execute();
+  }
+
+  /**
+   * Queues the creates of tasks that have no pending entry (see unqueuedTasksSince), a few
+   * statements in all; a task that got an entry meanwhile keeps it (one entry per task). The task
+   * rows are not locked: a task with no entry and no link has no push to settle, and the switch-on
+   * that calls this holds its user's row, which a task update asks for while holding its task row.
+   */
+  async enqueueCreates(entries: readonly { taskId: string; ownerId: string; at: string }[]): Promise<void> {
+    for (const part of chunks(entries))
+      await this.db
+        .insertInto('outbox')
+        .values(
+          part.map((entry) => ({
+            task_id: entry.taskId,
+            owner_id: entry.ownerId,
+            op: 'upsert',
+            fields: '{}',
+            salesforce_id: null,
+            created_at: entry.at,
+            attempts: 0,
+            next_attempt_at: entry.at,
+            last_error: null,
+          })),
+        )
+        .onConflict((oc) => oc.column('task_id').doNothing())
         .execute();
   }
 

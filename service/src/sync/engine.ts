@@ -402,6 +402,7 @@ export class SyncEngine implements SyncControl {
     const snapshot = await readSettingsRows(this.ctx.salesforce);
     for (const transition of await applySettings(this.ctx, snapshot)) {
       if (transition.kind === 'switched-on') {
+        if (transition.queued > 0) this.#scheduleDrain(transition.queued);
         await activateUser(this.ctx, transition.user, transition.enabledAt, transition.previouslyOffSince);
         this.#scheduleDrain();
       }

@@ -1,5 +1,6 @@
 // Switching task sync on: the 24-hour import window, SIA ids stamped on imported tasks without
-// echoing them back, and no push of SIA tasks created before the switch. Against the emulator.
+// echoing them back, no push of SIA tasks created before the switch, and a push of those created
+// after it even when the service hears of the switch later. Against the emulator.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
@@ -225,6 +226,67 @@ for (const factory of testDatabases) {
         ['POST /services/data/v66.0/composite', 'POST /services/data/v66.0/composite'],
         'the stamps, then the new task; nothing else written',
       );
+    });
+
+    it('pushes a task the rep made after switching on but before the service stored the switch', async () => {
+      const owner = repId(emulator, 'rep3');
+      assert.equal(
+        (
+          await api.call('PUT', '/api/v1/users/rep3', {
+            email: 'rep3@example.com',
+            salesforceUserId: owner,
+            timeZone: 'UTC',
+          })
+        ).status,
+        200,
+      );
+      assert.equal((await connectRep(api, 'rep3', { username: 'rep3@sia-emulator.example' })).status, 200);
+      // The rep switches on at t1 in Salesforce; the service has not heard of it when the rep makes
+      // one task just before t1 (stays local) and one just after (must reach Salesforce).
+      const t1 = new Date(Math.floor(clock.now().getTime() / 1000) * 1000 + 2000);
+      clock.set(new Date(t1.getTime() - 500));
+      const older = await api.call<TaskJson>('POST', '/api/v1/tasks', {
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Made before rep3 switched on',
+        dueDate: '2026-12-07',
+      });
+      assert.equal(older.status, 201);
+      clock.set(new Date(t1.getTime() + 500));
+      const made = await api.call<TaskJson>('POST', '/api/v1/tasks', {
+        ownerId: 'rep3',
+        type: 'call',
+        name: 'Made after rep3 switched on, before the service knew',
+        dueDate: '2026-12-07',
+      });
+      assert.equal(made.status, 201);
+      await service.engine.idle();
+      assert.equal(await service.store.outboxDepth('rep3'), 0, 'nothing queued while sync is off');
+
+      await setTaskSync(
+        await salesforceUser(emulator, 'rep3@sia-emulator.example'),
+        owner,
+        'SyncCompleteSkipped',
+        t1,
+      );
+
+      const pushed = await waitFor('the task made after the switch in Salesforce', async () => {
+        const rows = await sf.query<{ Subject: string; OwnerId: string }>(
+          `SELECT Subject, OwnerId FROM Task WHERE SIA_Task_Id__c = '${made.body.id}'`,
+        );
+        return rows.records[0];
+      });
+      assert.equal(pushed.Subject, 'Made after rep3 switched on, before the service knew');
+      assert.equal(pushed.OwnerId, owner);
+      await waitFor('an empty outbox', async () => {
+        await service.engine.idle();
+        return (await service.store.outboxDepth('rep3')) === 0;
+      });
+      const linked = await siaTasks('rep3');
+      assert.notEqual(linked.find((t) => t.id === made.body.id)?.salesforceTaskId ?? null, null);
+      assert.equal(linked.find((t) => t.id === older.body.id)?.salesforceTaskId, null);
+      const stray = await sf.query(`SELECT Id FROM Task WHERE SIA_Task_Id__c = '${older.body.id}'`);
+      assert.equal(stray.totalSize, 0, 'a task created before switching on reached Salesforce');
     });
   });
 }

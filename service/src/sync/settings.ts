@@ -5,6 +5,7 @@ import type { SiaUser } from '../sia/model.ts';
 import { isTaskSyncOn, mergeSettings, type TaskSyncMode } from '../sia/shared.ts';
 import { isSyncOn } from '../tasks/task-service.ts';
 import { userSettingsRow, type SettingsRows } from '../salesforce/settings-rows.ts';
+import type { Store } from '../store/store.ts';
 import type { SyncContext, UserSettings } from './context.ts';
 import { loopTurns } from './turns.ts';
 
@@ -25,7 +26,14 @@ export function effectiveSettings(
 }
 
 export type Transition =
-  | { kind: 'switched-on'; user: SiaUser; enabledAt: string; previouslyOffSince: string | null }
+  | {
+      kind: 'switched-on';
+      user: SiaUser;
+      enabledAt: string;
+      previouslyOffSince: string | null;
+      /** SIA tasks created since enabledAt, before the service stored the switch-on, now queued. */
+      queued: number;
+    }
   | { kind: 'switched-off'; user: SiaUser }
   | { kind: 'unchanged'; user: SiaUser };
 
@@ -43,22 +51,9 @@ export async function applySettings(ctx: SyncContext, snapshot: SettingsRows): P
     const wasOn = isSyncOn(state);
     const isOn = isTaskSyncOn(next.mode, next.enabledAt);
     if (isOn && next.enabledAt !== null && (!wasOn || state.enabled_at !== next.enabledAt)) {
-      await ctx.store.putSyncState({
-        user_id: user.id,
-        mode: next.mode,
-        enabled_at: next.enabledAt,
-        disabled_at: state?.disabled_at ?? null,
-        imported_for: state?.imported_for ?? null,
-        last_inbound_at: state?.last_inbound_at ?? null,
-        last_outbound_at: state?.last_outbound_at ?? null,
-        updated_at: now,
-      });
-      transitions.push({
-        kind: 'switched-on',
-        user,
-        enabledAt: next.enabledAt,
-        previouslyOffSince: wasOn ? null : (state?.disabled_at ?? null),
-      });
+      transitions.push(
+        await storeSwitchOn(ctx.store, user, { mode: next.mode, enabledAt: next.enabledAt, now }),
+      );
     } else if (!isOn && wasOn) {
       await ctx.store.putSyncState({ ...state, mode: 'DoNotSync', disabled_at: now, updated_at: now });
       transitions.push({ kind: 'switched-off', user });
@@ -69,4 +64,42 @@ export async function applySettings(ctx: SyncContext, snapshot: SettingsRows): P
     }
   }
   return transitions;
+}
+
+/**
+ * Stores a user's switch-on at `enabledAt` and, in the same transaction, queues their SIA tasks
+ * created since then that nothing queued: a rep may create tasks after switching on in Salesforce
+ * and before the service hears of it, and those are pushed like any task created after the switch.
+ * The user's row is locked for update first, so a task written meanwhile is either seen here or
+ * sees the switch-on (Store.lockUser).
+ */
+export async function storeSwitchOn(
+  store: Store,
+  user: SiaUser,
+  switchOn: { mode: TaskSyncMode; enabledAt: string; now: string },
+): Promise<Extract<Transition, { kind: 'switched-on' }>> {
+  const { mode, enabledAt, now } = switchOn;
+  return store.transaction(async (tx) => {
+    await tx.lockUser(user.id, 'update');
+    const state = await tx.getSyncState(user.id);
+    await tx.putSyncState({
+      user_id: user.id,
+      mode,
+      enabled_at: enabledAt,
+      disabled_at: state?.disabled_at ?? null,
+      imported_for: state?.imported_for ?? null,
+      last_inbound_at: state?.last_inbound_at ?? null,
+      last_outbound_at: state?.last_outbound_at ?? null,
+      updated_at: now,
+    });
+    const taskIds = await tx.unqueuedTasksSince(user.id, enabledAt);
+    await tx.enqueueCreates(taskIds.map((taskId) => ({ taskId, ownerId: user.id, at: now })));
+    return {
+      kind: 'switched-on',
+      user,
+      enabledAt,
+      previouslyOffSince: isSyncOn(state) ? null : (state?.disabled_at ?? null),
+      queued: taskIds.length,
+    };
+  });
 }

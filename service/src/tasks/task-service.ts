@@ -109,6 +109,9 @@ export class TaskService {
       salesforceTaskId: null,
     };
     const pushed = await this.#store.transaction(async (tx) => {
+      // The owner's row first: a switch-on being stored meanwhile is read below once it committed,
+      // or reads this task once this commits (Store.lockUser), so the task is queued either way.
+      await tx.lockUser(input.ownerId, 'share');
       if (!(await tx.getUser(input.ownerId))) throw new NotFoundError('User', input.ownerId, 'ownerId');
       await tx.insertTask(task);
       const state = await tx.getSyncState(task.ownerId);
@@ -151,6 +154,7 @@ export class TaskService {
       if (changed.length === 0) return { task: current, pushed: false };
       next.updatedAt = now;
       await tx.updateTask(next);
+      await tx.lockUser(current.ownerId, 'share');
       const [link, state] = await Promise.all([tx.getLink(id), tx.getSyncState(current.ownerId)]);
       if (!shouldPush(current, link, state)) return { task: next, pushed: false };
       if (next.status === 'skipped' && isSyncOn(state) && skippedTaskOutcome(state.mode) === 'deleted') {
@@ -185,6 +189,7 @@ export class TaskService {
       const current = await tx.getTask(id);
       if (!current) throw new NotFoundError('Task', id);
       await tx.deleteTask(id);
+      await tx.lockUser(current.ownerId, 'share');
       const [link, state] = await Promise.all([tx.getLink(id), tx.getSyncState(current.ownerId)]);
       const pending = await tx.outboxFor(id);
       if (link?.salesforce_id != null) {
