@@ -217,6 +217,11 @@ export default class SiaSyncedTasks extends LightningElement {
   private statusData: unknown = undefined;
   private statusPicklist: unknown = undefined;
   private graphqlResult: GraphQLResult | undefined;
+  /**
+   * Set when the notice subscription is confirmed before the first tasks arrived: the query that
+   * brings them went out before the subscription was live, so it is read once more.
+   */
+  private refreshWhenLoaded = false;
   private readonly refresher = new RefreshCoalescer(() => this.refreshTasks());
   private readonly listener = new SyncNoticeListener((notice) => this.handleNotice(notice));
 
@@ -246,6 +251,10 @@ export default class SiaSyncedTasks extends LightningElement {
       this.openPage = taskPageFrom(queryResult(data, 'openTasks'));
       this.completedPage = taskPageFrom(queryResult(data, 'completedTasks'));
       this.hasLoaded = true;
+      if (this.refreshWhenLoaded) {
+        this.refreshWhenLoaded = false;
+        this.requestRefresh();
+      }
     }
   }
 
@@ -263,6 +272,7 @@ export default class SiaSyncedTasks extends LightningElement {
     this.listener.start().then(
       (subscribed) => {
         this.liveUpdatesOff = !subscribed;
+        if (subscribed) this.catchUpAfterSubscribing();
       },
       () => {
         this.liveUpdatesOff = true;
@@ -273,6 +283,7 @@ export default class SiaSyncedTasks extends LightningElement {
 
   override disconnectedCallback(): void {
     this.listener.stop();
+    this.refreshWhenLoaded = false;
     this.dayWatcher.stop();
   }
 
@@ -344,9 +355,23 @@ export default class SiaSyncedTasks extends LightningElement {
   }
 
   handleRetry(): void {
+    this.requestRefresh();
+  }
+
+  private requestRefresh(): void {
     this.refresher.request().catch((error: unknown) => {
       this.loadErrors = error;
     });
+  }
+
+  /**
+   * The tasks are read while the notice subscription is being set up (replay -1: new notices only),
+   * so a push in between announces itself to nobody: read them once more now that it is live. A
+   * failed read needs no second one: its Retry reads after the subscription is live.
+   */
+  private catchUpAfterSubscribing(): void {
+    if (!this.hasLoaded) this.refreshWhenLoaded = true;
+    else if (this.loadErrors === undefined) this.requestRefresh();
   }
 
   private async refreshTasks(): Promise<void> {
@@ -358,8 +383,6 @@ export default class SiaSyncedTasks extends LightningElement {
     for (const row of [...this.openPage.rows, ...this.completedPage.rows])
       ids.push(row.id, row.whoId, row.whatId);
     if (!noticeNamesAny(notice, ids)) return;
-    this.refresher.request().catch((error: unknown) => {
-      this.loadErrors = error;
-    });
+    this.requestRefresh();
   }
 }

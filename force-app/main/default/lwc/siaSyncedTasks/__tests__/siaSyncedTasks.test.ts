@@ -72,6 +72,9 @@ async function loaded(
   const element = mount(props);
   graphqlAdapter.emit(syncedTasks, undefined, refresh);
   await flushPromises();
+  // The tasks are read once more when the notice subscription is live ('live refresh' tests that);
+  // what each test counts starts after it.
+  refresh.mockClear();
   return element;
 }
 
@@ -584,6 +587,7 @@ describe('c-sia-synced-tasks', () => {
     });
 
     it('folds a burst of notices into at most one more refresh', async () => {
+      await loaded();
       let finish: () => void = () => undefined;
       refresh.mockImplementation(
         () =>
@@ -591,7 +595,6 @@ describe('c-sia-synced-tasks', () => {
             finish = resolve;
           }),
       );
-      await loaded();
 
       noticeCallback!(syncNotice);
       noticeCallback!(syncNotice);
@@ -604,6 +607,54 @@ describe('c-sia-synced-tasks', () => {
       finish();
       await flushPromises();
       expect(refresh).toHaveBeenCalledTimes(2);
+    });
+
+    it('reads the tasks once more when the subscription is confirmed after they loaded', async () => {
+      let confirm: () => void = () => undefined;
+      jest.mocked(subscribe).mockImplementation(
+        (channel, replayId, callback) =>
+          new Promise((resolve) => {
+            noticeCallback = callback as (message: unknown) => void;
+            confirm = () => resolve({ id: 'sub-late', channel, replayId });
+          }),
+      );
+      const element = mount();
+      graphqlAdapter.emit(noTasks, undefined, refresh);
+      await flushPromises();
+      expect(refresh).not.toHaveBeenCalled();
+
+      // A task pushed now announces itself to nobody yet; the read after confirmation shows it.
+      confirm();
+      await flushPromises();
+      expect(refresh).toHaveBeenCalledTimes(1);
+      graphqlAdapter.emit(syncedTasks, undefined, refresh);
+      await flushPromises();
+      expect(groupsOf(element)).toHaveLength(6);
+      expect(refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('reads the tasks once more when they arrive after the subscription was confirmed', async () => {
+      const element = mount();
+      await flushPromises();
+      expect(subscribe).toHaveBeenCalledTimes(1);
+      expect(refresh).not.toHaveBeenCalled();
+
+      graphqlAdapter.emit(noTasks, undefined, refresh);
+      await flushPromises();
+      expect(refresh).toHaveBeenCalledTimes(1);
+      graphqlAdapter.emit(syncedTasks, undefined, refresh);
+      await flushPromises();
+      expect(groupsOf(element)).toHaveLength(6);
+      expect(refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not read again after subscribing when live updates are off', async () => {
+      jest.mocked(subscribe).mockRejectedValue(new Error('403::Forbidden'));
+      mount();
+      graphqlAdapter.emit(syncedTasks, undefined, refresh);
+      await flushPromises();
+
+      expect(refresh).not.toHaveBeenCalled();
     });
 
     it('unsubscribes when removed from the page', async () => {
