@@ -194,6 +194,50 @@ for (const factory of testDatabases) {
       assert.equal(await store.outboxDepth('u1'), 0);
     });
 
+    it('sums the outbox up: queued, due, the oldest entry, the oldest new due change, a due retry', async () => {
+      const empty = await store.outboxSummary(at(10));
+      assert.deepEqual(empty, {
+        queued: 0,
+        due: 0,
+        oldestQueuedAt: null,
+        oldestNewDueAt: null,
+        retryDue: false,
+      });
+      for (const [taskId, minute] of [
+        ['s1', 12],
+        ['s2', 11],
+        ['s3', 14],
+      ] as const)
+        await store.enqueue({
+          taskId,
+          ownerId: 'u1',
+          op: 'upsert',
+          fields: { name: at(minute) },
+          salesforceId: null,
+          at: at(minute),
+        });
+      // s2 (queued first) failed and waits for its retry at minute 20.
+      const s2 = await store.outboxFor('s2');
+      assert.ok(s2);
+      await store.retryOutboxLater(s2.id, at(20), 'SERVER_UNAVAILABLE: try again');
+      assert.deepEqual(await store.outboxSummary(at(13)), {
+        queued: 3,
+        due: 1,
+        oldestQueuedAt: at(11),
+        oldestNewDueAt: at(12),
+        retryDue: false,
+      });
+      assert.deepEqual(await store.outboxSummary(at(20)), {
+        queued: 3,
+        due: 3,
+        oldestQueuedAt: at(11),
+        oldestNewDueAt: at(12),
+        retryDue: true,
+      });
+      for (const taskId of ['s1', 's2', 's3']) await store.deleteOutboxForTask(taskId);
+      assert.equal((await store.outboxSummary(at(20))).queued, 0);
+    });
+
     it('rolls a transaction back as a whole', async () => {
       await assert.rejects(
         store.transaction(async (tx) => {

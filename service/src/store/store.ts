@@ -22,6 +22,20 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
+/** The outbox at a moment (Store.outboxSummary). */
+export interface OutboxSummary {
+  /** Entries queued (one per task). */
+  queued: number;
+  /** Entries due now (not waiting out a retry backoff). */
+  due: number;
+  /** When the oldest queued entry was queued, or null when the outbox is empty. */
+  oldestQueuedAt: string | null;
+  /** When the oldest due entry not sent before became due, or null when none is. */
+  oldestNewDueAt: string | null;
+  /** A due entry is a retry (a send of it failed before). */
+  retryDue: boolean;
+}
+
 /** A change to queue for Salesforce (Store.enqueue). */
 export interface QueuedChange {
   taskId: string;
@@ -652,6 +666,51 @@ export class Store {
       .where('owner_id', '=', ownerId)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /**
+   * The whole outbox at `now`, in one aggregate query: how much is queued and due, the oldest
+   * entry, and what the coalescing policy needs (when the oldest due change not sent before became
+   * due, and whether a retry is due).
+   */
+  async outboxSummary(now: string): Promise<OutboxSummary> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => {
+        const due = eb('next_attempt_at', '<=', now);
+        return [
+          eb.fn.countAll<number | string>().as('queued'),
+          eb.fn.sum<number | string | null>(eb.case().when(due).then(1).else(0).end()).as('due'),
+          eb.fn.min<string | null>('created_at').as('oldest_queued_at'),
+          eb.fn
+            .min<string | null>(
+              eb
+                .case()
+                .when(eb.and([due, eb('attempts', '=', 0)]))
+                .then(eb.ref('next_attempt_at'))
+                .end(),
+            )
+            .as('oldest_new_due_at'),
+          eb.fn
+            .max<number | string | null>(
+              eb
+                .case()
+                .when(eb.and([due, eb('attempts', '>', 0)]))
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('retry_due'),
+        ];
+      })
+      .executeTakeFirstOrThrow();
+    return {
+      queued: Number(row.queued),
+      due: Number(row.due ?? 0),
+      oldestQueuedAt: row.oldest_queued_at ?? null,
+      oldestNewDueAt: row.oldest_new_due_at ?? null,
+      retryDue: Number(row.retry_due ?? 0) > 0,
+    };
   }
 
   /**
