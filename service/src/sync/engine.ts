@@ -34,6 +34,7 @@ import { WriteIdentities } from './write-identity.ts';
 import type { SiaUser } from '../sia/model.ts';
 import { DEFAULT_FIRST_SYNC, type FirstSyncOptions } from './import.ts';
 import { applyCurrentTasks, reconcile } from './reconcile.ts';
+import { DrainAlarm, coalesceDecision, type CoalescePolicy } from './coalesce.ts';
 import { tasksByIds } from './records.ts';
 import { applyRetryRequests, type EmailRetry } from './retry-requests.ts';
 import { applySettings } from './settings.ts';
@@ -111,8 +112,14 @@ export class SyncEngine implements SyncControl {
   readonly #inSerial = new AsyncLocalStorage<boolean>();
   #streams: ChangeStream[] = [];
   #timers: Timer[] = [];
-  #drainTimer: Timer | undefined;
+  /** The one timer of the next outbox drain (see coalesce.ts). */
+  readonly #drainAlarm: DrainAlarm;
+  /** A coalesced drain is queued and has not started: another would find nothing more. */
+  #drainQueued = false;
+  /** The latest alarm time the queued drain decides as of (0: the clock's now). */
+  #drainAsOf = 0;
   #gapSweepTimer: Timer | undefined;
+  /** Changes queued since the last drain read the outbox: at a full collection a drain looks now. */
   #queuedChanges = 0;
   /** Called when SIA_Sync_Setting__c changes (email logging drops its cached settings then). */
   onSettingsChanged: () => void = () => undefined;
@@ -148,6 +155,9 @@ export class SyncEngine implements SyncControl {
       options.leadership.onLost = () => {
         this.#stepDown('the leadership lock connection was lost');
       };
+    this.#drainAlarm = new DrainAlarm(options.clock, (at) => {
+      this.#drainNow({ coalesced: true, asOf: at });
+    });
     this.health = new HealthStatus({
       salesforce: options.salesforce,
       clock: options.clock,
@@ -260,8 +270,7 @@ export class SyncEngine implements SyncControl {
     this.ctx.logger.warn({ reason }, 'no longer leading: stopping all sync work');
     for (const timer of this.#timers) timer.cancel();
     this.#timers = [];
-    this.#drainTimer?.cancel();
-    this.#drainTimer = undefined;
+    this.#drainAlarm.cancel();
     this.#gapSweepTimer?.cancel();
     this.#gapSweepTimer = undefined;
     const streams = this.#streams;
@@ -320,6 +329,8 @@ export class SyncEngine implements SyncControl {
   async #lead(): Promise<void> {
     this.#epoch = await this.ctx.store.takeLeadershipEpoch(LEADERSHIP, this.ctx.clock.now().toISOString());
     this.#leading = true;
+    this.#drainQueued = false;
+    this.#drainAsOf = 0;
     for (const key of await this.ctx.store.openFailureKeys()) this.ctx.openFailures.add(key);
     await this.#serial(async () => {
       await this.#loadCatalogs();
@@ -382,7 +393,7 @@ export class SyncEngine implements SyncControl {
     }
     await this.#serial(() => this.#sweep());
     await this.#resumeGapSweep();
-    this.#drainNow();
+    this.#drainNow({ coalesced: true });
     const { clock } = this.ctx;
     this.#timers.push(
       clock.every(this.#options.healthIntervalMs ?? 15_000, () => {
@@ -392,8 +403,8 @@ export class SyncEngine implements SyncControl {
         this.requestReconcile();
       }),
       clock.every(this.#options.outboxIntervalMs, () => {
-        // Retries that fell due and followers' changes; an open coalescing window drains itself.
-        if (this.#drainTimer === undefined) this.#drainNow();
+        // Retries that fell due and followers' changes (this instance hears only of its own).
+        this.#checkOutbox();
       }),
     );
   }
@@ -404,7 +415,7 @@ export class SyncEngine implements SyncControl {
       if (transition.kind === 'switched-on') {
         if (transition.queued > 0) this.#scheduleDrain(transition.queued);
         await activateUser(this.ctx, transition.user, transition.enabledAt, transition.previouslyOffSince);
-        this.#scheduleDrain();
+        this.#checkOutbox();
       }
     }
     await this.#resumeImports();
@@ -419,7 +430,7 @@ export class SyncEngine implements SyncControl {
       const state = await this.ctx.store.getSyncState(user.id);
       if (!isSyncOn(state) || state.imported_for === state.enabled_at) continue;
       await activateUser(this.ctx, user, state.enabled_at, state.disabled_at);
-      this.#scheduleDrain();
+      this.#checkOutbox();
     }
   }
 
@@ -430,7 +441,7 @@ export class SyncEngine implements SyncControl {
       String(message.event.replayId),
       this.ctx.clock.now().toISOString(),
     );
-    if (owners.length > 0) this.#scheduleDrain();
+    if (owners.length > 0) this.#checkOutbox();
   }
 
   async #applySettingsEvent(message: ChangeEventMessage): Promise<void> {
@@ -549,7 +560,7 @@ export class SyncEngine implements SyncControl {
       const user = await this.ctx.store.getUser(ownerId);
       if (user) this.health.passFinished(user.salesforceUserId);
     }
-    if (outcomes.some((o) => o.result === 'imported')) this.#scheduleDrain();
+    if (outcomes.some((o) => o.result === 'imported')) this.#checkOutbox();
   }
 
   /**
@@ -561,7 +572,7 @@ export class SyncEngine implements SyncControl {
     const ids = recordIds.filter((id) => !id.startsWith('000000000000000'));
     if (ids.length === 0) return;
     const records = await tasksByIds(this.ctx, ids);
-    if ((await applyCurrentTasks(this.ctx, records)) > 0) this.#scheduleDrain();
+    if ((await applyCurrentTasks(this.ctx, records)) > 0) this.#checkOutbox();
     if (changeType !== 'GAP_DELETE') return;
     const found = records.map((r) => r.Id);
     for (const salesforceId of ids.filter((id) => !found.some((f) => sameId(f, id)))) {
@@ -641,32 +652,72 @@ export class SyncEngine implements SyncControl {
     this.#scheduleGapSweep(new Date(stored), 0);
   }
 
-  /** Drains every user's outbox now (queued behind running work); `fullBatches`: only collections of 200. */
-  #drainNow(fullBatches = false): void {
-    if (!this.#leading) return; // the leader's timer drains what followers queued
-    this.#background('outbox', () => this.drainOutbox({ fullBatches }));
+  #coalescePolicy(): CoalescePolicy {
+    return {
+      windowMs: this.#options.outboxCoalesceMs ?? DEFAULT_OUTBOX_COALESCE_MS,
+      fullBatch: COLLECTION_SIZE,
+    };
   }
 
   /**
-   * Coalesces drains: a full collection (200 queued changes) goes at once, the rest when the
-   * oldest queued change is outboxCoalesceMs old, so a stream costs one call per 200 records.
+   * Queues a drain of every user's outbox behind running work. A coalesced one sends only what the
+   * coalescing policy lets go and sets the alarm for the rest; at most one waits in the queue.
    */
-  #scheduleDrain(changes = 0): void {
-    if (this.#stopping) return;
+  #drainNow(options: { coalesced: boolean; asOf?: number }): void {
+    if (!this.#leading || this.#stopping) return; // the leader's timer drains what followers queued
+    if (options.coalesced) {
+      this.#drainAsOf = Math.max(this.#drainAsOf, options.asOf ?? 0);
+      if (this.#drainQueued) return;
+      this.#drainQueued = true;
+    }
+    this.#background('outbox', () => this.#drainOutbox(options));
+  }
+
+  /**
+   * Reads the outbox summary and drains now or sets the alarm for when the oldest new change has
+   * waited the coalescing window: for changes this instance was not told of (queued by another
+   * instance, or left by an import) and retries that fell due.
+   */
+  #checkOutbox(): void {
+    if (!this.#leading || this.#stopping) return;
+    const now = this.ctx.clock.now().getTime();
+    this.ctx.store
+      .outboxSummary(new Date(now).toISOString())
+      .then((summary) => {
+        const decision = coalesceDecision(
+          {
+            count: summary.due,
+            oldestNewAt: summary.oldestNewDueAt === null ? undefined : Date.parse(summary.oldestNewDueAt),
+            retryDue: summary.retryDue,
+          },
+          now,
+          this.#coalescePolicy(),
+        );
+        if (decision.action === 'send') this.#drainNow({ coalesced: true });
+        else if (decision.action === 'wait') this.#wakeDrainAt(decision.until);
+      })
+      .catch((error: unknown) => {
+        this.ctx.logger.warn({ err: error }, 'could not read the outbox');
+      });
+  }
+
+  /** Sets the drain alarm (kept at the earliest time asked for) while this instance leads. */
+  #wakeDrainAt(at: number): void {
+    if (this.#leading && !this.#stopping) this.#drainAlarm.wakeAt(at);
+  }
+
+  /**
+   * A change was queued: it may wait at most the coalescing window from now (the alarm keeps an
+   * earlier time for an older one); a full collection's worth since the last drain looks at once.
+   */
+  #scheduleDrain(changes: number): void {
+    if (this.#stopping || !this.#leading) return;
     this.#queuedChanges += changes;
     if (this.#queuedChanges >= COLLECTION_SIZE) {
       this.#queuedChanges = 0;
-      this.#drainNow(true);
+      this.#drainNow({ coalesced: true });
     }
-    if (this.#drainTimer !== undefined) return;
-    this.#drainTimer = this.ctx.clock.after(
-      this.#options.outboxCoalesceMs ?? DEFAULT_OUTBOX_COALESCE_MS,
-      () => {
-        this.#drainTimer = undefined;
-        this.#queuedChanges = 0;
-        this.#drainNow();
-      },
-    );
+    this.#wakeDrainAt(this.ctx.clock.now().getTime() + this.#coalescePolicy().windowMs);
   }
 
   /** Called by the task service after it queued a change. */
@@ -688,17 +739,25 @@ export class SyncEngine implements SyncControl {
   }
 
   /**
-   * Drains every sync-on user's outbox; returns how many entries went. Runs in the serial queue
-   * (at once when called from work already running in it), so a drain never overlaps another drain
-   * or the applying of Salesforce changes: the same change is never sent twice at once, and a
-   * push's outcome is never committed in the middle of an applied change of the same task.
+   * Drains every sync-on user's outbox of everything due; returns how many entries went. Runs in
+   * the serial queue (at once when called from work already running in it), so a drain never
+   * overlaps another drain or the applying of Salesforce changes: the same change is never sent
+   * twice at once, and a push's outcome is never committed in the middle of an applied change of
+   * the same task.
    */
-  drainOutbox(options: { fullBatches?: boolean } = {}): Promise<number> {
-    if (this.#inSerial.getStore() === true) return this.#drainOutbox(options);
-    return this.#serial(() => this.#drainOutbox(options));
+  drainOutbox(): Promise<number> {
+    if (this.#inSerial.getStore() === true) return this.#drainOutbox({ coalesced: false });
+    return this.#serial(() => this.#drainOutbox({ coalesced: false }));
   }
 
-  async #drainOutbox(options: { fullBatches?: boolean }): Promise<number> {
+  /** `coalesced`: partial batches wait (coalesce.ts) and the alarm is set for when they may go. */
+  async #drainOutbox(options: { coalesced: boolean }): Promise<number> {
+    const asOf = this.#drainAsOf;
+    if (options.coalesced) {
+      this.#drainQueued = false;
+      this.#drainAsOf = 0;
+    }
+    this.#queuedChanges = 0;
     const users: { user: SiaUser; mark: number }[] = [];
     for (const ownerId of await this.ctx.store.outboxOwners()) {
       if (this.#stopping) break;
@@ -708,11 +767,12 @@ export class SyncEngine implements SyncControl {
       users.push({ user, mark: await errorMark(this.ctx.store, user.id) });
     }
     if (users.length === 0 || this.#stopping) return 0;
-    const sent = await pushRouted(
+    const { sent, wakeAt } = await pushRouted(
       this.ctx,
       users.map((u) => u.user),
-      options.fullBatches ? { minBatch: COLLECTION_SIZE } : {},
+      options.coalesced ? { coalesce: { policy: this.#coalescePolicy(), asOf } } : {},
     );
+    if (wakeAt !== undefined) this.#wakeDrainAt(wakeAt);
     if (sent > 0) for (const { user, mark } of users) await this.#passFinished(user, mark);
     return sent;
   }
@@ -764,8 +824,7 @@ export class SyncEngine implements SyncControl {
     this.#followTimer = undefined;
     for (const timer of this.#timers) timer.cancel();
     this.#timers = [];
-    this.#drainTimer?.cancel();
-    this.#drainTimer = undefined;
+    this.#drainAlarm.cancel();
     this.#gapSweepTimer?.cancel();
     this.#gapSweepTimer = undefined;
     await Promise.all(this.#streams.map((s) => s.stop()));

@@ -23,6 +23,7 @@ import type { SyncedField } from '../sia/model.ts';
 import { NOTICE_EVENT } from '../sia/shared.ts';
 import { noteRetry, retriesSucceeded } from './retried-failures.ts';
 import { HELD_CODE, NO_EDIT_ACCESS, heldReason } from './write-identity.ts';
+import { coalesceDecision, dueChangesOf, type CoalescePolicy } from './coalesce.ts';
 
 /** Salesforce answers these for a record that is already gone: the delete has happened. */
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
@@ -503,32 +504,63 @@ async function pushBatch(
 /** What a drain did: entries sent, and the reps held for want of an identity that may write. */
 export interface PushOutcome {
   sent: number;
+  /** When a batch the coalescing policy held back may go (epoch ms), if one was held back. */
+  wakeAt: number | undefined;
   /** Reps nothing may write for now (their changes stay queued). */
   held: SiaUser[];
   /** Reps whose records the org identity may not edit: the rest of theirs goes through their own connection. */
   diverted: SiaUser[];
 }
 
+/** The earlier of two optional times. */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+/** Options of a drain: `coalesce` holds a partial batch back until the policy lets it go. */
+export interface PushOptions {
+  maxBatches?: number;
+  /** The policy, and the moment (epoch ms) it decides as of: the clock's now, or a later alarm's time. */
+  coalesce?: { policy: CoalescePolicy; asOf: number };
+}
+
 /**
- * Sends everything due in these reps' outboxes (or only full batches: minBatch), up to 200 at a
- * time, through `writer`. Several reps share a batch only when `writer` is the org identity and it
+ * Sends everything due in these reps' outboxes (or, with `coalesce`, what the coalescing policy
+ * lets go: full collections, and a smaller batch once its oldest change has waited), up to 200 at
+ * a time, through `writer`. Several reps share a batch only when `writer` is the org identity and it
  * may edit their records; whatever it may not edit goes again through the owner's own connection
  * (that rep's changes go that way from then on), and a rep with no connection is held.
  */
 export async function pushOutbox(
   ctx: SyncContext,
   users: SiaUser | SiaUser[],
-  options: { maxBatches?: number; minBatch?: number; writer?: SalesforceClient } = {},
+  options: PushOptions & { writer?: SalesforceClient } = {},
 ): Promise<PushOutcome> {
   const writer = options.writer ?? ctx.identities.org;
   const byId = new Map((Array.isArray(users) ? users : [users]).map((u) => [u.id, u]));
   const held: SiaUser[] = [];
   const diverted: SiaUser[] = [];
   let sent = 0;
-  for (let batch = 0; batch < (options.maxBatches ?? 50) && byId.size > 0; batch += 1) {
+  let wakeAt: number | undefined;
+  const maxBatches = options.maxBatches ?? 50;
+  for (let batch = 0; byId.size > 0; batch += 1) {
+    if (batch === maxBatches) {
+      // Enough for one turn of the serial queue: the rest goes in the next drain, after other work.
+      wakeAt = ctx.clock.now().getTime();
+      break;
+    }
     const entries = await ctx.store.pendingOutboxOf([...byId.keys()], nowIso(ctx), COLLECTION_SIZE);
-    // A partial batch waits (for more changes or the end of the coalescing window) when asked to.
-    if (entries.length === 0 || entries.length < (options.minBatch ?? 1)) break;
+    if (entries.length === 0) break;
+    if (options.coalesce !== undefined) {
+      // A partial batch waits for more changes, or until its oldest has waited the window.
+      const { policy, asOf } = options.coalesce;
+      const now = Math.max(ctx.clock.now().getTime(), asOf);
+      const decision = coalesceDecision(dueChangesOf(entries), now, policy);
+      if (decision.action === 'wait') {
+        wakeAt = decision.until;
+        break;
+      }
+    }
     // Only the current leader writes: a stale one's batch is refused here, before it is sent.
     await ctx.fence();
     const items = entries.flatMap((entry) => {
@@ -562,7 +594,7 @@ export async function pushOutbox(
       await ctx.store.touchSync(user.id, 'outbound', nowIso(ctx));
     if (entries.length < COLLECTION_SIZE) break;
   }
-  return { sent, held, diverted };
+  return { sent, wakeAt, held, diverted };
 }
 
 /** Holds a rep's changes for want of an identity that may write them; recorded once per hold. */
@@ -593,13 +625,14 @@ async function hold(ctx: SyncContext, user: SiaUser): Promise<void> {
 /**
  * Drains these reps' outboxes, each through the identity that may write it: one shared series of
  * collections for the reps the org identity writes while it may edit every rep's records, a series
- * per rep otherwise; reps nothing may write are held. Returns how many entries went.
+ * per rep otherwise; reps nothing may write are held. Returns how many entries went, and when a
+ * batch the coalescing policy held back may go.
  */
 export async function pushRouted(
   ctx: SyncContext,
   users: SiaUser[],
-  options: { maxBatches?: number; minBatch?: number } = {},
-): Promise<number> {
+  options: PushOptions = {},
+): Promise<{ sent: number; wakeAt: number | undefined }> {
   const shared: SiaUser[] = [];
   const alone: { user: SiaUser; writer: SalesforceClient }[] = [];
   for (const user of users) {
@@ -612,14 +645,20 @@ export async function pushRouted(
   if (shared.length > 0) outcomes.push(await pushOutbox(ctx, shared, options));
   for (const { user, writer } of alone) outcomes.push(await pushOutbox(ctx, user, { ...options, writer }));
   let sent = 0;
+  let wakeAt: number | undefined;
   for (const outcome of outcomes) {
     sent += outcome.sent;
+    wakeAt = earlier(wakeAt, outcome.wakeAt);
     for (const user of outcome.held) await hold(ctx, user);
     for (const user of outcome.diverted) {
       const own = await ctx.identities.ownClient(user);
       if (own === undefined) await hold(ctx, user);
-      else sent += (await pushOutbox(ctx, user, { ...options, writer: own })).sent;
+      else {
+        const again = await pushOutbox(ctx, user, { ...options, writer: own });
+        sent += again.sent;
+        wakeAt = earlier(wakeAt, again.wakeAt);
+      }
     }
   }
-  return sent;
+  return { sent, wakeAt };
 }
