@@ -64,6 +64,52 @@ describe('admin API', () => {
     });
   });
 
+  it('applies a request whose answer it holds and then loses with the connection', async () => {
+    await withEmulator({}, async (emulator) => {
+      const conn = await connect(emulator);
+      const token = await clientCredentialsToken(emulator);
+      const taskPath = dataPath('/sobjects/Task');
+      await admin(emulator, 'POST', 'faults', { method: 'POST', path: taskPath, action: 'hold-answer' });
+      await assert.rejects(
+        raw(emulator, 'POST', taskPath, {
+          token,
+          body: JSON.stringify({ Subject: 'applied, never answered' }),
+        }),
+      );
+      // Held past the caller's own timeout: the caller gives up first, the write still lands.
+      await admin(emulator, 'POST', 'faults', {
+        method: 'POST',
+        path: taskPath,
+        action: 'hold-answer',
+        delayMs: 400,
+      });
+      await assert.rejects(
+        fetch(`${emulator.url}${taskPath}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ Subject: 'answered too late' }),
+          signal: AbortSignal.timeout(100),
+        }),
+        { name: 'TimeoutError' },
+      );
+      const rows = await conn.query<{ Subject: string }>('SELECT Subject FROM Task ORDER BY Subject');
+      assert.deepEqual(
+        rows.records.map((r) => r.Subject),
+        ['answered too late', 'applied, never answered'],
+        'both writes happened',
+      );
+      const { requests } = (await admin(emulator, 'GET', 'requests')).body as {
+        requests: { method: string; path: string; status: number }[];
+      };
+      const held = requests.filter((r) => r.method === 'POST' && r.path === taskPath);
+      assert.deepEqual(
+        held.map((r) => r.status),
+        [0, 0],
+        'logged without an answer',
+      );
+    });
+  });
+
   it('logs requests with whether they counted, and enforces the daily allowance', async () => {
     await withEmulator({ dailyApiLimit: 3, installPackage: false }, async (emulator) => {
       const token = await clientCredentialsToken(emulator);

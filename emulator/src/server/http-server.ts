@@ -401,6 +401,7 @@ async function applyFault(
       state.usage.exhaust();
       return false;
     case 'delay':
+    case 'hold-answer':
       return false;
   }
 }
@@ -437,6 +438,14 @@ export function createRequestHandler({
         return;
       }
       const fault = state.faults.take(method, url.pathname);
+      if (fault?.action === 'hold-answer' && !url.pathname.startsWith('/cometd/')) {
+        // Applied and committed, events published; the answer is held, then lost with the connection.
+        const reply = await dispatch(state, host, req, url);
+        log(0, reply.counted === true);
+        await sleep(fault.delayMs ?? 0);
+        req.socket.destroy();
+        return;
+      }
       if (fault !== undefined && (await applyFault(state, fault, req, res))) {
         log(fault.action === 'drop' ? 0 : (fault.status ?? 500), false);
         return;

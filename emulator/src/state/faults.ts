@@ -1,6 +1,7 @@
 // Fault injection: for the next N requests matching a method and path, answer with an error status
-// and Salesforce error body, wait, drop the connection, revoke the caller's token or spend the
-// org's API allowance.
+// and Salesforce error body, wait, drop the connection, revoke the caller's token, spend the org's
+// API allowance, or apply the request and never answer it (the write happened; the caller cannot
+// know).
 import { z } from 'zod';
 
 export const faultSchema = z.object({
@@ -8,11 +9,15 @@ export const faultSchema = z.object({
   /** Exact path, or a prefix ending in `*` (e.g. `/services/data/v62.0/composite/*`). */
   path: z.string().min(1),
   times: z.number().int().positive().default(1),
-  action: z.enum(['status', 'delay', 'drop', 'revoke-token', 'exhaust-allowance']),
+  action: z.enum(['status', 'delay', 'drop', 'revoke-token', 'exhaust-allowance', 'hold-answer']),
   status: z.number().int().min(400).max(599).optional(),
   errorCode: z.string().optional(),
   message: z.string().optional(),
-  /** Delay before the fault applies (for `delay`, the whole effect; the request then proceeds). */
+  /**
+   * Delay before the fault applies (for `delay`, the whole effect; the request then proceeds); for
+   * `hold-answer`, how long the answer is held after the request was applied before the connection
+   * is reset.
+   */
   delayMs: z.number().int().nonnegative().optional(),
 });
 
