@@ -345,7 +345,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       state.bulk.close();
       await cometd.close();
       await Promise.all(Object.values(servers).map(closeServer));
-      writer?.flush();
+      writer?.close();
     },
   };
 }

@@ -1,9 +1,10 @@
 // The admin API: fault injection, the request log, the API allowance, reset and --data persistence.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadSnapshot, SnapshotWriter } from '../src/server/persistence.ts';
 import { admin, clientCredentialsToken, connect, dataPath, raw, userToken, withEmulator } from './helpers.ts';
 
 describe('admin API', () => {
@@ -187,6 +188,26 @@ describe('admin API', () => {
           3,
           'reset keeps the baseline users',
         );
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('saves nothing once closed, so an org restarted on the same data file keeps its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sia-emulator-'));
+    const dataFile = join(dir, 'org.json');
+    try {
+      await withEmulator({ installPackage: false }, (emulator) => {
+        const writer = new SnapshotWriter(emulator.state.org, dataFile, 60_000);
+        writer.close();
+        assert.equal(loadSnapshot(dataFile)?.format, 'sia-emulator-org/1', 'the last save on close');
+        writeFileSync(dataFile, 'the restarted org file');
+        // A request still in flight when the emulator stopped changes the org afterwards.
+        emulator.state.org.store.clear();
+        writer.flush();
+        assert.equal(readFileSync(dataFile, 'utf8'), 'the restarted org file');
+        return Promise.resolve();
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -99,6 +99,7 @@ function retainedLogOf(value: unknown): RetainedLog | undefined {
 
 export class SnapshotWriter {
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly org: Org;
   private readonly path: string;
   private readonly delayMs: number;
@@ -122,7 +123,7 @@ export class SnapshotWriter {
 
   /** Saves soon (state outside the records changed). */
   schedule(): void {
-    if (this.timer !== undefined) return;
+    if (this.closed || this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -130,7 +131,18 @@ export class SnapshotWriter {
     this.timer.unref();
   }
 
+  /**
+   * The last save, on close. A request still running when the emulator stopped (one held by a delay
+   * fault) may change the org afterwards; that is not saved, so an emulator restarted on the same
+   * file never has it overwritten by the stopped one.
+   */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
   flush(): void {
+    if (this.closed) return;
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
