@@ -58,12 +58,53 @@ export const REPS = ['rep1', 'rep2', 'rep3', 'rep4', 'rep5', 'rep6', 'rep7', 're
  */
 export async function startTestEmulator(
   clock: Clock = systemClock,
-  options: { orgAccess?: OrgAccess } = {},
+  options: {
+    orgAccess?: OrgAccess;
+    /** Where the org is saved, so restartTestEmulator can start it again. */
+    dataFile?: string;
+    /** How long the org keeps events for replay (Salesforce: 72 hours). */
+    eventRetentionMs?: number;
+  } = {},
 ): Promise<Emulator> {
   const emulator = await startEmulator({
+    ...testOrgOptions(clock, options),
     port: 0,
+  });
+  await installPackage(emulator, { orgAccess: options.orgAccess ?? 'viewAllData' });
+  forgetSetupCalls(emulator);
+  return emulator;
+}
+
+/**
+ * The same org started again after `stopped` was closed: on its data file and its ports, so a
+ * client that knew it reconnects to the same URLs and finds the records, events and refresh tokens
+ * it left (access tokens end with the process). Nothing is installed again.
+ */
+export async function restartTestEmulator(
+  stopped: Emulator,
+  dataFile: string,
+  clock: Clock = systemClock,
+  options: { eventRetentionMs?: number } = {},
+): Promise<Emulator> {
+  return startEmulator({
+    ...testOrgOptions(clock, { ...options, dataFile }),
+    port: Number(new URL(stopped.url).port),
+    loginPorts: {
+      production: Number(new URL(stopped.loginUrls.production).port),
+      sandbox: Number(new URL(stopped.loginUrls.sandbox).port),
+    },
+  });
+}
+
+function testOrgOptions(
+  clock: Clock,
+  options: { dataFile?: string; eventRetentionMs?: number },
+): Omit<Parameters<typeof startEmulator>[0], 'port'> {
+  return {
     clock,
     connectHoldMs: 300,
+    ...(options.dataFile === undefined ? {} : { dataFile: options.dataFile }),
+    ...(options.eventRetentionMs === undefined ? {} : { eventRetentionMs: options.eventRetentionMs }),
     users: [
       { username: 'admin@sia-emulator.example', firstName: 'Ada', lastName: 'Admin', timeZone: 'UTC' },
       {
@@ -80,10 +121,7 @@ export async function startTestEmulator(
         timeZone: 'UTC',
       })),
     ],
-  });
-  await installPackage(emulator, { orgAccess: options.orgAccess ?? 'viewAllData' });
-  forgetSetupCalls(emulator);
-  return emulator;
+  };
 }
 
 export function repId(emulator: Emulator, name: string): string {
@@ -344,18 +382,19 @@ export interface TaskJson {
   salesforceTaskId: string | null;
 }
 
-/** A running org + service pair with helpers for one SIA user per test. */
-export class SyncWorld {
+/**
+ * An org and a service reached only through its SIA API (a service in a process of its own), with
+ * helpers for one SIA user per test.
+ */
+export class ApiWorld {
   readonly emulator: Emulator;
-  readonly service: RunningService;
   readonly sf: Connection;
   readonly api: SiaApi;
 
-  constructor(emulator: Emulator, service: RunningService, sf: Connection) {
+  constructor(emulator: Emulator, serviceUrl: string, sf: Connection) {
     this.emulator = emulator;
-    this.service = service;
     this.sf = sf;
-    this.api = new SiaApi(service.url);
+    this.api = new SiaApi(serviceUrl);
   }
 
   /** Registers SIA user `name` mapped to the emulator user of the same name and switches sync on. */
@@ -455,6 +494,27 @@ export class SyncWorld {
     return result.records;
   }
 
+  /** Waits until the SIA API reports nothing queued for the owner. */
+  async settle(ownerId: string): Promise<void> {
+    await waitFor('an empty outbox', async () => {
+      const status = await this.api.call<{ outboxDepth: number }>(
+        'GET',
+        `/api/v1/sync/status?ownerId=${ownerId}`,
+      );
+      return status.status === 200 && status.body.outboxDepth === 0;
+    });
+  }
+}
+
+/** A running org + in-process service pair with helpers for one SIA user per test. */
+export class SyncWorld extends ApiWorld {
+  readonly service: RunningService;
+
+  constructor(emulator: Emulator, service: RunningService, sf: Connection) {
+    super(emulator, service.url, sf);
+    this.service = service;
+  }
+
   /**
    * Waits until the service has applied every Task change event the org published so far (its
    * stored replay id has reached the newest one), echoes of its own writes included: what a test
@@ -471,7 +531,7 @@ export class SyncWorld {
   }
 
   /** Waits until the engine has nothing queued and nothing due in the outbox. */
-  async settle(ownerId: string): Promise<void> {
+  override async settle(ownerId: string): Promise<void> {
     await waitFor('an empty outbox', async () => {
       await this.service.engine.idle();
       return (await this.service.store.outboxDepth(ownerId)) === 0;

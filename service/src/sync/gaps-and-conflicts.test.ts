@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../app.ts';
-import { ManualClock, systemClock, type Clock, type Timer } from '../clock.ts';
+import { ManualClock } from '../clock.ts';
 import { RETENTION_MS } from './change-stream.ts';
 import { GAP_SWEEP, SETTINGS_CHANNEL } from './engine.ts';
 import { testDatabases, type TestDatabase } from '../../test/databases.ts';
@@ -24,6 +24,7 @@ import {
   type Emulator,
   type TaskJson,
 } from '../../test/harness.ts';
+import { SteppingClock } from '../../test/stepping-clock.ts';
 
 const TASK_CHANNEL = '/data/TaskChangeEvent';
 
@@ -31,35 +32,6 @@ const TASK_CHANNEL = '/data/TaskChangeEvent';
 async function streamingFaults(emulator: Emulator): Promise<unknown[]> {
   const body = (await admin(emulator, 'GET', '/streaming/faults')) as { faults: unknown[] };
   return body.faults;
-}
-
-/**
- * The system clock, which a test can move forward (timers run on real time). The follow-up sweep
- * of an overflow covers the current minute once it is over: a test moves close to the end of a
- * minute before the change the sweep must find, rather than wait out most of a minute.
- */
-class SteppingClock implements Clock {
-  #offsetMs = 0;
-
-  now(): Date {
-    return new Date(Date.now() + this.#offsetMs);
-  }
-
-  after(ms: number, fn: () => void): Timer {
-    return systemClock.after(ms, fn);
-  }
-
-  every(ms: number, fn: () => void): Timer {
-    return systemClock.every(ms, fn);
-  }
-
-  /** Moves forward (never back) to `leftMs` before the end of a minute. */
-  toMinuteEnd(leftMs: number): void {
-    const now = this.now().getTime();
-    let target = now - (now % 60_000) + 60_000 - leftMs;
-    if (target < now) target += 60_000;
-    this.#offsetMs += target - now;
-  }
 }
 
 /** Time left in the minute for the steps between moving the clock and the edit the sweep must find. */
