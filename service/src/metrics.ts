@@ -15,6 +15,17 @@ export interface Metrics {
   inboundBacklog: Gauge<'channel'>;
   /** Times a change stream stopped taking events until its backlog was applied. */
   streamPauses: Counter<'channel'>;
+  /** How far behind the sync is; set from the sync engine's reading before each scrape. */
+  lag: {
+    leader: Gauge;
+    outboxQueued: Gauge;
+    outboxDue: Gauge;
+    outboxOldestAge: Gauge;
+    inboundOldestAge: Gauge;
+    streamConnected: Gauge<'channel'>;
+    streamLastEvent: Gauge<'channel'>;
+    streamReplayId: Gauge<'channel'>;
+  };
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
@@ -75,5 +86,50 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
       labelNames: ['channel'],
       registers: [registry],
     }),
+    lag: {
+      leader: new Gauge({
+        name: 'sia_sync_leader',
+        help: '1 while this instance leads (follows the change events and drains the outbox)',
+        registers: [registry],
+      }),
+      outboxQueued: new Gauge({
+        name: 'sia_sync_outbox_queued',
+        help: 'SIA changes queued for Salesforce (one entry per task)',
+        registers: [registry],
+      }),
+      outboxDue: new Gauge({
+        name: 'sia_sync_outbox_due',
+        help: 'Queued SIA changes due now (not waiting out a retry backoff)',
+        registers: [registry],
+      }),
+      outboxOldestAge: new Gauge({
+        name: 'sia_sync_outbox_oldest_age_seconds',
+        help: 'Age of the oldest queued SIA change (0 when none is queued)',
+        registers: [registry],
+      }),
+      inboundOldestAge: new Gauge({
+        name: 'sia_sync_inbound_oldest_pending_age_seconds',
+        help: 'How long the oldest received, unapplied change event has waited (0 when none)',
+        registers: [registry],
+      }),
+      streamConnected: new Gauge({
+        name: 'sia_sync_stream_connected',
+        help: '1 while the channel is subscribed and not interrupted',
+        labelNames: ['channel'],
+        registers: [registry],
+      }),
+      streamLastEvent: new Gauge({
+        name: 'sia_sync_stream_last_event_timestamp_seconds',
+        help: 'Commit time of the last change event applied from the channel (Unix seconds)',
+        labelNames: ['channel'],
+        registers: [registry],
+      }),
+      streamReplayId: new Gauge({
+        name: 'sia_sync_stream_last_replay_id',
+        help: 'Replay id of the last change event applied from the channel',
+        labelNames: ['channel'],
+        registers: [registry],
+      }),
+    },
   };
 }

@@ -18,6 +18,7 @@ import { EmailLogging } from '../src/email/email-logging.ts';
 import { registerEmailRoutes } from '../src/email/routes.ts';
 import { installPackage } from '../../scripts/package-install.ts';
 import { forgetSetupCalls } from '../../emulator/test/helpers.ts';
+import { syncLag } from '../src/sync/lag.ts';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 export const API_TOKEN = 'email-test-token-0123456789';
@@ -149,7 +150,18 @@ export class EmailTestKit {
     const app = buildServer({
       store: this.store,
       tasks: new TaskService({ store: this.store, clock: this.clock }),
-      sync: { apiUsage: () => null, reconcile: () => Promise.resolve({ users: 0 }) },
+      sync: {
+        apiUsage: () => null,
+        reconcile: () => Promise.resolve({ users: 0 }),
+        // No engine here: the outbox as stored, no stream followed.
+        lag: async () =>
+          syncLag(
+            false,
+            await this.store.outboxSummary(this.clock.now().toISOString()),
+            [],
+            this.clock.now(),
+          ),
+      },
       clock: this.clock,
       logger: this.#logger,
       metrics: createMetrics({ defaultMetrics: false }),

@@ -11,6 +11,7 @@ import { openDatabase, type OpenDatabase } from '../store/database.ts';
 import { Store } from '../store/store.ts';
 import { createMetrics } from '../metrics.ts';
 import { buildServer, type SiaServer } from './server.ts';
+import { syncLag } from '../sync/lag.ts';
 
 const TOKEN = 'input-test-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -34,7 +35,13 @@ for (const factory of testDatabases) {
       app = buildServer({
         store,
         tasks: new TaskService({ store, clock }),
-        sync: { apiUsage: () => null, reconcile: () => Promise.resolve({ users: 0 }) },
+        sync: {
+          apiUsage: () => null,
+          reconcile: () => Promise.resolve({ users: 0 }),
+          // No engine here: the outbox as stored, no stream followed.
+          lag: async () =>
+            syncLag(false, await store.outboxSummary(clock.now().toISOString()), [], clock.now()),
+        },
         clock,
         logger: createLogger({ level: 'silent' }),
         metrics: createMetrics({ defaultMetrics: false }),

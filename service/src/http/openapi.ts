@@ -111,7 +111,7 @@ export function openApiDocument(featurePaths: Record<string, unknown>): Record<s
       '/api/v1/sync/status': {
         get: {
           summary:
-            'Sync state of a user: mode, enabled-at, last inbound/outbound, outbox depth, API usage, first-sync import progress',
+            'Sync state of a user: mode, enabled-at, last inbound/outbound, outbox depth, API usage, first-sync import progress, and the service lag (outbox, inbound events, change streams)',
           parameters: [ownerParam],
           responses: { 200: { description: 'Status' }, 404: problem('Unknown owner') },
         },

@@ -12,6 +12,7 @@ import type { TaskService } from '../tasks/task-service.ts';
 import type { Store } from '../store/store.ts';
 import { readImportProgress, type ImportProgress } from '../sync/import.ts';
 import type { SyncControl } from '../sync/sync-control.ts';
+import { recordLag } from '../sync/lag.ts';
 import type { Metrics } from '../metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { redactUrl, redactedRequest } from './redact.ts';
@@ -200,6 +201,7 @@ export function buildServer(deps: ServerDeps) {
     return { status: 'ok' };
   });
   app.get('/metrics', async (_request, reply) => {
+    recordLag(metrics, await deps.sync.lag());
     const body = await metrics.registry.metrics();
     return reply.header('content-type', metrics.registry.contentType).send(body);
   });
@@ -286,6 +288,7 @@ export function buildServer(deps: ServerDeps) {
       outboxDepth: await store.outboxDepth(ownerId),
       apiUsage: deps.sync.apiUsage(),
       firstSync: firstSyncStatus(await readImportProgress({ store }, ownerId)),
+      lag: await deps.sync.lag(),
     };
   });
   app.get('/api/v1/conflicts', async (request) => {

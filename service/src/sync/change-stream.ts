@@ -87,6 +87,23 @@ export interface ChangeStreamOptions {
   onBacklog?: (backlog: number) => void;
 }
 
+/** Where a stream stands, for the lag status: connected or not, the last event, what waits. */
+export interface StreamStatus {
+  channel: string;
+  /** Subscribed and not interrupted (a resubscribe or a reconnect in progress is not connected). */
+  connected: boolean;
+  /** Replay id of the last event applied (or the stored one the stream resumed from). */
+  lastReplayId: number | null;
+  /** Commit time (in Salesforce) of the last event applied since this stream started. */
+  lastEventAt: string | null;
+  /** When this instance last received an event on the channel. */
+  lastReceivedAt: string | null;
+  /** Events received and not yet applied: the count maxBacklog bounds (sia_sync_inbound_backlog). */
+  pendingEvents: number;
+  /** When the oldest of them was received. */
+  oldestPendingAt: string | null;
+}
+
 export function checkpointName(channel: string): string {
   return `replay:${channel}`;
 }
@@ -100,6 +117,13 @@ export class ChangeStream {
   #pending: unknown[] = [];
   /** Events received and not yet applied (in #pending or waiting in #queue). */
   #backlog = 0;
+  /** When the first event of `#pending` arrived. */
+  #pendingSince: Date | undefined;
+  /** When each delivery handed over and not yet applied arrived, oldest first. */
+  readonly #waitingSince: Date[] = [];
+  #connected = false;
+  #lastEventAt: Date | undefined;
+  #lastReceivedAt: Date | undefined;
   /**
    * Replay id of the last event handed over and applied: a replayed event at or before it (a
    * resubscribe overlapping what was applied) is skipped. Replay ids are opaque and not contiguous,
@@ -121,6 +145,23 @@ export class ChangeStream {
 
   constructor(options: ChangeStreamOptions) {
     this.#options = options;
+  }
+
+  get channel(): string {
+    return this.#options.channel;
+  }
+
+  status(): StreamStatus {
+    const oldest = this.#waitingSince[0] ?? this.#pendingSince;
+    return {
+      channel: this.#options.channel,
+      connected: this.#connected,
+      lastReplayId: this.#lastApplied ?? null,
+      lastEventAt: this.#lastEventAt?.toISOString() ?? null,
+      lastReceivedAt: this.#lastReceivedAt?.toISOString() ?? null,
+      pendingEvents: this.#backlog,
+      oldestPendingAt: oldest?.toISOString() ?? null,
+    };
   }
 
   /**
@@ -161,10 +202,13 @@ export class ChangeStream {
     let interrupted = false;
     const subscription = client.subscribe(channel, (message: unknown) => {
       if (this.#client !== client || interrupted) return; // replayed after the resubscribe
-      if (this.#pending.length === 0)
+      this.#lastReceivedAt = this.#options.now();
+      if (this.#pending.length === 0) {
+        this.#pendingSince = this.#lastReceivedAt;
         setImmediate(() => {
           this.#flush();
         });
+      }
       this.#pending.push(message);
       this.#backlog += 1;
       if (this.#backlog > (this.#options.maxBacklog ?? DEFAULT_INBOUND_BACKLOG)) this.#pause();
@@ -172,6 +216,7 @@ export class ChangeStream {
     client.on?.('transport:down', () => {
       if (this.#client !== client) return;
       interrupted = true;
+      this.#connected = false;
       this.#flush();
       logger.warn({ channel }, 'streaming connection interrupted; a delivery may be lost');
     });
@@ -206,6 +251,7 @@ export class ChangeStream {
       clearTimeout(timer);
     }
     logger.info({ channel, replayId }, 'subscribed');
+    this.#connected = this.#client === client && !interrupted;
     if (gap !== undefined) this.#options.onGap(gap);
   }
 
@@ -213,12 +259,16 @@ export class ChangeStream {
   #flush(): void {
     if (this.#pending.length === 0) return;
     const delivery = this.#pending;
+    const since = this.#pendingSince ?? this.#options.now();
     this.#pending = [];
+    this.#pendingSince = undefined;
+    this.#waitingSince.push(since);
     this.#queue = this.#queue.then(async () => {
       try {
         await this.#handle(delivery);
       } finally {
         this.#backlog -= delivery.length;
+        this.#waitingSince.shift(); // the queue applies deliveries in the order handed over
         this.#options.onBacklog?.(this.#backlog);
       }
     });
@@ -257,7 +307,9 @@ export class ChangeStream {
     if (messages.length === 0) return;
     try {
       await this.#options.onEvents(messages);
-      this.#lastApplied = messages.at(-1)?.event.replayId;
+      const last = messages.at(-1);
+      this.#lastApplied = last?.event.replayId;
+      if (last !== undefined) this.#lastEventAt = new Date(last.payload.ChangeEventHeader.commitTimestamp);
     } catch (error) {
       // Not checkpointed: the sweep (or a replay after restart) brings the changes back.
       this.#options.logger.error(
@@ -305,6 +357,7 @@ export class ChangeStream {
   }
 
   #disconnect(): void {
+    this.#connected = false;
     this.#subscription?.cancel();
     this.#subscription = undefined;
     if (this.#client) closeStreamingClient(this.#client);

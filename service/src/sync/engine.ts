@@ -24,7 +24,8 @@ import { isSyncOn } from '../tasks/task-service.ts';
 import { StaleLeaderError, type Store } from '../store/store.ts';
 import type { Leadership } from '../store/leadership.ts';
 import { activateUser } from './activation.ts';
-import { ChangeStream, checkpointName, type ChangeEventMessage } from './change-stream.ts';
+import { ChangeStream, checkpointName, type ChangeEventMessage, type StreamStatus } from './change-stream.ts';
+import { syncLag, type SyncLag } from './lag.ts';
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
 import { applyRemoteChange, deletedInSalesforce, type ApplyResult, type RemoteChange } from './inbound.ts';
@@ -798,6 +799,34 @@ export class SyncEngine implements SyncControl {
 
   apiUsage(): ApiUsage | null {
     return this.ctx.salesforce.apiUsage();
+  }
+
+  /**
+   * How far behind the sync is: the outbox as stored, and per channel the stream this instance
+   * follows (a channel it does not follow shows its stored replay id, not connected).
+   */
+  async lag(): Promise<SyncLag> {
+    const now = this.ctx.clock.now();
+    const outbox = await this.ctx.store.outboxSummary(now.toISOString());
+    const streams: StreamStatus[] = [];
+    for (const channel of [TASK_CHANNEL, SETTINGS_CHANNEL, ERRORS_CHANNEL]) {
+      const followed = this.#streams.find((s) => s.channel === channel);
+      if (followed !== undefined) {
+        streams.push(followed.status());
+        continue;
+      }
+      const stored = await this.ctx.store.getCheckpoint(checkpointName(channel));
+      streams.push({
+        channel,
+        connected: false,
+        lastReplayId: stored === undefined ? null : Number(stored),
+        lastEventAt: null,
+        lastReceivedAt: null,
+        pendingEvents: 0,
+        oldestPendingAt: null,
+      });
+    }
+    return syncLag(this.#leading, outbox, streams, now);
   }
 
   /** Sweeps now (every user, or only `ownerId`) and drains the outbox; says how many users were swept. */

@@ -1,5 +1,7 @@
-// What the SIA API needs from the sync engine: the API usage Sync Health shows and a way to ask
-// for a reconcile sweep. The engine implements it; the HTTP layer only holds this interface.
+// What the SIA API needs from the sync engine: the API usage Sync Health shows, how far behind
+// the sync is, and a way to ask for a reconcile sweep. The engine implements it; the HTTP layer
+// only holds this interface.
+import type { SyncLag } from './lag.ts';
 
 export interface ApiUsage {
   used: number;
@@ -9,5 +11,6 @@ export interface ApiUsage {
 
 export interface SyncControl {
   apiUsage(): ApiUsage | null;
+  lag(): Promise<SyncLag>;
   reconcile(ownerId: string | undefined): Promise<{ users: number }>;
 }
