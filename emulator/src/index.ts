@@ -76,6 +76,8 @@ export interface EmulatorOptions {
   eventRetentionMs?: number;
   /** CometD /meta/connect hold time (Salesforce: 110 s); tests use less. */
   connectHoldMs?: number;
+  /** Most bytes of events in one CometD connect reply (default 10 MB; see MAX_DELIVERY_BYTES). */
+  maxDeliveryBytes?: number;
   /** A sandbox org (Organization.IsSandbox): its users log in on the sandbox login host. */
   sandbox?: boolean;
   /** Ports of the production and sandbox login hosts (login.salesforce.com, test.salesforce.com); 0 or absent picks a free one. */
@@ -309,6 +311,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     deliverable: (userId, event) => state.access.deliverable(userId, event),
     clock,
     ...(options.connectHoldMs === undefined ? {} : { connectHoldMs: options.connectHoldMs }),
+    ...(options.maxDeliveryBytes === undefined ? {} : { maxDeliveryBytes: options.maxDeliveryBytes }),
   });
   const serverFor = (host: LoginHost): Server => {
     const handler = createRequestHandler({ state, cometd, host });

@@ -73,7 +73,7 @@ export interface StreamingServer {
 }
 
 export async function startStreamingServer(
-  options: { connectHoldMs?: number } = {},
+  options: { connectHoldMs?: number; maxDeliveryBytes?: number } = {},
 ): Promise<StreamingServer> {
   const clock = testClock();
   const bus = createEventBus({ clock });
@@ -86,6 +86,7 @@ export async function startStreamingServer(
     // Faye gives up on any request after 1.2 × the advised hold; a long hold keeps a slow machine
     // from turning into retries. Nothing here waits for a hold to run out.
     connectHoldMs: options.connectHoldMs ?? 10_000,
+    ...(options.maxDeliveryBytes === undefined ? {} : { maxDeliveryBytes: options.maxDeliveryBytes }),
   });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/cometd/') === true) {

@@ -31,7 +31,8 @@ export class ClientSession {
   connected = false;
   /** Set by /meta/disconnect, so a connect still waiting is answered normally. */
   disconnected = false;
-  private queue: BayeuxReply[] = [];
+  /** Event messages waiting for a connect, with the size each adds to a reply's JSON. */
+  private queue: { message: BayeuxReply; bytes: number }[] = [];
   private held: HeldConnect | undefined;
   private readonly deliverable: ClientSessionInit['deliverable'];
 
@@ -58,20 +59,34 @@ export class ClientSession {
       // An event the user may not receive is passed over: the cursor moves on all the same.
       this.subscriptions.set(event.channel, event.replayId);
       const delivered = this.deliverable === undefined ? event : this.deliverable(this.userId, event);
-      if (delivered !== undefined) this.queue.push(eventMessage(delivered));
+      if (delivered !== undefined) {
+        const message = eventMessage(delivered);
+        this.queue.push({ message, bytes: Buffer.byteLength(JSON.stringify(message)) + 1 });
+      }
     }
     if (this.queue.length > 0) this.releaseHeld();
   }
 
-  takeQueued(): BayeuxReply[] {
-    const queued = this.queue;
-    this.queue = [];
-    return queued;
+  /**
+   * The oldest queued messages whose JSON fits in `maxBytes` (always at least one); the rest wait
+   * for the next connect, which is answered at once because something is queued.
+   */
+  takeQueued(maxBytes = Number.POSITIVE_INFINITY): BayeuxReply[] {
+    let size = 0;
+    let count = 0;
+    for (const { bytes } of this.queue) {
+      if (count > 0 && size + bytes > maxBytes) break;
+      size += bytes;
+      count += 1;
+    }
+    const taken = this.queue.slice(0, count).map((entry) => entry.message);
+    this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+    return taken;
   }
 
   dropChannel(channel: string): void {
     this.subscriptions.delete(channel);
-    this.queue = this.queue.filter((message) => message.channel !== channel);
+    this.queue = this.queue.filter((entry) => entry.message.channel !== channel);
   }
 
   /** Remembers a waiting connect; a previous one still waiting is released first. */

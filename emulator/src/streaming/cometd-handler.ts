@@ -35,6 +35,11 @@ export interface CometdHandlerOptions {
    */
   sessionTimeoutMs?: number;
   /**
+   * Most bytes of events one /meta/connect reply carries (default MAX_DELIVERY_BYTES); what is
+   * left is answered at the next connect, at once.
+   */
+  maxDeliveryBytes?: number;
+  /**
    * What of an event reaches a subscriber (the user's permissions and field-level security decide,
    * at delivery); undefined skips it. Everything is delivered when absent.
    */
@@ -67,6 +72,14 @@ export interface CometdHandler {
 const MIN_VERSION = 37;
 const EXAMPLE_VERSION = '66.0';
 const DEFAULT_SESSION_TIMEOUT_MS = 40_000;
+/**
+ * Salesforce delivers events to a CometD client in batches whose size "can vary", and tells
+ * clients to buffer at least 10 MB for one (Platform Events Developer Guide, "Subscribe to Platform
+ * Event Notifications with CometD"); it documents no upper bound. The emulator keeps each reply's
+ * events within that 10 MB, so a backlog of 100,000 change events (a bulk job's) arrives in batches
+ * a client following the guidance can hold, not in one reply of hundreds of megabytes.
+ */
+export const MAX_DELIVERY_BYTES = 10 * 1_048_576;
 
 type Authentication = { user: SessionInfo; token: string } | { failure: string };
 
@@ -88,6 +101,7 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
   const { bus, sessions, isKnownChannel, clock } = options;
   const holdMs = options.connectHoldMs ?? SALESFORCE_CONNECT_TIMEOUT_MS;
   const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  const maxDeliveryBytes = options.maxDeliveryBytes ?? MAX_DELIVERY_BYTES;
   const clients = new Map<string, ClientSession>();
   const connectAdvice = { interval: 0, timeout: holdMs, reconnect: 'retry' };
   let closed = false;
@@ -189,7 +203,10 @@ export function createCometdHandler(options: CometdHandlerOptions): CometdHandle
       }
     }
     client.lastSeen = now();
-    return [...client.takeQueued(), replyTo(message, { successful: true, advice: connectAdvice })];
+    return [
+      ...client.takeQueued(maxDeliveryBytes),
+      replyTo(message, { successful: true, advice: connectAdvice }),
+    ];
   }
 
   /** Waits until an event is queued for the client, the hold time passes, or it is released. */

@@ -174,6 +174,53 @@ describe('CometD endpoint, Bayeux messages', () => {
     assert.deepEqual(eventsIn(replies), [1, 2]);
   });
 
+  it('splits a backlog bigger than one reply over connects answered at once, in order', async () => {
+    // Salesforce: batch sizes "can vary", clients should buffer at least 10 MB; the emulator keeps
+    // each reply's events within its maxDeliveryBytes (10 MB by default), here a few kilobytes.
+    const small = await startStreamingServer({ maxDeliveryBytes: 4_096 });
+    try {
+      for (let n = 1; n <= 60; n += 1) small.bus.publish(TASKS, { n, padding: 'x'.repeat(200) });
+      const client = new RawClient(small.url);
+      await client.handshake();
+      await client.subscribe(TASKS, -2);
+      const received: unknown[] = [];
+      let replies = 0;
+      while (received.length < 60) {
+        const reply = await client.connect();
+        const events = eventsIn(reply.replies);
+        assert.ok(events.length > 0, 'a connect with events queued is answered at once, with some');
+        const eventBytes = reply.replies
+          .filter((r) => !String(r.channel).startsWith('/meta/'))
+          .reduce((sum, r) => sum + JSON.stringify(r).length + 1, 0);
+        assert.ok(eventBytes <= 4_096, `${String(eventBytes)} bytes of events in one reply`);
+        received.push(...events);
+        replies += 1;
+      }
+      assert.deepEqual(
+        received,
+        Array.from({ length: 60 }, (_, i) => i + 1),
+      );
+      assert.ok(replies >= 4, `${String(replies)} replies for about 16 KB of events`);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('sends one event bigger than the reply bound on its own rather than never', async () => {
+    const small = await startStreamingServer({ maxDeliveryBytes: 100 });
+    try {
+      small.bus.publish(TASKS, { n: 1, padding: 'x'.repeat(500) });
+      small.bus.publish(TASKS, { n: 2, padding: 'x'.repeat(500) });
+      const client = new RawClient(small.url);
+      await client.handshake();
+      await client.subscribe(TASKS, -2);
+      assert.deepEqual(eventsIn((await client.connect()).replies), [1]);
+      assert.deepEqual(eventsIn((await client.connect()).replies), [2]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('holds a connect until an event arrives, and answers empty when the hold ends', async () => {
     const shortHold = 150;
     const quick = await startStreamingServer({ connectHoldMs: shortHold });
