@@ -16,8 +16,9 @@
 // so the way to stop taking events is to stop connecting. Once more than `maxBacklog` events are
 // received and not yet applied, the stream disconnects, lets what it holds be applied, and
 // subscribes again from the stored replay id (the last applied event): the server replays the rest,
-// so memory stays bounded while the service lags and nothing is lost or applied twice. Events of
-// the delivery that crossed the bound are dropped with the client and come back with the replay.
+// so memory stays bounded while the service lags and nothing is lost or applied twice. The bound is
+// checked once a delivery has been received whole: Faye has parsed all of it by then, so dropping
+// its tail would save no memory and only make the server send those events again.
 //
 // A gap the replay cannot close (no stored replay id, one older than the retention or one the server
 // rejects) is reported only once the stream is subscribed again, from the tip: the repair sweep
@@ -28,6 +29,7 @@ import type { Logger } from 'pino';
 import { closeStreamingClient, type FayeClient, type SalesforceClient } from '../salesforce/client.ts';
 import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { Store } from '../store/store.ts';
+import { loopTurns } from './turns.ts';
 
 export const changeEventMessage = z.object({
   event: z.object({ replayId: z.number() }),
@@ -50,6 +52,8 @@ export const changeEventMessage = z.object({
 export type ChangeEventMessage = z.infer<typeof changeEventMessage>;
 
 const SUBSCRIBE_TIMEOUT_MS = 30_000;
+/** Events of a delivery parsed between two turns of the event loop. */
+const PARSED_PER_TURN = 1_000;
 
 /** Default of ChangeStreamOptions.maxBacklog: events received and not yet applied before a pause. */
 export const DEFAULT_INBOUND_BACKLOG = 5_000;
@@ -205,13 +209,18 @@ export class ChangeStream {
       this.#lastReceivedAt = this.#options.now();
       if (this.#pending.length === 0) {
         this.#pendingSince = this.#lastReceivedAt;
+        // Faye hands over a delivery's events in one synchronous pass: this runs after the last.
         setImmediate(() => {
           this.#flush();
+          if (
+            this.#client === client &&
+            this.#backlog > (this.#options.maxBacklog ?? DEFAULT_INBOUND_BACKLOG)
+          )
+            this.#pause();
         });
       }
       this.#pending.push(message);
       this.#backlog += 1;
-      if (this.#backlog > (this.#options.maxBacklog ?? DEFAULT_INBOUND_BACKLOG)) this.#pause();
     });
     client.on?.('transport:down', () => {
       if (this.#client !== client) return;
@@ -276,9 +285,9 @@ export class ChangeStream {
   }
 
   /**
-   * Too many events wait to be applied: stop connecting (the client is closed at once, so the rest
-   * of this delivery is dropped with it), and once what was received is applied, subscribe again
-   * from the stored replay id. A reconnect already under way does the same.
+   * Too many events wait to be applied: stop connecting (the client is closed at once; a delivery
+   * that arrives meanwhile is dropped with it and replayed), and once what was received is applied,
+   * subscribe again from the stored replay id. A reconnect already under way does the same.
    */
   #pause(): void {
     if (this.#reconnecting !== undefined || this.#stopped) return;
@@ -294,7 +303,10 @@ export class ChangeStream {
   async #handle(delivery: unknown[]): Promise<void> {
     if (this.#stopped) return;
     const messages: ChangeEventMessage[] = [];
+    // A 10 MB delivery is some 17,000 events: parsing them is a stretch the SIA API would wait on.
+    const turn = loopTurns(PARSED_PER_TURN);
     for (const message of delivery) {
+      await turn();
       const parsed = changeEventMessage.safeParse(message);
       if (!parsed.success) {
         this.#options.logger.warn({ channel: this.#options.channel }, 'ignoring a malformed change event');
@@ -304,6 +316,9 @@ export class ChangeStream {
       if (last !== undefined && parsed.data.event.replayId <= last) continue;
       messages.push(parsed.data);
     }
+    // The parsed copies are what is applied: let the received messages go while they are (a
+    // delivery holds up to 10 MB of events, and applying one takes seconds).
+    delivery.length = 0;
     if (messages.length === 0) return;
     try {
       await this.#options.onEvents(messages);

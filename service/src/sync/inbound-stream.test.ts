@@ -257,9 +257,11 @@ for (const factory of testDatabases) {
           (await metric(service.url, pauses)) >= 1 || (await metric(service.url, backlog)) >= created.length,
       );
       const held = await metric(service.url, backlog);
+      // The bound is checked once a delivery is whole (Faye has parsed it all by then): at most the
+      // bound, the held push's own echo and the one delivery (one 100-record call) that crossed it.
       assert.ok(
-        held <= BOUND + 1,
-        `${String(held)} events held: the bound and the one that crossed it at most`,
+        held <= BOUND + 1 + PER_CALL && held < created.length,
+        `${String(held)} events held: the bound and the delivery that crossed it at most`,
       );
       assert.equal(await metric(service.url, pauses), 1, 'paused once while the applier is held');
 
