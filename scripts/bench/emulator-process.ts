@@ -5,11 +5,18 @@
 // Usage: node scripts/bench/emulator-process.ts <viewAllData|modifyAllData>
 import { startTestEmulator } from '../../service/test/harness.ts';
 import { systemClock } from '../../service/src/clock.ts';
+import { SALESFORCE_CONNECT_TIMEOUT_MS } from '../../emulator/src/streaming/bayeux-protocol.ts';
 
 const access = process.argv[2];
 if (access !== 'viewAllData' && access !== 'modifyAllData')
   throw new Error('usage: emulator-process.ts <viewAllData|modifyAllData>');
-const emulator = await startTestEmulator(systemClock, { orgAccess: access });
+// Salesforce's own hold of a /meta/connect (110 s), not the tests' 300 ms: Faye gives up on a
+// connect after 1.2 × the hold, so a 300 ms hold turns any answer slower than 360 ms (a big
+// delivery, a busy loop on either side) into a dropped connection and a resubscribe.
+const emulator = await startTestEmulator(systemClock, {
+  orgAccess: access,
+  connectHoldMs: SALESFORCE_CONNECT_TIMEOUT_MS,
+});
 process.stdout.write(
   `${JSON.stringify({
     url: emulator.url,

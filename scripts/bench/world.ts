@@ -4,7 +4,7 @@
 // memory is its own and neither shares an event loop with the benchmark's load generators.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +13,7 @@ import pg from 'pg';
 import { API_TOKEN, API_VERSION, SiaApi } from '../../service/test/harness.ts';
 import { CALLBACK_PATH } from '../../service/src/connections/routes.ts';
 import { PROBE_MARKER, type LoggedRequest } from './stats.ts';
+import { SERVICE_ENTRY, SERVICE_NODE_FLAGS } from '../service-runtime.ts';
 
 export { API_VERSION, SiaApi };
 
@@ -250,8 +251,10 @@ export interface ServiceProcess {
 export type BenchDatabase = 'sqlite' | 'postgres';
 
 /**
- * Starts `node service/src/main.ts` against the org with its production defaults (timers, retries),
- * on SQLite in a temp file or on PostgreSQL in a schema of its own (dropped when it stops).
+ * Starts the service as production runs it (`npm run service`: the compiled dist/service/src/main.js
+ * under SERVICE_NODE_FLAGS, which the bench scripts build first) against the org with its production
+ * defaults (timers, retries), on SQLite in a temp file or on PostgreSQL in a schema of its own
+ * (dropped when it stops).
  */
 export async function startServiceProcess(
   emulator: Emulator,
@@ -264,7 +267,9 @@ export async function startServiceProcess(
     database === 'sqlite'
       ? { DATABASE_URL: `sqlite:${join(dir, 'sia.sqlite')}` }
       : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
-  const child = spawn(process.execPath, [join(root, 'service', 'src', 'main.ts')], {
+  if (!existsSync(SERVICE_ENTRY))
+    throw new Error(`${SERVICE_ENTRY} is missing: run npm run build:service (npm run bench does)`);
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, SERVICE_ENTRY], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -278,6 +283,10 @@ export async function startServiceProcess(
       PORT: '0',
       SIA_API_TOKEN: API_TOKEN,
       LOG_LEVEL: 'info',
+      // BENCH_SERVICE_NODE_OPTIONS=<flags> runs the service with those Node options (a heap cap, say).
+      ...(process.env['BENCH_SERVICE_NODE_OPTIONS'] === undefined
+        ? {}
+        : { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] }),
       ...extraEnv,
     },
   });
@@ -290,7 +299,10 @@ export async function startServiceProcess(
       rejectUrl(new Error(`the service did not start within 30 s: ${stderr}`));
     }, 30_000);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const logFile = process.env['BENCH_SERVICE_LOG'];
     lines.on('line', (line) => {
+      // BENCH_SERVICE_LOG=<file> keeps the service's log lines, to see what it did during a run.
+      if (logFile !== undefined && logFile !== '') appendFileSync(logFile, `${line}\n`);
       if (!line.includes('SIA sync service listening')) return;
       const parsed = JSON.parse(line) as { url?: string };
       if (parsed.url === undefined) return;

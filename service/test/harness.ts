@@ -64,10 +64,16 @@ export async function startTestEmulator(
     dataFile?: string;
     /** How long the org keeps events for replay (Salesforce: 72 hours). */
     eventRetentionMs?: number;
+    /**
+     * How long a CometD /meta/connect waits for events (default 300 ms, so tests that stop a
+     * stream are quick; Salesforce holds 110 s, and Faye gives up after 1.2 × this).
+     */
+    connectHoldMs?: number;
   } = {},
 ): Promise<Emulator> {
   const emulator = await startEmulator({
     ...testOrgOptions(clock, options),
+    ...(options.connectHoldMs === undefined ? {} : { connectHoldMs: options.connectHoldMs }),
     port: 0,
   });
   await installPackage(emulator, { orgAccess: options.orgAccess ?? 'viewAllData' });
