@@ -268,6 +268,7 @@ export class ChangeStream {
   #flush(): void {
     if (this.#pending.length === 0) return;
     const delivery = this.#pending;
+    const count = delivery.length; // #handle empties the array once it has parsed it
     const since = this.#pendingSince ?? this.#options.now();
     this.#pending = [];
     this.#pendingSince = undefined;
@@ -276,7 +277,7 @@ export class ChangeStream {
       try {
         await this.#handle(delivery);
       } finally {
-        this.#backlog -= delivery.length;
+        this.#backlog -= count;
         this.#waitingSince.shift(); // the queue applies deliveries in the order handed over
         this.#options.onBacklog?.(this.#backlog);
       }

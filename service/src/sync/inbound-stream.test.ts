@@ -268,6 +268,10 @@ for (const factory of testDatabases) {
       release();
       await world.caughtUp();
       await world.settle('rep1');
+      await waitFor(
+        'the backlog back to zero once everything is applied',
+        async () => (await metric(service.url, backlog)) === 0,
+      );
       const all: TaskJson[] = [];
       let cursor: string | null = null;
       do {
