@@ -492,19 +492,14 @@ export class Store {
   }
 
   /** Marks stamped every link of the owner that waited for a stamp with no outbox entry. */
-  async markStamped(ownerId: string): Promise<number> {
+  /** Marks these links stamped (their SIA id is on the Salesforce Task); returns how many changed. */
+  async markStamped(taskIds: string[]): Promise<number> {
+    if (taskIds.length === 0) return 0;
     const result = await this.db
       .updateTable('links')
       .set({ needs_stamp: 0 })
-      .where('owner_id', '=', ownerId)
+      .where('task_id', 'in', taskIds)
       .where('needs_stamp', '=', 1)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.task_id', '=', 'links.task_id'),
-          ),
-        ),
-      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

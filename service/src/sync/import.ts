@@ -65,6 +65,11 @@ export interface ImportProgress {
   /** The next results page's locator; null before the first page. */
   locator: string | null;
   ingestJobId: string | null;
+  /**
+   * The stamp job's failed rows are in the outbox: what is left is marking the rest stamped, in
+   * slices (absent in a checkpoint written before there was such a step: false).
+   */
+  stampRetriesQueued?: boolean;
   stamped: number;
   stampFailed: number;
 }
@@ -262,6 +267,33 @@ async function stampByBulk(
   user: SiaUser,
   progress: ImportProgress,
 ): Promise<void> {
+  if (progress.stampRetriesQueued !== true) await queueStampRetries(ctx, bulk, user, progress);
+  // Marking 100,000 links stamped in one statement held the event loop for half a second: it is
+  // done a slice at a time, each slice one short statement, with a turn of the loop between.
+  for (;;) {
+    const rows = await ctx.store.unstampedLinks(user.id, '', MARK_STAMPED_SLICE);
+    if (rows.length === 0) break;
+    progress.stamped += await ctx.store.markStamped(rows.map((row) => row.task_id));
+    await ctx.store.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), nowIso(ctx));
+    await yieldToLoop();
+  }
+  // One notice for the whole import (open task lists refresh on it; it names the user, not 100,000 ids).
+  await publishNotice(ctx, user, 'pushed', []);
+}
+
+/** Links marked stamped per statement once the stamp job is done. */
+const MARK_STAMPED_SLICE = 2_000;
+
+/**
+ * Runs (or finds again after a crash) the stamp job and queues its failed rows in the outbox, in one
+ * transaction with the checkpoint that says so; every stamp goes through the outbox if the job failed.
+ */
+async function queueStampRetries(
+  ctx: SyncContext,
+  bulk: BulkApi,
+  user: SiaUser,
+  progress: ImportProgress,
+): Promise<void> {
   let job: BulkJobInfo | undefined;
   if (progress.ingestJobId !== null) {
     try {
@@ -326,11 +358,9 @@ async function stampByBulk(
       await tx.enqueueStamps(retry);
       progress.stampFailed = retry.length;
     }
-    progress.stamped = await tx.markStamped(user.id);
+    progress.stampRetriesQueued = true;
     await tx.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), now);
   });
-  // One notice for the whole import (open task lists refresh on it; it names the user, not 100,000 ids).
-  await publishNotice(ctx, user, 'pushed', []);
 }
 
 /**
