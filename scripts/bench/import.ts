@@ -44,6 +44,8 @@ export interface ApiDuringImport {
   maxMs: number;
   p99Ms: number;
   p50Ms: number;
+  /** The five slowest probes: how long, which path, when they started. */
+  slowest: { ms: number; path: string; at: string }[];
 }
 
 export interface ImportResult {

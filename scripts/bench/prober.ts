@@ -8,6 +8,8 @@ if (url === undefined || token === undefined || ownerId === undefined)
   throw new Error('usage: prober.ts <serviceUrl> <apiToken> <ownerId> <everyMs>');
 const everyMs = Number(every ?? 50);
 const times: number[] = [];
+/** The slowest probes, with their path and when they started, to line up with the service's log. */
+const slowest: { ms: number; path: string; at: string }[] = [];
 let failures = 0;
 const state = { stopping: false };
 process.stdin.on('end', () => (state.stopping = true));
@@ -22,7 +24,11 @@ async function timed(path: string, auth: boolean): Promise<void> {
   } catch {
     failures += 1;
   }
-  times.push(performance.now() - started);
+  const ms = performance.now() - started;
+  times.push(ms);
+  slowest.push({ ms, path: path.split('?')[0] ?? path, at: new Date(Date.now() - ms).toISOString() });
+  slowest.sort((a, b) => b.ms - a.ms);
+  slowest.length = Math.min(slowest.length, 5);
 }
 
 while (!state.stopping) {
@@ -34,5 +40,5 @@ times.sort((a, b) => a - b);
 const at = (q: number): number =>
   times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
 process.stdout.write(
-  `${JSON.stringify({ n: times.length, failures, maxMs: times.at(-1) ?? Number.NaN, p99Ms: at(0.99), p50Ms: at(0.5) })}\n`,
+  `${JSON.stringify({ n: times.length, failures, maxMs: times.at(-1) ?? Number.NaN, p99Ms: at(0.99), p50Ms: at(0.5), slowest })}\n`,
 );

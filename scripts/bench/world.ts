@@ -4,7 +4,15 @@
 // memory is its own and neither shares an event loop with the benchmark's load generators.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -250,6 +258,20 @@ export interface ServiceProcess {
 
 export type BenchDatabase = 'sqlite' | 'postgres';
 
+/** The most recently changed source the compiled service is built from (its code and the package's). */
+function newestSource(): { path: string; mtimeMs: number } | undefined {
+  let newest: { path: string; mtimeMs: number } | undefined;
+  for (const dir of [join(root, 'service', 'src'), join(root, 'force-app', 'main', 'default', 'lwc')]) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+      const path = join(entry.parentPath, entry.name);
+      const { mtimeMs } = statSync(path);
+      if (newest === undefined || mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+    }
+  }
+  return newest;
+}
+
 /**
  * Starts the service as production runs it (`npm run service`: the compiled dist/service/src/main.js
  * under SERVICE_NODE_FLAGS, which the bench scripts build first) against the org with its production
@@ -269,6 +291,9 @@ export async function startServiceProcess(
       : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
   if (!existsSync(SERVICE_ENTRY))
     throw new Error(`${SERVICE_ENTRY} is missing: run npm run build:service (npm run bench does)`);
+  const newer = newestSource();
+  if (newer !== undefined && newer.mtimeMs > statSync(SERVICE_ENTRY).mtimeMs)
+    throw new Error(`${newer.path} is newer than ${SERVICE_ENTRY}: run npm run build:service first`);
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, SERVICE_ENTRY], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
