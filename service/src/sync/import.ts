@@ -270,9 +270,13 @@ async function stampByBulk(
   if (progress.stampRetriesQueued !== true) await queueStampRetries(ctx, bulk, user, progress);
   // Marking 100,000 links stamped in one statement held the event loop for half a second: it is
   // done a slice at a time, each slice one short statement, with a turn of the loop between.
+  // In task id order, each slice after the last one (from the start again after a restart).
+  let after = '';
   for (;;) {
-    const rows = await ctx.store.unstampedLinks(user.id, '', MARK_STAMPED_SLICE);
-    if (rows.length === 0) break;
+    const rows = await ctx.store.unstampedLinks(user.id, after, MARK_STAMPED_SLICE);
+    const last = rows.at(-1);
+    if (last === undefined) break;
+    after = last.task_id;
     progress.stamped += await ctx.store.markStamped(rows.map((row) => row.task_id));
     await ctx.store.setCheckpoint(importCheckpoint(user.id), JSON.stringify(progress), nowIso(ctx));
     await yieldToLoop();
