@@ -22,7 +22,13 @@ import {
   waitFor,
   type Emulator,
 } from '../../test/harness.ts';
-import { ChangeStream, checkpointName, RETENTION_MS, type ChangeEventMessage } from './change-stream.ts';
+import {
+  ChangeStream,
+  checkpointName,
+  parseChangeEvent,
+  RETENTION_MS,
+  type ChangeEventMessage,
+} from './change-stream.ts';
 
 const CHANNEL = '/data/TaskChangeEvent';
 const HOUR = 3_600_000;
@@ -265,3 +271,40 @@ for (const factory of testDatabases) {
     });
   });
 }
+
+describe('a change event read from a CometD message', () => {
+  const header = {
+    entityName: 'Task',
+    recordIds: ['00T000000000001AAA'],
+    changeType: 'UPDATE',
+    commitTimestamp: 1_796_000_000_000,
+    changedFields: ['Status'],
+  };
+
+  it('validates the header, fills its defaults and keeps the record fields as received', () => {
+    const fields = { Status: 'Completed', Description: { nested: true } };
+    const message = { event: { replayId: 7 }, payload: { ChangeEventHeader: header, ...fields } };
+    const parsed = parseChangeEvent(message);
+    assert.ok(parsed);
+    assert.equal(parsed.event.replayId, 7);
+    assert.deepEqual(parsed.payload.ChangeEventHeader, {
+      ...header,
+      changeOrigin: '',
+      nulledFields: [],
+    });
+    assert.equal(parsed.payload['Description'], fields.Description, 'not copied');
+  });
+
+  it('is undefined for what is not a change event', () => {
+    for (const message of [
+      null,
+      'text',
+      { payload: { ChangeEventHeader: header } },
+      { event: { replayId: '7' }, payload: { ChangeEventHeader: header } },
+      { event: { replayId: 7 }, payload: null },
+      { event: { replayId: 7 }, payload: { ChangeEventHeader: { ...header, recordIds: 'x' } } },
+      { event: { replayId: 7 }, payload: { Status: 'Completed' } },
+    ])
+      assert.equal(parseChangeEvent(message), undefined, JSON.stringify(message));
+  });
+});

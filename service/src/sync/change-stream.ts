@@ -31,25 +31,38 @@ import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { Store } from '../store/store.ts';
 import { loopTurns } from './turns.ts';
 
-export const changeEventMessage = z.object({
-  event: z.object({ replayId: z.number() }),
-  payload: z
-    .object({
-      ChangeEventHeader: z.object({
-        entityName: z.string(),
-        recordIds: z.array(z.string()),
-        changeType: z.string(),
-        changeOrigin: z.string().default(''),
-        commitTimestamp: z.number(),
-        commitUser: z.string().optional(),
-        changedFields: z.array(z.string()).default([]),
-        nulledFields: z.array(z.string()).default([]),
-      }),
-    })
-    .loose(),
+const changeEventHeader = z.object({
+  entityName: z.string(),
+  recordIds: z.array(z.string()),
+  changeType: z.string(),
+  changeOrigin: z.string().default(''),
+  commitTimestamp: z.number(),
+  commitUser: z.string().optional(),
+  changedFields: z.array(z.string()).default([]),
+  nulledFields: z.array(z.string()).default([]),
 });
 
-export type ChangeEventMessage = z.infer<typeof changeEventMessage>;
+export interface ChangeEventMessage {
+  event: { replayId: number };
+  payload: { ChangeEventHeader: z.infer<typeof changeEventHeader> } & Record<string, unknown>;
+}
+
+/**
+ * The change event a CometD message carries, or undefined when it is not one. Only the header is
+ * validated and copied: the record's fields stay the objects Faye parsed (copying them would double
+ * what a 10 MB delivery holds while it is applied); the payload gets the parsed header in place.
+ */
+export function parseChangeEvent(message: unknown): ChangeEventMessage | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { event, payload } = message as { event?: unknown; payload?: unknown };
+  const replayId = (event as { replayId?: unknown } | null | undefined)?.replayId;
+  if (typeof replayId !== 'number' || typeof payload !== 'object' || payload === null) return undefined;
+  const fields = payload as Record<string, unknown>;
+  const header = changeEventHeader.safeParse(fields['ChangeEventHeader']);
+  if (!header.success) return undefined;
+  fields['ChangeEventHeader'] = header.data;
+  return { event: { replayId }, payload: fields as ChangeEventMessage['payload'] };
+}
 
 const SUBSCRIBE_TIMEOUT_MS = 30_000;
 /** Events of a delivery parsed between two turns of the event loop. */
@@ -308,17 +321,16 @@ export class ChangeStream {
     const turn = loopTurns(PARSED_PER_TURN);
     for (const message of delivery) {
       await turn();
-      const parsed = changeEventMessage.safeParse(message);
-      if (!parsed.success) {
+      const parsed = parseChangeEvent(message);
+      if (parsed === undefined) {
         this.#options.logger.warn({ channel: this.#options.channel }, 'ignoring a malformed change event');
         continue;
       }
       const last = messages.at(-1)?.event.replayId ?? this.#lastApplied;
-      if (last !== undefined && parsed.data.event.replayId <= last) continue;
-      messages.push(parsed.data);
+      if (last !== undefined && parsed.event.replayId <= last) continue;
+      messages.push(parsed);
     }
-    // The parsed copies are what is applied: let the received messages go while they are (a
-    // delivery holds up to 10 MB of events, and applying one takes seconds).
+    // What is applied is `messages`: the received array (and what was skipped) can go meanwhile.
     delivery.length = 0;
     if (messages.length === 0) return;
     try {
