@@ -294,7 +294,10 @@ export async function startServiceProcess(
   const newer = newestSource();
   if (newer !== undefined && newer.mtimeMs > statSync(SERVICE_ENTRY).mtimeMs)
     throw new Error(`${newer.path} is newer than ${SERVICE_ENTRY}: run npm run build:service first`);
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, SERVICE_ENTRY], {
+  // BENCH_SERVICE_NODE_FLAGS replaces the service's Node flags ('' runs it without a heap budget).
+  const flagsOverride = process.env['BENCH_SERVICE_NODE_FLAGS'];
+  const flags = flagsOverride === undefined ? SERVICE_NODE_FLAGS : flagsOverride.split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, SERVICE_ENTRY], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -308,10 +311,6 @@ export async function startServiceProcess(
       PORT: '0',
       SIA_API_TOKEN: API_TOKEN,
       LOG_LEVEL: 'info',
-      // BENCH_SERVICE_NODE_OPTIONS=<flags> runs the service with those Node options (a heap cap, say).
-      ...(process.env['BENCH_SERVICE_NODE_OPTIONS'] === undefined
-        ? {}
-        : { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] }),
       ...extraEnv,
     },
   });
