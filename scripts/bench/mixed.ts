@@ -21,6 +21,7 @@ import {
   syncStatus,
   until,
   type BenchDatabase,
+  type ServiceProcess,
   type TaskJson,
 } from './world.ts';
 
@@ -42,6 +43,8 @@ export interface MixedSide {
 
 export interface MixedResult {
   database: BenchDatabase;
+  /** Service instances on the one store (PostgreSQL): SIA edits go to each in turn, one leads. */
+  instances: number;
   durationMs: number;
   writersPerSide: number;
   product: MixedSide;
@@ -81,10 +84,17 @@ export async function benchMixed(
   durationMs: number,
   writers: number,
   pollMs: number,
+  instances = 1,
 ): Promise<MixedResult> {
+  if (instances > 1 && database !== 'postgres') throw new Error('several instances share PostgreSQL only');
   const { emulator, sf } = await startOrg();
   const service = await startServiceProcess(emulator, {}, database);
+  // The others join its schema once it has migrated it; the first to take the advisory lock leads.
+  const others: ServiceProcess[] = [];
   try {
+    for (let i = 1; i < instances; i += 1)
+      others.push(await startServiceProcess(emulator, {}, database, service));
+    const apis = [service, ...others].map((instance) => instance.api);
     const loadBefore = loadAverage();
     const owner = await putUser(service, emulator, 'rep1');
     await setTaskSync(sf, owner, MODE, new Date());
@@ -127,7 +137,8 @@ export async function benchMixed(
       async (k) => {
         const task = fromSia[k % POOL] as TaskJson;
         const details = `Mixed SIA edit ${k}`;
-        const res = await service.api.call('PATCH', `/api/v1/tasks/${task.id}`, { details });
+        const api = apis[k % apis.length] ?? service.api;
+        const res = await api.call('PATCH', `/api/v1/tasks/${task.id}`, { details });
         if (res.status !== 200) throw new Error(`PATCH task: ${res.status}`);
         lastSia.set(task.salesforceTaskId ?? '', details);
       },
@@ -230,6 +241,7 @@ export async function benchMixed(
 
     return {
       database,
+      instances,
       durationMs,
       writersPerSide: writers,
       product: {
@@ -253,6 +265,7 @@ export async function benchMixed(
       load: { before: loadBefore, after: loadAverage() },
     };
   } finally {
+    for (const other of others) await other.stop();
     await service.stop();
     await emulator.close();
   }

@@ -398,6 +398,11 @@ const mixedPostgres = await attempt(
   () => benchMixed('postgres', MIXED_MS, MIXED_WRITERS, POLL_MS),
   'mixed',
 );
+const mixedPostgresTwo = await attempt(
+  'two-way mixed throughput (PostgreSQL, two instances)',
+  () => benchMixed('postgres', MIXED_MS, MIXED_WRITERS, POLL_MS, 2),
+  'mixed',
+);
 const identity = await attempt(
   'write identities',
   () => benchIdentityModes(IDENTITY_REPS, IDENTITY_TASKS),
@@ -416,6 +421,7 @@ const table = renderTable(
     ...throughputRows(throughputRtt),
     ...mixedRows(mixedSqlite, 'SQLite'),
     ...mixedRows(mixedPostgres, 'PostgreSQL'),
+    ...mixedRows(mixedPostgresTwo, 'PostgreSQL, 2 instances'),
     ...identityRows(identity),
   ],
 );
@@ -451,6 +457,7 @@ writeFileSync(
       throughputWithRoundTrip: outcome(throughputRtt),
       mixedSqlite: outcome(mixedSqlite),
       mixedPostgres: outcome(mixedPostgres),
+      mixedPostgresTwoInstances: outcome(mixedPostgresTwo),
       writeIdentities: outcome(identity),
     },
     null,

@@ -249,6 +249,8 @@ export interface ServiceProcess {
   url: string;
   api: SiaApi;
   pid: number;
+  /** Its PostgreSQL schema (unused on SQLite). */
+  schema: string;
   /** Peak resident set size of the service process so far (Linux VmHWM), bytes; NaN elsewhere. */
   peakRss(): number;
   /** Current resident set size, bytes; NaN where /proc is missing. */
@@ -282,9 +284,11 @@ export async function startServiceProcess(
   emulator: Emulator,
   extraEnv: Record<string, string> = {},
   database: BenchDatabase = 'sqlite',
+  /** On PostgreSQL: join another instance's schema (that instance drops it) instead of a new one. */
+  sharedWith?: ServiceProcess,
 ): Promise<ServiceProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sia-bench-'));
-  const schema = `sia_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = sharedWith?.schema ?? `sia_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
   const store =
     database === 'sqlite'
       ? { DATABASE_URL: `sqlite:${join(dir, 'sia.sqlite')}` }
@@ -344,12 +348,13 @@ export async function startServiceProcess(
     url,
     api: new SiaApi(url),
     pid,
+    schema,
     peakRss: () => procStatus(pid, 'VmHWM'),
     rss: () => procStatus(pid, 'VmRSS'),
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
-      if (database === 'postgres') {
+      if (database === 'postgres' && sharedWith === undefined) {
         const client = new pg.Client({ connectionString: POSTGRES_URL });
         await client.connect();
         try {
