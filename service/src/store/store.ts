@@ -491,7 +491,6 @@ export class Store {
     return rows.map((row) => ({ task_id: row.task_id, salesforce_id: row.salesforce_id ?? '' }));
   }
 
-  /** Marks stamped every link of the owner that waited for a stamp with no outbox entry. */
   /** Marks these links stamped (their SIA id is on the Salesforce Task); returns how many changed. */
   async markStamped(taskIds: string[]): Promise<number> {
     if (taskIds.length === 0) return 0;

@@ -24,6 +24,8 @@ export interface SyncHooks {
   afterSalesforceWrite?: (kind: 'upsert' | 'delete' | 'stamp', salesforceIds: string[]) => Promise<void>;
   /** Runs after each page of the first-sync import is committed (a throw here is a crash mid-import). */
   afterImportPage?: (progress: ImportProgress) => void;
+  /** Runs once the stamp job's failed rows are queued, before links are marked stamped (a crash here). */
+  afterStampRetriesQueued?: (progress: ImportProgress) => void;
 }
 
 export interface SyncContext {

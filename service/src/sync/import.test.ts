@@ -299,4 +299,72 @@ describe('first-sync import after a crash', () => {
       await database.dispose();
     }
   });
+  it('goes on marking stamped links after a crash once the stamp job is done, with no second job', async () => {
+    const emulator = await startTestEmulator();
+    const database = testDatabases[0]?.create();
+    assert.ok(database);
+    try {
+      let crashed = (): void => undefined;
+      const crash = new Promise<void>((resolve) => (crashed = resolve));
+      const first = await startTestService(emulator, database, {
+        firstSync: FIRST_SYNC,
+        hooks: {
+          afterStampRetriesQueued: () => {
+            crashed();
+            throw new Error('crash once the stamp job is done');
+          },
+        },
+      });
+      const owner = repId(emulator, 'rep3');
+      await seedWindow(emulator, owner, TASKS);
+      await new SiaApi(first.url).call('PUT', '/api/v1/users/rep3', {
+        email: 'rep3@example.com',
+        salesforceUserId: owner,
+        timeZone: 'UTC',
+      });
+      assert.equal(
+        (await connectRep(new SiaApi(first.url), 'rep3', { username: 'rep3@sia-emulator.example' })).status,
+        200,
+      );
+      await admin(emulator, 'DELETE', '/requests');
+      await setTaskSync(
+        await salesforceUser(emulator, 'rep3@sia-emulator.example'),
+        owner,
+        'SyncCompleteSkipped',
+        new Date(),
+      );
+      await crash;
+      await first.engine.idle();
+      const halfway = await new SiaApi(first.url).call<Status>('GET', '/api/v1/sync/status?ownerId=rep3');
+      assert.equal(halfway.body.firstSync?.phase, 'stamping');
+      assert.equal(halfway.body.firstSync.stamped, 0, 'nothing marked before the crash');
+      await first.close();
+
+      const second = await startTestService(emulator, database, { firstSync: FIRST_SYNC });
+      try {
+        const done = await waitFor(
+          'the resumed import',
+          async () => {
+            const res = await new SiaApi(second.url).call<Status>('GET', '/api/v1/sync/status?ownerId=rep3');
+            return res.body.firstSync?.phase === 'done' ? res.body.firstSync : undefined;
+          },
+          60_000,
+        );
+        assert.equal(done.stamped, TASKS, 'every link marked stamped, each once');
+        assert.deepEqual(await second.store.unstampedLinks('rep3', '', 10), []);
+        const log = await requestLog(emulator);
+        assert.equal(log.filter((e) => isPath(e, 'POST', /\/jobs\/ingest$/)).length, 1, 'one stamp job');
+        assert.equal(
+          log.filter((e) => isPath(e, 'GET', /\/jobs\/ingest\/[^/]+\/failedResults\/?$/)).length,
+          1,
+          'its failed rows read and queued once',
+        );
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await emulator.close();
+      await database.dispose();
+    }
+  });
 });

@@ -268,6 +268,7 @@ async function stampByBulk(
   progress: ImportProgress,
 ): Promise<void> {
   if (progress.stampRetriesQueued !== true) await queueStampRetries(ctx, bulk, user, progress);
+  ctx.hooks.afterStampRetriesQueued?.(progress);
   // Marking 100,000 links stamped in one statement held the event loop for half a second: it is
   // done a slice at a time, each slice one short statement, with a turn of the loop between.
   // In task id order, each slice after the last one (from the start again after a restart).
