@@ -9,6 +9,7 @@ import { setTaskSync } from '../../service/test/harness.ts';
 import { countCalls, floorCalls, isServiceCall, PROBE_MARKER, type CallCount } from './stats.ts';
 import {
   allTasks,
+  cpuSeconds,
   clearRequestLog,
   loadAverage,
   putUser,
@@ -39,6 +40,13 @@ export interface MixedSide {
   calls: CallCount;
   /** One collection call per 200 SIA edits: the least any sync must spend writing them. */
   floorCalls: number;
+  /** From the end of the writing until the last edit had arrived on the other side. */
+  drainMs: number;
+  /**
+   * Share of one core each process used over `ms`: the service (all its instances), the org, and
+   * the benchmark's own writers (this process).
+   */
+  cores: { service: number; org: number; writers: number };
 }
 
 export interface MixedResult {
@@ -53,6 +61,34 @@ export interface MixedResult {
 }
 
 type Edit = (i: number) => Promise<void>;
+
+interface CpuMark {
+  at: number;
+  service: number;
+  org: number;
+  writers: number;
+}
+
+function cpuMark(servicePids: number[], orgPid: number): CpuMark {
+  const own = process.cpuUsage();
+  return {
+    at: performance.now(),
+    service: servicePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    org: cpuSeconds(orgPid),
+    writers: (own.user + own.system) / 1e6,
+  };
+}
+
+/** Share of one core each process used between two marks, two decimals. */
+function coresBetween(from: CpuMark, to: CpuMark): MixedSide['cores'] {
+  const seconds = (to.at - from.at) / 1_000;
+  const share = (used: number): number => Math.round((used / seconds) * 100) / 100;
+  return {
+    service: share(to.service - from.service),
+    org: share(to.org - from.org),
+    writers: share(to.writers - from.writers),
+  };
+}
 
 /** `writers` loops per side calling edit(k) with k counting up, until `durationMs` has passed. */
 async function writeFor(durationMs: number, writers: number, sides: Edit[]): Promise<number[]> {
@@ -131,8 +167,10 @@ export async function benchMixed(
     // --- The product: SIA API PATCHes on one half, a rep's jsforce updates on the other.
     const lastSia = new Map<string, string>();
     const lastSalesforce = new Map<string, string>();
+    const servicePids = [service, ...others].map((instance) => instance.pid);
     await clearRequestLog(emulator);
-    const started = performance.now();
+    const startMark = cpuMark(servicePids, emulator.pid);
+    const started = startMark.at;
     const [siaEdits = 0, salesforceEdits = 0] = await writeFor(durationMs, writers, [
       async (k) => {
         const task = fromSia[k % POOL] as TaskJson;
@@ -149,6 +187,7 @@ export async function benchMixed(
         lastSalesforce.set(task.id, details);
       },
     ]);
+    const written = performance.now();
     const arrived = await until(
       async () => {
         const inSalesforce = await salesforceDescriptions(sf, owner);
@@ -162,6 +201,7 @@ export async function benchMixed(
       100,
     );
     if (arrived === undefined) throw new Error('not every last edit reached the other side within 180 s');
+    const productCores = coresBetween(startMark, cpuMark(servicePids, emulator.pid));
     const productMs = arrived - started;
     const productCalls = countCalls(await requestLog(emulator), (e) => !isServiceCall(e));
 
@@ -191,7 +231,8 @@ export async function benchMixed(
       since: new Date(Date.now() - 5_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     await clearRequestLog(emulator);
-    const naiveStarted = performance.now();
+    const naiveMark = cpuMark([], emulator.pid);
+    const naiveStarted = naiveMark.at;
     const poller = (async () => {
       while (poll.on) {
         const lookedAt = new Date(Date.now() - 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -220,6 +261,7 @@ export async function benchMixed(
         naiveLastSalesforce.set(id, details);
       },
     ]);
+    const naiveWritten = performance.now();
     const naiveArrived = await until(
       () =>
         Promise.resolve(
@@ -230,6 +272,7 @@ export async function benchMixed(
       pollMs * 3 + 30_000,
       20,
     );
+    const naiveCores = coresBetween(naiveMark, cpuMark([], emulator.pid));
     poll.on = false;
     await poller;
     if (naiveArrived === undefined) throw new Error('the naive poller never saw every last Salesforce edit');
@@ -251,6 +294,8 @@ export async function benchMixed(
         changesPerSecond: ((siaEdits + salesforceEdits) * 1_000) / productMs,
         calls: productCalls,
         floorCalls: floorCalls(siaEdits),
+        drainMs: arrived - written,
+        cores: productCores,
       },
       naive: {
         siaEdits: naiveSiaEdits,
@@ -259,6 +304,8 @@ export async function benchMixed(
         changesPerSecond: ((naiveSiaEdits + naiveSalesforceEdits) * 1_000) / naiveMs,
         calls: naiveCalls,
         floorCalls: floorCalls(naiveSiaEdits),
+        drainMs: naiveArrived - naiveWritten,
+        cores: naiveCores,
         pollMs,
         polls: poll.polls,
       },

@@ -345,6 +345,27 @@ export class Store {
   }
 
   /**
+   * These tasks by id (a few queries for a delivery of change events). Inside a PostgreSQL
+   * transaction their rows are locked as getTask locks one, all in id order, so two transactions
+   * locking several tasks this way never wait on each other in a cycle.
+   */
+  async tasksByIds(ids: readonly string[]): Promise<Map<string, SiaTask>> {
+    const found = new Map<string, SiaTask>();
+    for (const part of chunks([...new Set(ids)].sort(), 500)) {
+      let query = this.db
+        .selectFrom('tasks')
+        .leftJoin('links', 'links.task_id', 'tasks.id')
+        .selectAll('tasks')
+        .select('links.salesforce_id')
+        .where('tasks.id', 'in', part)
+        .orderBy('tasks.id');
+      if (this.lockRows && this.db.isTransaction) query = query.forUpdate('tasks');
+      for (const row of await query.execute()) found.set(row.id, toTask(row, row));
+    }
+    return found;
+  }
+
+  /**
    * PostgreSQL, inside a transaction: locks the task row (SELECT … FOR UPDATE) until the commit,
    * waiting for whoever holds it. Every transaction that writes a task's rows (its outbox entry,
    * its link) takes this lock first, as getTask does for the API and for applied Salesforce changes:
@@ -646,6 +667,16 @@ export class Store {
       .where('task_id', '=', taskId)
       .executeTakeFirst();
     return row && toOutbox(row);
+  }
+
+  /** The outbox entries of these tasks, by task id (unlocked, as outboxFor reads one). */
+  async outboxForTasks(taskIds: readonly string[]): Promise<Map<string, OutboxEntry>> {
+    const found = new Map<string, OutboxEntry>();
+    for (const part of chunks(taskIds, 500)) {
+      const rows = await this.db.selectFrom('outbox').selectAll().where('task_id', 'in', part).execute();
+      for (const row of rows) found.set(row.task_id, toOutbox(row));
+    }
+    return found;
   }
 
   async outboxOwners(): Promise<string[]> {

@@ -28,6 +28,7 @@ import { ChangeStream, checkpointName, type ChangeEventMessage, type StreamStatu
 import { syncLag, type SyncLag } from './lag.ts';
 import type { SyncContext, SyncHooks } from './context.ts';
 import { HealthStatus, errorMark, retriesPending } from './health-status.ts';
+import { ReadAheadStore } from '../store/read-ahead.ts';
 import { applyRemoteChange, deletedInSalesforce, type ApplyResult, type RemoteChange } from './inbound.ts';
 import { isOurChange, isStaleEdit } from './inbound-decision.ts';
 import { pushRouted } from './outbound.ts';
@@ -521,37 +522,43 @@ export class SyncEngine implements SyncControl {
     const now = this.ctx.clock.now().toISOString();
     // What each change came to, counted once the transaction committed (a transaction PostgreSQL
     // aborted as a deadlock victim runs again, and its first run must not count).
-    const outcomes = await this.ctx.store.transaction(async (tx) => {
-      const applied: { result: ApplyResult; ownerId: string | undefined }[] = [];
-      for (const { header, record, ours, changedFields, at } of events) {
-        const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
-        const owner =
-          typeof record['OwnerId'] === 'string'
-            ? await tx.getUserBySalesforceId(record['OwnerId'])
-            : undefined;
-        for (const salesforceId of header.recordIds) {
-          const change: RemoteChange = {
-            salesforceId,
-            kind,
-            record,
-            changedFields,
-            nulledFields: header.nulledFields,
-            at,
-            ours,
-          };
-          const held = stale.has(salesforceId) ? current.get(idKey(salesforceId) ?? salesforceId) : undefined;
-          if (held !== undefined) change.current = held;
-          const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
-          const result = await applyRemoteChange(tx, this.ctx, change, {
-            importUnknown: header.changeType !== 'UPDATE',
-          });
-          applied.push({ result, ownerId });
+    const recordIds = events.flatMap((e) => e.header.recordIds);
+    const outcomes = await this.ctx.store.transaction((plain) =>
+      // The run's links, tasks and outbox entries are read in a few queries, not per event.
+      ReadAheadStore.run(plain, recordIds, async (tx) => {
+        const applied: { result: ApplyResult; ownerId: string | undefined }[] = [];
+        for (const { header, record, ours, changedFields, at } of events) {
+          const kind = header.changeType === 'DELETE' ? 'delete' : 'upsert';
+          const owner =
+            typeof record['OwnerId'] === 'string'
+              ? await tx.getUserBySalesforceId(record['OwnerId'])
+              : undefined;
+          for (const salesforceId of header.recordIds) {
+            const change: RemoteChange = {
+              salesforceId,
+              kind,
+              record,
+              changedFields,
+              nulledFields: header.nulledFields,
+              at,
+              ours,
+            };
+            const held = stale.has(salesforceId)
+              ? current.get(idKey(salesforceId) ?? salesforceId)
+              : undefined;
+            if (held !== undefined) change.current = held;
+            const ownerId = owner?.id ?? (await tx.getLinkBySalesforceId(salesforceId))?.owner_id;
+            const result = await applyRemoteChange(tx, this.ctx, change, {
+              importUnknown: header.changeType !== 'UPDATE',
+            });
+            applied.push({ result, ownerId });
+          }
         }
-      }
-      // The replay id commits with the effect: after a crash the events are replayed, never lost or doubled.
-      await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(last.event.replayId), now);
-      return applied;
-    });
+        // The replay id commits with the effect: after a crash the events are replayed, never lost or doubled.
+        await tx.setCheckpoint(checkpointName(TASK_CHANNEL), String(last.event.replayId), now);
+        return applied;
+      }),
+    );
     const pulled = new Set<string>();
     for (const { result, ownerId } of outcomes) {
       this.ctx.metrics.appliedEvents.inc({ kind: result });
