@@ -10,9 +10,10 @@ import type { SiaTask, SiaUser } from '../sia/model.ts';
 import { Store, type Link, type OutboxEntry, type QueuedChange, type SyncState } from './store.ts';
 
 /**
- * Store methods that neither read nor write the rows a ReadAheadStore keeps (tasks, links, the
- * outbox, users, sync state): they pass through unchanged. Every other Store method is overridden
- * below (store/read-ahead.test.ts holds the two lists to the Store's methods).
+ * Store methods that write none of the rows a ReadAheadStore keeps (tasks, links, the outbox, users,
+ * sync state) and are not among the reads it answers from what it read: they pass through to the
+ * database unchanged. Every other Store method is overridden below (store/read-ahead.test.ts holds
+ * the two lists to the Store's methods).
  */
 export const PASS_THROUGH_METHODS = [
   'transaction',
@@ -23,7 +24,9 @@ export const PASS_THROUGH_METHODS = [
   'unqueuedTasksSince',
   'listTasks',
   'tasksByIds',
+  'lockTasks',
   'linksBySalesforceIds',
+  'linksByTaskIds',
   'unstampedLinks',
   'listLinks',
   'pendingOutbox',
@@ -228,6 +231,12 @@ export class ReadAheadStore extends Store {
     await super.putLink(link);
   }
 
+  override async putLinks(links: readonly Link[]): Promise<void> {
+    this.#forgetAllLinks();
+    for (const link of links) this.#tasks.delete(link.task_id);
+    await super.putLinks(links);
+  }
+
   override async insertLinks(links: readonly Link[]): Promise<void> {
     this.#forgetAllLinks();
     this.#tasks.clear();
@@ -267,6 +276,11 @@ export class ReadAheadStore extends Store {
   override async completeOutbox(sent: OutboxEntry): Promise<void> {
     this.#outbox.delete(sent.taskId);
     await super.completeOutbox(sent);
+  }
+
+  override async completeOutboxes(sent: readonly OutboxEntry[]): Promise<void> {
+    for (const entry of sent) this.#outbox.delete(entry.taskId);
+    await super.completeOutboxes(sent);
   }
 
   // The writes by outbox id or by owner do not name a task: everything read of the outbox goes.

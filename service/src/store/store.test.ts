@@ -194,6 +194,60 @@ for (const factory of testDatabases) {
       assert.equal(await store.outboxDepth('u1'), 0);
     });
 
+    it('settles a pushed batch at once: sent entries go, later edits and replaced entries stay', async () => {
+      const queue = (taskId: string, fields: Record<string, string>, minute: number) =>
+        store.enqueue({ taskId, ownerId: 'u1', op: 'upsert', fields, salesforceId: null, at: at(minute) });
+      for (const id of ['b1', 'b2', 'b3']) await store.insertTask(task(id, '2026-12-01'));
+      await queue('b1', { name: at(1) }, 1);
+      await queue('b2', { name: at(1) }, 1);
+      await queue('b3', { name: at(1) }, 1);
+      const sent = (await store.pendingOutbox('u1', at(2), 10)).filter((e) => e.taskId.startsWith('b'));
+      assert.equal(sent.length, 3);
+      await queue('b2', { details: at(3) }, 3); // edited while the batch was in flight
+      const b3 = sent.find((e) => e.taskId === 'b3');
+      assert.ok(b3);
+      await store.completeOutbox(b3);
+      await queue('b3', { name: at(4) }, 4); // a new entry, not the one sent
+      await store.completeOutboxes(sent);
+      assert.equal(await store.outboxFor('b1'), undefined, 'sent unchanged: gone');
+      assert.deepEqual((await store.outboxFor('b2'))?.fields, { details: at(3) }, 'the later edit stays');
+      assert.deepEqual((await store.outboxFor('b3'))?.fields, { name: at(4) }, 'the new entry stays');
+      for (const id of ['b2', 'b3']) {
+        const entry = await store.outboxFor(id);
+        assert.ok(entry);
+        await store.completeOutbox(entry);
+      }
+    });
+
+    it('writes links whole, many at a time, and reads them by task id', async () => {
+      const link = (taskId: string, salesforceId: string, hash: string) => ({
+        task_id: taskId,
+        salesforce_id: salesforceId,
+        owner_id: 'u1',
+        synced_hash: hash,
+        synced_values: '{}',
+        synced_at: at(1),
+        deleted_at: null,
+        needs_stamp: 1,
+      });
+      await store.putLink(link('l1', '00T00000000000LAAA', 'old'));
+      await store.putLinks([
+        { ...link('l1', '00T00000000000LAAA', 'new'), needs_stamp: 0 },
+        link('l2', '00T00000000000MAAA', 'first'),
+      ]);
+      const links = await store.linksByTaskIds(['l1', 'l2', 'l3']);
+      assert.deepEqual([...links.keys()].sort(), ['l1', 'l2']);
+      assert.equal(links.get('l1')?.synced_hash, 'new');
+      assert.equal(links.get('l1')?.needs_stamp, 0, 'every column is replaced');
+      assert.equal(links.get('l2')?.salesforce_id, '00T00000000000MAAA');
+      await assert.rejects(
+        store.putLinks([link('l3', '00T00000000000LAAA', 'taken')]),
+        'a Salesforce id links one task only',
+      );
+      await store.deleteLink('l1');
+      await store.deleteLink('l2');
+    });
+
     it('sums the outbox up: queued, due, the oldest entry, the oldest new due change, a due retry', async () => {
       const empty = await store.outboxSummary(at(10));
       assert.deepEqual(empty, {

@@ -170,6 +170,27 @@ function* chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): Generator<T
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
+/**
+ * What becomes of a task's outbox entry once `sent` (read earlier) was sent: `gone` when it is no
+ * longer that entry (settled or replaced meanwhile), `sent` when nothing changed since the read, or
+ * the update that keeps only what was queued since (a later edit of a field, a delete).
+ */
+function afterSend(
+  current: OutboxEntry | undefined,
+  sent: OutboxEntry,
+): 'gone' | 'sent' | { op: OutboxEntry['op']; fields: string; attempts: number } {
+  if (!current || current.id !== sent.id) return 'gone';
+  const remaining = Object.fromEntries(
+    Object.entries(current.fields).filter(([field, at]) => sent.fields[field] !== at),
+  );
+  if (current.op === sent.op && Object.keys(remaining).length === 0) return 'sent';
+  return {
+    op: current.op === 'delete' ? 'delete' : 'upsert',
+    fields: JSON.stringify(remaining),
+    attempts: 0,
+  };
+}
+
 export interface TaskPage {
   tasks: SiaTask[];
   nextCursor: string | null;
@@ -378,6 +399,19 @@ export class Store {
     await this.db.selectFrom('tasks').select('id').where('id', '=', id).forUpdate().execute();
   }
 
+  /** lockTask for many tasks, in id order (see tasksByIds): a statement per 500. */
+  async lockTasks(ids: readonly string[]): Promise<void> {
+    if (!this.lockRows || !this.db.isTransaction) return;
+    for (const part of chunks([...new Set(ids)].sort(), 500))
+      await this.db
+        .selectFrom('tasks')
+        .select('id')
+        .where('id', 'in', part)
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+  }
+
   /**
    * Ids of an owner's tasks created at or after `since` that are neither linked to a Salesforce Task
    * nor queued, oldest first: the tasks a switch-on of task sync at `since` has to queue, because
@@ -466,6 +500,40 @@ export class Store {
       .values(link)
       .onConflict((oc) => oc.column('task_id').doUpdateSet(rest))
       .execute();
+  }
+
+  /**
+   * Writes many links whole (insert, or replace every column of the task's link) in a few
+   * multi-row statements: the links of a pushed batch.
+   */
+  async putLinks(links: readonly Link[]): Promise<void> {
+    for (const part of chunks(links)) {
+      await this.db
+        .insertInto('links')
+        .values(part)
+        .onConflict((oc) =>
+          oc.column('task_id').doUpdateSet((eb) => ({
+            salesforce_id: eb.ref('excluded.salesforce_id'),
+            owner_id: eb.ref('excluded.owner_id'),
+            synced_hash: eb.ref('excluded.synced_hash'),
+            synced_values: eb.ref('excluded.synced_values'),
+            synced_at: eb.ref('excluded.synced_at'),
+            deleted_at: eb.ref('excluded.deleted_at'),
+            needs_stamp: eb.ref('excluded.needs_stamp'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** The links of these tasks, by task id. */
+  async linksByTaskIds(taskIds: readonly string[]): Promise<Map<string, Link>> {
+    const found = new Map<string, Link>();
+    for (const part of chunks(taskIds, 500)) {
+      const rows = await this.db.selectFrom('links').selectAll().where('task_id', 'in', part).execute();
+      for (const row of rows) found.set(row.task_id, row);
+    }
+    return found;
   }
 
   /** The links of these Salesforce ids, by Salesforce id (a few queries for a page of records). */
@@ -750,24 +818,39 @@ export class Store {
   async #completeOutbox(sent: OutboxEntry): Promise<void> {
     await this.lockTask(sent.taskId);
     const row = await this.#lockedOutboxRow(sent.taskId);
-    const current = row && toOutbox(row);
-    if (!current || current.id !== sent.id) return;
-    const remaining = Object.fromEntries(
-      Object.entries(current.fields).filter(([field, at]) => sent.fields[field] !== at),
-    );
-    if (current.op === sent.op && Object.keys(remaining).length === 0) {
+    const next = afterSend(row && toOutbox(row), sent);
+    if (next === 'gone') return;
+    if (next === 'sent') {
       await this.db.deleteFrom('outbox').where('id', '=', sent.id).execute();
       return;
     }
-    await this.db
-      .updateTable('outbox')
-      .set({
-        op: current.op === 'delete' ? 'delete' : 'upsert',
-        fields: JSON.stringify(remaining),
-        attempts: 0,
-      })
-      .where('id', '=', sent.id)
-      .execute();
+    await this.db.updateTable('outbox').set(next).where('id', '=', sent.id).execute();
+  }
+
+  /**
+   * completeOutbox for a batch, in one transaction of a few statements: the tasks are locked in id
+   * order, then their entries, and the entries sent unchanged are deleted with one statement.
+   */
+  async completeOutboxes(sent: readonly OutboxEntry[]): Promise<void> {
+    await this.transaction(async (tx) => {
+      const taskIds = sent.map((entry) => entry.taskId);
+      await tx.lockTasks(taskIds);
+      const current = new Map<string, OutboxEntry>();
+      for (const part of chunks(taskIds, 500)) {
+        let query = tx.db.selectFrom('outbox').selectAll().where('task_id', 'in', part).orderBy('task_id');
+        if (tx.lockRows) query = query.forUpdate();
+        for (const row of await query.execute()) current.set(row.task_id, toOutbox(row));
+      }
+      const done: number[] = [];
+      for (const entry of sent) {
+        const next = afterSend(current.get(entry.taskId), entry);
+        if (next === 'sent') done.push(entry.id);
+        else if (next !== 'gone')
+          await tx.db.updateTable('outbox').set(next).where('id', '=', entry.id).execute();
+      }
+      for (const part of chunks(done, 500))
+        await tx.db.deleteFrom('outbox').where('id', 'in', part).execute();
+    });
   }
 
   async setOutboxFields(id: number, fields: Record<string, string>): Promise<void> {

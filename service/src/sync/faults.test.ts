@@ -25,6 +25,8 @@ for (const factory of testDatabases) {
     let service: RunningService;
     let world: SyncWorld;
     let crashNextUpsert = false;
+    /** Before the next upsert settles locally, a link of another task takes its first record's id. */
+    let squatNextUpsert = false;
 
     before(async () => {
       emulator = await startTestEmulator();
@@ -32,10 +34,23 @@ for (const factory of testDatabases) {
       service = await startTestService(emulator, database, {
         requestTimeoutMs: 2_000,
         hooks: {
-          afterSalesforceWrite: (kind) => {
-            if (kind !== 'upsert' || !crashNextUpsert) return Promise.resolve();
+          afterSalesforceWrite: async (kind, ids) => {
+            if (kind === 'upsert' && squatNextUpsert) {
+              squatNextUpsert = false;
+              await service.store.putLink({
+                task_id: 'squatter',
+                salesforce_id: ids[0] ?? null,
+                owner_id: 'rep1',
+                synced_hash: null,
+                synced_values: null,
+                synced_at: null,
+                deleted_at: null,
+                needs_stamp: 0,
+              });
+            }
+            if (kind !== 'upsert' || !crashNextUpsert) return;
             crashNextUpsert = false;
-            return Promise.reject(new Error('simulated crash after the Salesforce write'));
+            throw new Error('simulated crash after the Salesforce write');
           },
         },
       });
@@ -76,6 +91,46 @@ for (const factory of testDatabases) {
       assert.equal((await world.task(task.id))?.salesforceTaskId, records[0]?.Id);
       const errors = await world.api.call<{ errors: unknown[] }>('GET', '/api/v1/errors?ownerId=rep1');
       assert.deepEqual(errors.body.errors, [], 'the retry succeeded without an error');
+    });
+
+    it('settles a pushed batch record by record when the database refuses the batch, holding up only the refused', async () => {
+      await world.enable('rep1');
+      await world.settle('rep1');
+      squatNextUpsert = true;
+      // Created together, the three go out in one collection (the coalescing window outlasts them).
+      const tasks = await Promise.all(
+        ['Settle A', 'Settle B', 'Settle C'].map((name) =>
+          world.createTask({ ownerId: 'rep1', type: 'call', name, dueDate: '2026-12-01' }),
+        ),
+      );
+      await waitFor('the batch written and settled', async () => {
+        if (squatNextUpsert) return false;
+        const linked = await Promise.all(tasks.map(async (t) => (await world.task(t.id))?.salesforceTaskId));
+        return linked.filter((id) => id !== null).length === 2;
+      });
+      const squatted = await service.store.getLink('squatter');
+      assert.ok(squatted?.salesforce_id);
+      const refused = (await world.salesforceTasks(`Id = '${squatted.salesforce_id}'`))[0];
+      assert.ok(refused, 'the refused record was written to Salesforce');
+      for (const task of tasks) {
+        const linked = (await world.task(task.id))?.salesforceTaskId ?? null;
+        if (task.id === refused['SIA_Task_Id__c']) {
+          assert.equal(linked, null, 'the refused record is not linked');
+          assert.ok(await service.store.outboxFor(task.id), 'and its change stays queued');
+        } else {
+          assert.notEqual(linked, null, `${task.name} is linked`);
+          assert.equal(await service.store.outboxFor(task.id), undefined, `${task.name} is settled`);
+        }
+      }
+      // Once the database takes the link, the queued change lands on the same record.
+      await service.store.deleteLink('squatter');
+      await world.settle('rep1');
+      const records = await world.salesforceTasks(`SIA_Task_Id__c = '${String(refused['SIA_Task_Id__c'])}'`);
+      assert.equal(records.length, 1);
+      assert.equal(
+        (await world.task(String(refused['SIA_Task_Id__c'])))?.salesforceTaskId,
+        squatted.salesforce_id,
+      );
     });
 
     it('abandons a batch stuck past the shutdown deadline, and the restart lands it once', async () => {

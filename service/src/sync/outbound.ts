@@ -180,6 +180,64 @@ async function whenBatchFailed(ctx: SyncContext, pass: Pass, items: Item[], erro
     );
 }
 
+/** A record Salesforce acknowledged for a queued change, with the values it now holds. */
+interface Upserted {
+  item: Item;
+  id: string;
+  values: TaskValues;
+}
+
+/**
+ * Links the records Salesforce acknowledged and settles their outbox entries in one transaction
+ * for the batch: the tasks are locked in id order (see Store.lockTask: an API change of one waits,
+ * or went first), then their links are written and their entries settled, a few statements each.
+ * Should that transaction fail, each record is settled in a transaction of its own, so a row the
+ * database refuses holds up only its own task: the others settle, and the first refusal is
+ * returned for the caller to raise once it has counted them.
+ */
+async function settleUpserts(
+  ctx: SyncContext,
+  done: readonly Upserted[],
+  now: string,
+): Promise<{ settled: Upserted[]; refusal?: { error: unknown } }> {
+  if (done.length === 0) return { settled: [] };
+  try {
+    await ctx.store.transaction(async (tx) => {
+      const taskIds = done.map(({ item }) => item.entry.taskId);
+      await tx.lockTasks(taskIds);
+      const links = await tx.linksByTaskIds(taskIds);
+      await tx.putLinks(
+        done.map(({ item, id, values }) => ({
+          task_id: item.entry.taskId,
+          salesforce_id: id,
+          owner_id: item.user.id,
+          synced_values: JSON.stringify(values),
+          synced_hash: valuesHash(values),
+          synced_at: now,
+          deleted_at: links.get(item.entry.taskId)?.deleted_at ?? null,
+          needs_stamp: 0,
+        })),
+      );
+      await tx.completeOutboxes(done.map(({ item }) => item.entry));
+    });
+    return { settled: [...done] };
+  } catch (error) {
+    if (done.length === 1) return { settled: [], refusal: { error } };
+    ctx.logger.warn(
+      { err: error, records: done.length },
+      'settling a pushed batch failed: settling its records one by one',
+    );
+    const settled: Upserted[] = [];
+    let refusal: { error: unknown } | undefined;
+    for (const one of done) {
+      const outcome = await settleUpserts(ctx, [one], now);
+      settled.push(...outcome.settled);
+      refusal ??= outcome.refusal;
+    }
+    return refusal === undefined ? { settled } : { settled, refusal };
+  }
+}
+
 /**
  * Upserts the batch and, in the same composite call, publishes the batch's SIA_Sync_Notice__e
  * naming `announce` (ids touched earlier in the batch) plus every known id of these tasks: the
@@ -195,15 +253,18 @@ async function pushUpserts(
 ): Promise<boolean> {
   const prepared: { item: Item; record: Record<string, unknown>; values: TaskValues }[] = [];
   const noticeIds: { user: SiaUser; id: string | null | undefined }[] = [...announce];
+  const taskIds = items.map((item) => item.entry.taskId);
+  const tasks = await ctx.store.tasksByIds(taskIds);
+  const links = await ctx.store.linksByTaskIds(taskIds);
   for (const item of items) {
     const { entry, user } = item;
-    const task = await ctx.store.getTask(entry.taskId);
+    const task = tasks.get(entry.taskId);
     if (!task) {
       // Deleted meanwhile: the upsert is moot, the delete queued over it (if any) stays.
       await ctx.store.completeOutbox(entry);
       continue;
     }
-    const link = await ctx.store.getLink(task.id);
+    const link = links.get(task.id);
     const current = link?.salesforce_id ? parseValues(link.synced_values) : undefined;
     const fields = Object.keys(entry.fields) as SyncedField[];
     const { record, values } = upsertRecord(task, mappingFor(ctx, user), {
@@ -271,30 +332,11 @@ async function pushUpserts(
     'upsert',
     results.map((r) => r.id ?? ''),
   );
-  const now = nowIso(ctx);
+  const succeeded: Upserted[] = [];
   for (const [index, { item, values }] of prepared.entries()) {
     const result = results[index];
     if (result?.success && result.id !== null) {
-      const id = result.id;
-      await ctx.store.transaction(async (tx) => {
-        // The task row first (see Store.lockTask): an API change of the task waits, or went first.
-        await tx.lockTask(item.entry.taskId);
-        const link = await tx.getLink(item.entry.taskId);
-        await tx.putLink({
-          task_id: item.entry.taskId,
-          salesforce_id: id,
-          owner_id: item.user.id,
-          synced_values: JSON.stringify(values),
-          synced_hash: valuesHash(values),
-          synced_at: now,
-          deleted_at: link?.deleted_at ?? null,
-          needs_stamp: 0,
-        });
-        await tx.completeOutbox(item.entry);
-      });
-      pass.acknowledged.push(item);
-      ctx.metrics.pushedRecords.inc({ op: 'upsert', result: 'ok' });
-      pass.touched.push({ user: item.user, id });
+      succeeded.push({ item, id: result.id, values });
     } else {
       const failure = result ? firstError(result) : undefined;
       if (setAside(pass, item, failure)) continue;
@@ -307,6 +349,13 @@ async function pushUpserts(
       );
     }
   }
+  const { settled, refusal } = await settleUpserts(ctx, succeeded, nowIso(ctx));
+  for (const { item, id } of settled) {
+    pass.acknowledged.push(item);
+    ctx.metrics.pushedRecords.inc({ op: 'upsert', result: 'ok' });
+    pass.touched.push({ user: item.user, id });
+  }
+  if (refusal !== undefined) throw refusal.error;
   return true;
 }
 
