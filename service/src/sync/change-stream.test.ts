@@ -117,7 +117,9 @@ for (const factory of testDatabases) {
      * how the stream's newest subscription stands and edits the Task at once, as a rep might while
      * the repair sweep starts; resolves with that edit's subject.
      */
-    async function follow(): Promise<{
+    async function follow(
+      options: { beforeApply?: (messages: ChangeEventMessage[]) => Promise<void> } = {},
+    ): Promise<{
       gaps: { reason: string; subscription: Subscription | undefined }[];
       applied: ChangeEventMessage[];
       editAtGap: Promise<string>;
@@ -150,6 +152,7 @@ for (const factory of testDatabases) {
         logger,
         now: () => clock.now(),
         onEvents: async (messages) => {
+          await options.beforeApply?.(messages);
           applied.push(...messages);
           const last = messages.at(-1);
           if (last)
@@ -268,6 +271,41 @@ for (const factory of testDatabases) {
         [replayId, replayId],
       );
       assert.deepEqual(gaps, []);
+    });
+
+    it('applies together the deliveries that arrived while one was being applied, in order', async () => {
+      const handed: ChangeEventMessage[][] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const { applied } = await follow({
+        beforeApply: async (messages) => {
+          handed.push(messages);
+          if (handed.length === 1) await held;
+        },
+      });
+      await edit('First');
+      await waitFor('the first delivery handed over', () => Promise.resolve(handed.length === 1));
+      // Each edit is a delivery of its own; both wait while the first is held.
+      await edit('Second');
+      await waitFor('the second delivery received', () =>
+        Promise.resolve(stream?.status().pendingEvents === 2),
+      );
+      await edit('Third');
+      await waitFor('the third delivery received', () =>
+        Promise.resolve(stream?.status().pendingEvents === 3),
+      );
+      release();
+      await arrives(applied, 'Third');
+
+      assert.deepEqual(
+        handed.map((messages) => subjects(messages)),
+        [['First'], ['Second', 'Third']],
+      );
+      assert.equal(stream?.status().pendingEvents, 0);
+      const checkpoint = await store.getCheckpoint(checkpointName(CHANNEL));
+      assert.equal(checkpoint, String(handed[1]?.at(-1)?.event.replayId));
     });
   });
 }

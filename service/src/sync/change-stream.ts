@@ -1,6 +1,7 @@
 // Follows a change-data-capture channel over CometD (jsforce streaming with the Replay and
 // AuthFailure extensions). Events are handed over a delivery at a time (the events of one
-// /meta/connect response), in order, and the handler stores the last replay id in the same
+// /meta/connect response; the deliveries that arrived while the one before was being applied,
+// together), in order, and the handler stores the last replay id in the same
 // transaction as the effect, so a restart resumes exactly after the last applied event. An auth
 // failure re-mints the token and resubscribes from the stored replay id; a reconnect that fails is
 // tried again with backoff until it works, and the outage is reported.
@@ -80,7 +81,10 @@ export interface ChangeStreamOptions {
   store: Store;
   logger: Logger;
   now: () => Date;
-  /** Applies one delivery's events (and checkpoints the last one); called strictly in order. */
+  /**
+   * Applies one delivery's events, or those of the deliveries that waited meanwhile, and checkpoints
+   * the last one; called strictly in order.
+   */
   onEvents: (messages: ChangeEventMessage[]) => Promise<void>;
   /**
    * Called when events may have been missed: a stale, rejected or missing checkpoint (once the stream
@@ -129,7 +133,15 @@ export class ChangeStream {
   readonly #options: ChangeStreamOptions;
   #client: FayeClient | undefined;
   #subscription: { cancel(): void } | undefined;
+  /** Settles once every delivery handed over so far is applied. */
   #queue: Promise<void> = Promise.resolve();
+  /**
+   * Deliveries handed over and not yet taken up, oldest first: those that arrived while one was
+   * being applied are applied together, so under load the engine writes more events a transaction.
+   */
+  #waiting: { events: unknown[]; count: number }[] = [];
+  /** A loop is applying `#waiting` (the tail of `#queue`). */
+  #applying = false;
   /** Events of the delivery being received; handed over together once Faye has delivered them all. */
   #pending: unknown[] = [];
   /** Events received and not yet applied (in #pending or waiting in #queue). */
@@ -286,16 +298,34 @@ export class ChangeStream {
     this.#pending = [];
     this.#pendingSince = undefined;
     this.#waitingSince.push(since);
-    this.#queue = this.#queue.then(async () => {
-      try {
-        await this.#handle(delivery);
-      } finally {
-        this.#backlog -= count;
-        this.#waitingSince.shift(); // the queue applies deliveries in the order handed over
-        this.#options.onBacklog?.(this.#backlog);
-      }
-    });
+    this.#waiting.push({ events: delivery, count });
+    if (!this.#applying) {
+      this.#applying = true;
+      this.#queue = this.#queue.then(() => this.#applyWaiting());
+    }
     this.#options.onBacklog?.(this.#backlog);
+  }
+
+  /** Applies the waiting deliveries, all that have arrived at a time, in the order handed over. */
+  async #applyWaiting(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) {
+        const taken = this.#waiting.splice(0);
+        const events = taken.length === 1 ? (taken[0]?.events ?? []) : taken.flatMap((d) => d.events);
+        for (const delivery of taken) if (delivery.events !== events) delivery.events.length = 0;
+        try {
+          await this.#handle(events);
+        } finally {
+          this.#backlog -= taken.reduce((sum, delivery) => sum + delivery.count, 0);
+          this.#waitingSince.splice(0, taken.length);
+          this.#options.onBacklog?.(this.#backlog);
+        }
+      }
+    } finally {
+      // Nothing awaited since the loop found #waiting empty: a delivery handed over from now on
+      // starts a loop of its own.
+      this.#applying = false;
+    }
   }
 
   /**

@@ -28,10 +28,9 @@ for (const factory of testDatabases) {
     /** Before the next upsert settles locally, a link of another task takes its first record's id. */
     let squatNextUpsert = false;
 
-    before(async () => {
-      emulator = await startTestEmulator();
-      database = factory.create();
-      service = await startTestService(emulator, database, {
+    /** The service under test, with the faults' hooks; restarts get them too. */
+    function startFaultyService(): Promise<RunningService> {
+      return startTestService(emulator, database, {
         requestTimeoutMs: 2_000,
         hooks: {
           afterSalesforceWrite: async (kind, ids) => {
@@ -54,6 +53,12 @@ for (const factory of testDatabases) {
           },
         },
       });
+    }
+
+    before(async () => {
+      emulator = await startTestEmulator();
+      database = factory.create();
+      service = await startFaultyService();
       world = new SyncWorld(emulator, service, await salesforceUser(emulator));
     });
 
@@ -83,7 +88,7 @@ for (const factory of testDatabases) {
       );
 
       // Restart on the same database: the outbox still holds the change and sends it again.
-      service = await startTestService(emulator, database);
+      service = await startFaultyService();
       world = new SyncWorld(emulator, service, world.sf);
       await world.settle('rep1');
       const records = await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`);
@@ -171,7 +176,7 @@ for (const factory of testDatabases) {
       release();
       await closing.catch(() => undefined);
 
-      service = await startTestService(emulator, database);
+      service = await startFaultyService();
       world = new SyncWorld(emulator, service, world.sf);
       await world.settle('rep7');
       const records = await world.salesforceTasks(`SIA_Task_Id__c = '${task.id}'`);
