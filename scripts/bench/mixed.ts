@@ -6,7 +6,16 @@
 // Salesforce edits every `pollMs`, with as many writers on each side.
 import { Connection } from 'jsforce';
 import { setTaskSync } from '../../service/test/harness.ts';
-import { countCalls, floorCalls, isServiceCall, PROBE_MARKER, type CallCount } from './stats.ts';
+import { timeEdits } from './push.ts';
+import {
+  countCalls,
+  floorCalls,
+  isServiceCall,
+  PROBE_MARKER,
+  summarize,
+  type CallCount,
+  type Summary,
+} from './stats.ts';
 import {
   allTasks,
   cpuSeconds,
@@ -29,6 +38,8 @@ import {
 const MODE = 'SyncCompleteSkipped';
 /** Tasks edited from each side. */
 const POOL = 200;
+/** Tasks of the latency probe: a rep's edits in Salesforce timed until the SIA API shows them. */
+const PROBE_POOL = 20;
 const NAIVE_CLIENT = 'NaiveTwoWay';
 
 export interface MixedSide {
@@ -55,7 +66,11 @@ export interface MixedResult {
   instances: number;
   durationMs: number;
   writersPerSide: number;
-  product: MixedSide;
+  /**
+   * Salesforce edit → SIA API latency while the writers ran: one more rep's edits, one at a time,
+   * each on a probe task and timed until the SIA API shows it (not counted in the changes).
+   */
+  product: MixedSide & { latency: Summary & { missed: number } };
   naive: MixedSide & { pollMs: number; polls: number };
   load: { before: [number, number, number]; after: [number, number, number] };
 }
@@ -142,7 +157,7 @@ export async function benchMixed(
     )
       throw new Error('the service did not switch rep1 on within 60 s');
     const tasks: TaskJson[] = [];
-    for (let i = 0; i < 2 * POOL; i++) {
+    for (let i = 0; i < 2 * POOL + PROBE_POOL; i++) {
       const res = await service.api.call<TaskJson>('POST', '/api/v1/tasks', {
         ownerId: 'rep1',
         type: 'call',
@@ -155,14 +170,15 @@ export async function benchMixed(
     const linked = await until(
       async () => {
         const all = await allTasks(service, 'rep1');
-        return all.length === 2 * POOL && all.every((t) => t.salesforceTaskId !== null) ? all : undefined;
+        return all.length === tasks.length && all.every((t) => t.salesforceTaskId !== null) ? all : undefined;
       },
       120_000,
       250,
     );
-    if (linked === undefined) throw new Error(`the ${2 * POOL} tasks were not all pushed within 120 s`);
+    if (linked === undefined) throw new Error(`the ${tasks.length} tasks were not all pushed within 120 s`);
     const fromSia = linked.slice(0, POOL);
-    const fromSalesforce = linked.slice(POOL);
+    const fromSalesforce = linked.slice(POOL, 2 * POOL);
+    const probed = linked.slice(2 * POOL);
 
     // --- The product: SIA API PATCHes on one half, a rep's jsforce updates on the other.
     const lastSia = new Map<string, string>();
@@ -171,6 +187,8 @@ export async function benchMixed(
     await clearRequestLog(emulator);
     const startMark = cpuMark(servicePids, emulator.pid);
     const started = startMark.at;
+    const probing = { on: true };
+    const probe = timeEdits(service, sf, probed, Number.MAX_SAFE_INTEGER, 'mixed', probing);
     const [siaEdits = 0, salesforceEdits = 0] = await writeFor(durationMs, writers, [
       async (k) => {
         const task = fromSia[k % POOL] as TaskJson;
@@ -188,6 +206,8 @@ export async function benchMixed(
       },
     ]);
     const written = performance.now();
+    probing.on = false;
+    const latencies = await probe;
     const arrived = await until(
       async () => {
         const inSalesforce = await salesforceDescriptions(sf, owner);
@@ -296,6 +316,7 @@ export async function benchMixed(
         floorCalls: floorCalls(siaEdits),
         drainMs: arrived - written,
         cores: productCores,
+        latency: { ...summarize(latencies.latencies), missed: latencies.missed },
       },
       naive: {
         siaEdits: naiveSiaEdits,

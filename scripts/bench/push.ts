@@ -151,16 +151,21 @@ const LOAD_CREATES_PER_SECOND = 100;
 const LOAD_EDITS_PER_SECOND = 20;
 
 /** Edits `edits` tasks in Salesforce one after another; times each until the SIA API shows it. */
-async function timeEdits(
+/**
+ * A rep edits `edits` linked Tasks in Salesforce one at a time (or until `running.on` turns false),
+ * each until the SIA API shows it: the latencies, and how many never showed.
+ */
+export async function timeEdits(
   service: ServiceProcess,
   sf: Connection,
   pool: readonly TaskJson[],
   edits: number,
   label: string,
+  running: { on: boolean } = { on: true },
 ): Promise<{ latencies: number[]; missed: number }> {
   const latencies: number[] = [];
   let missed = 0;
-  for (let i = 0; i < edits; i++) {
+  for (let i = 0; i < edits && running.on; i++) {
     const task = pool[(i * 7) % pool.length] as TaskJson;
     const details = `Edited in Salesforce (${label}) ${i} at ${Date.now()}`;
     const t0 = performance.now();

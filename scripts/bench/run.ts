@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { benchEmail, type EmailResult } from './email.ts';
 import { benchIdentityModes, type IdentityModesResult } from './identity.ts';
 import { benchImport, type ImportResult } from './import.ts';
-import { benchMixed, type MixedResult } from './mixed.ts';
+import { benchMixed, type MixedResult, type MixedSide } from './mixed.ts';
 import {
   benchArrivalRates,
   benchPushAndLatency,
@@ -295,7 +295,7 @@ function mixedRows(result: Outcome<MixedResult>, database: string): string[][] {
   if (!result.ok) return [notMeasured(`Two-way mixed throughput (${database})`, result)];
   const { product, naive, durationMs, writersPerSide } = result.value;
   const load = loadCell(result.load);
-  const changes = (side: typeof product): number => side.siaEdits + side.salesforceEdits;
+  const changes = (side: MixedSide): number => side.siaEdits + side.salesforceEdits;
   return [
     [
       `Two-way mixed (${database}), ${formatMs(durationMs)}, ${writersPerSide}+${writersPerSide} writers: changes/s`,
@@ -304,7 +304,7 @@ function mixedRows(result: Outcome<MixedResult>, database: string): string[][] {
       moreIsBetter(product.changesPerSecond, naive.changesPerSecond),
       '',
       load,
-      `SIA edits ${formatNumber(product.siaEdits)} + SF edits ${formatNumber(product.salesforceEdits)}, until every last edit arrived on the other side; naive: one update per SIA edit, SOQL poll every ${formatMs(naive.pollMs)}`,
+      `SIA edits ${formatNumber(product.siaEdits)} + SF edits ${formatNumber(product.salesforceEdits)}, until every last edit arrived on the other side (${formatMs(product.drainMs)} after the writing); cores used: service ${formatNumber(product.cores.service, 2)}, org ${formatNumber(product.cores.org, 2)}, writers ${formatNumber(product.cores.writers, 2)}; naive: one update per SIA edit, SOQL poll every ${formatMs(naive.pollMs)}`,
     ],
     [
       `Two-way mixed (${database}): API calls per 1,000 changes`,
@@ -318,6 +318,15 @@ function mixedRows(result: Outcome<MixedResult>, database: string): string[][] {
       formatNumber(perThousand(product.floorCalls, changes(product))),
       load,
       `service ${formatNumber(product.calls.total)} calls; floor: one collection per 200 SIA edits (SF edits arrive by stream); naive ${formatNumber(naive.polls)} polls`,
+    ],
+    [
+      `Two-way mixed (${database}): SF edit → SIA API latency meanwhile, p50 / p95 / p99 (${formatNumber(product.latency.n)} edits)`,
+      `${formatMs(product.latency.p50)} / ${formatMs(product.latency.p95)} / ${formatMs(product.latency.p99)}`,
+      '',
+      '',
+      '',
+      load,
+      `one more rep's edits, one at a time while the writers ran, each timed until the SIA API showed it (max ${formatMs(product.latency.max)}${product.latency.missed > 0 ? `; ${formatNumber(product.latency.missed)} took over 15 s` : ''})`,
     ],
   ];
 }
