@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import type { SalesforceAuth } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import { apiBudget } from '../sia/shared.ts';
+import { sliceBigCometdReplies } from './cometd-replies.ts';
 import { SalesforceApiError, errorCodeOf } from './errors.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.ts';
 import { mintToken, type AccessToken } from './token.ts';
@@ -496,6 +497,7 @@ export class SalesforceClient {
 
   /** A CometD client on this connection's token with replay from `replayId` and a hook for auth failures. */
   createStreamingClient(channel: string, replayId: number, onAuthFailure: () => void): FayeClient {
+    sliceBigCometdReplies();
     const replay = new StreamingExtension.Replay(channel, replayId);
     const authFailure = new StreamingExtension.AuthFailure(onAuthFailure);
     return this.connection.streaming.createClient([replay, authFailure]);

@@ -42,6 +42,8 @@ interface Subscription {
 /** The real client; it notes each streaming subscription the stream makes and how it went. */
 class ObservedSalesforce extends SalesforceClient {
   readonly subscriptions: Subscription[] = [];
+  /** Change events the streaming clients received, whether the stream took them or not. */
+  received = 0;
 
   override createStreamingClient(channel: string, replayId: number, onAuthFailure: () => void): FayeClient {
     const client = super.createStreamingClient(channel, replayId, onAuthFailure);
@@ -49,8 +51,15 @@ class ObservedSalesforce extends SalesforceClient {
     const noted: Subscription = { replayId, state: 'pending' };
     this.subscriptions.push(noted);
     // Faye calls the same method to resubscribe every channel at once after a new handshake.
-    client.subscribe = ((name: string | string[], listener: unknown) => {
-      const subscription = (subscribe as (name: unknown, listener: unknown) => unknown)(name, listener);
+    client.subscribe = ((name: string | string[], listener: (message: unknown) => void) => {
+      const counted = (message: unknown): void => {
+        this.received += 1;
+        listener(message);
+      };
+      const subscription = (subscribe as (name: unknown, listener: unknown) => unknown)(
+        name,
+        Array.isArray(name) ? listener : counted,
+      );
       if (Array.isArray(name)) return subscription;
       // Registered before the stream's own wait on the subscription, so noted before it goes on.
       (subscription as PromiseLike<void>).then(
@@ -118,7 +127,7 @@ for (const factory of testDatabases) {
      * the repair sweep starts; resolves with that edit's subject.
      */
     async function follow(
-      options: { beforeApply?: (messages: ChangeEventMessage[]) => Promise<void> } = {},
+      options: { beforeApply?: (messages: ChangeEventMessage[]) => Promise<void>; maxBacklog?: number } = {},
     ): Promise<{
       gaps: { reason: string; subscription: Subscription | undefined }[];
       applied: ChangeEventMessage[];
@@ -162,6 +171,7 @@ for (const factory of testDatabases) {
               clock.now().toISOString(),
             );
         },
+        ...(options.maxBacklog === undefined ? {} : { maxBacklog: options.maxBacklog }),
         onGap: (reason) => {
           const newest = salesforce.subscriptions.at(-1);
           gaps.push({ reason, subscription: newest ? { ...newest } : undefined });
@@ -306,6 +316,62 @@ for (const factory of testDatabases) {
       assert.equal(stream?.status().pendingEvents, 0);
       const checkpoint = await store.getCheckpoint(checkpointName(CHANNEL));
       assert.equal(checkpoint, String(handed[1]?.at(-1)?.event.replayId));
+    });
+
+    it('takes the rest of a big reply that crossed the backlog bound, and applies each event once', async () => {
+      const from = await edit('Before the backlog');
+      await store.setCheckpoint(checkpointName(CHANNEL), String(from), clock.now().toISOString());
+      // 1,200 change events retained after the checkpoint: resubscribing replays them in one reply
+      // big enough to be handed over in slices.
+      const ids: string[] = [];
+      for (const result of await sf
+        .sobject('Task')
+        .create(
+          Array.from({ length: 200 }, (_, i) => ({ Subject: `Backlog ${String(i)}`, Status: 'Not Started' })),
+        )) {
+        assert.ok(result.success);
+        ids.push(result.id);
+      }
+      for (let round = 0; round < 5; round += 1)
+        await sf.sobject('Task').update(ids.map((Id) => ({ Id, Description: `Round ${String(round)}` })));
+      const tip = await latestReplayId(emulator, CHANNEL);
+      const events = tip - from;
+      assert.ok(events >= 1_200);
+
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let handed = 0;
+      const { applied } = await follow({
+        maxBacklog: 100,
+        beforeApply: async () => {
+          handed += 1;
+          if (handed === 1) await held;
+        },
+      });
+      try {
+        // The first slice crosses the bound while the first apply is held: the stream pauses once it
+        // has taken the rest of the reply.
+        await waitFor('the whole reply taken', () =>
+          Promise.resolve(stream?.status().pendingEvents === events),
+        );
+      } finally {
+        release();
+      }
+      await waitFor('every event applied', () => Promise.resolve(applied.at(-1)?.event.replayId === tip));
+      const replayIds = applied.map((m) => m.event.replayId);
+      assert.equal(replayIds.length, events, 'each event applied once');
+      assert.deepEqual(
+        replayIds,
+        [...replayIds].sort((a, b) => a - b),
+      );
+      assert.equal(salesforce.received, events, 'and received once: nothing sent again');
+      assert.deepEqual(
+        salesforce.subscriptions.map((s) => s.replayId),
+        [from, tip],
+        'paused, then subscribed again after the last event taken',
+      );
     });
   });
 }

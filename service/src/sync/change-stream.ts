@@ -17,9 +17,10 @@
 // so the way to stop taking events is to stop connecting. Once more than `maxBacklog` events are
 // received and not yet applied, the stream disconnects, lets what it holds be applied, and
 // subscribes again from the stored replay id (the last applied event): the server replays the rest,
-// so memory stays bounded while the service lags and nothing is lost or applied twice. The bound is
-// checked once a delivery has been received whole: Faye has parsed all of it by then, so dropping
-// its tail would save no memory and only make the server send those events again.
+// so memory stays bounded while the service lags and nothing is lost or applied twice. A big reply
+// is handed over in slices (salesforce/cometd-replies.ts), all of it parsed before the first: the
+// stream disconnects once the reply that crossed the bound is taken whole, as dropping its tail
+// would save no memory and only make the server send those events again.
 //
 // A gap the replay cannot close (no stored replay id, one older than the retention or one the server
 // rejects) is reported only once the stream is subscribed again, from the tip: the repair sweep
@@ -28,6 +29,7 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { closeStreamingClient, type FayeClient, type SalesforceClient } from '../salesforce/client.ts';
+import { repliesHandedOver } from '../salesforce/cometd-replies.ts';
 import { backoffDelay, defaultRetryPolicy } from '../salesforce/retry.ts';
 import type { Store } from '../store/store.ts';
 import { loopTurns } from './turns.ts';
@@ -132,6 +134,8 @@ export function checkpointName(channel: string): string {
 export class ChangeStream {
   readonly #options: ChangeStreamOptions;
   #client: FayeClient | undefined;
+  /** The backlog bound was crossed: the stream pauses once the reply being handed over is whole. */
+  #pausing = false;
   #subscription: { cancel(): void } | undefined;
   /** Settles once every delivery handed over so far is applied. */
   #queue: Promise<void> = Promise.resolve();
@@ -234,7 +238,8 @@ export class ChangeStream {
       this.#lastReceivedAt = this.#options.now();
       if (this.#pending.length === 0) {
         this.#pendingSince = this.#lastReceivedAt;
-        // Faye hands over a delivery's events in one synchronous pass: this runs after the last.
+        // Faye hands over a reply's events, or a slice of a big one, in one synchronous pass: this
+        // runs after the last.
         setImmediate(() => {
           this.#flush();
           if (
@@ -334,14 +339,20 @@ export class ChangeStream {
    * subscribe again from the stored replay id. A reconnect already under way does the same.
    */
   #pause(): void {
-    if (this.#reconnecting !== undefined || this.#stopped) return;
+    if (this.#reconnecting !== undefined || this.#stopped || this.#pausing) return;
     const backlog = this.#backlog;
     this.#options.logger.warn(
       { channel: this.#options.channel, backlog },
       'inbound backlog over its bound: pausing the change stream until it is applied',
     );
     this.#options.onPause?.(backlog);
-    void this.#reconnect('inbound backlog', { reauthenticate: false });
+    const client = this.#client;
+    this.#pausing = true;
+    // The rest of a big reply is parsed already: take it before disconnecting (which would drop it).
+    void repliesHandedOver(client).then(() => {
+      this.#pausing = false;
+      if (this.#client === client) void this.#reconnect('inbound backlog', { reauthenticate: false });
+    });
   }
 
   async #handle(delivery: unknown[]): Promise<void> {
