@@ -58,7 +58,7 @@ const RATES = [10, 100, 1_000];
 const RATE_SECONDS = size('BENCH_RATE_SECONDS', 10, 120);
 const RATE_MAX_CHANGES = 5_000;
 const MIXED_MS = size('BENCH_MIXED_MS', 15_000, 120_000);
-const MIXED_WRITERS = size('BENCH_MIXED_WRITERS', 4, 32);
+const MIXED_WRITERS = size('BENCH_MIXED_WRITERS', 8, 32);
 
 /** Reps (at most the test org's 10) and tasks each in the write-identity comparison. */
 const IDENTITY_REPS = size('BENCH_IDENTITY_REPS', 10, 10);
