@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   axeViolations,
+  refreshSyncHealthUntil,
   seriousOrCritical,
   startBrowserDemo,
   waitFor,
@@ -194,18 +195,8 @@ const ADMIN_STATES: PageState[] = [
     reach: async (page) => {
       const user = page.locator('tr.user-row a').first();
       // The service writes a user's status row within seconds of its first pass (a loaded machine
-      // may take longer than the page): Refresh reads the rows again until one is there.
-      await waitFor(
-        async () => {
-          if ((await user.count()) > 0) return true;
-          const answer = page.waitForResponse((response) => response.url().endsWith('/graphql'));
-          await page.getByRole('button', { name: 'Refresh sync health' }).click();
-          await answer;
-          return false;
-        },
-        (shown) => shown,
-        'a user in Last sync per user',
-      );
+      // may take longer than the page).
+      await refreshSyncHealthUntil(page, user, 'a user in Last sync per user');
       await waitVisible(user, 'a user link');
       await user.click();
       await waitFor(

@@ -133,6 +133,25 @@ export async function waitFor<T>(
 }
 
 /**
+ * On the Sync Health page: clicks Refresh, and waits for its query, until `locator` matches. The
+ * service writes what the page reads (SIA_Sync_Status__c) on its own interval and publishes no
+ * sync notice for it, so the page shows a newer row only when read again.
+ */
+export async function refreshSyncHealthUntil(page: Page, locator: Locator, what: string): Promise<void> {
+  await waitFor(
+    async () => {
+      if ((await locator.count()) > 0) return true;
+      const answer = page.waitForResponse((response) => response.url().endsWith('/graphql'));
+      await page.getByRole('button', { name: 'Refresh sync health' }).click();
+      await answer;
+      return false;
+    },
+    (shown) => shown,
+    what,
+  );
+}
+
+/**
  * The element that has focus, through shadow roots and the synthetic shadow the components use:
  * its tag, and its accessible label or text, e.g. `INPUT Email to Salesforce address`.
  */

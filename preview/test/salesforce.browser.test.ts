@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
   focusedElement,
+  refreshSyncHealthUntil,
   shownMessages,
   startBrowserDemo,
   waitFor,
@@ -66,17 +67,7 @@ describe(
         const page = await current().openPage(HEALTH, { as: 'admin' });
         const used = page.locator('c-sia-sync-health .api-used');
         // A fresh demo's service reports its first usage within seconds; Refresh reads it again.
-        await waitFor(
-          async () => {
-            if ((await used.count()) > 0) return true;
-            const answer = page.waitForResponse((response) => response.url().endsWith('/graphql'));
-            await page.getByRole('button', { name: 'Refresh sync health' }).click();
-            await answer;
-            return false;
-          },
-          (shown) => shown,
-          'the API usage the service reported',
-        );
+        await refreshSyncHealthUntil(page, used, 'the API usage the service reported');
         assert.match(await used.innerText(), /^\d[\d,]* of 15,000 requests \(\d+(\.\d)?%\)$/);
         assert.equal(
           await page.locator('.api-budget').innerText(),

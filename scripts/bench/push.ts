@@ -150,7 +150,6 @@ async function waitAllLinked(
 const LOAD_CREATES_PER_SECOND = 100;
 const LOAD_EDITS_PER_SECOND = 20;
 
-/** Edits `edits` tasks in Salesforce one after another; times each until the SIA API shows it. */
 /**
  * A rep edits `edits` linked Tasks in Salesforce one at a time (or until `running.on` turns false),
  * each until the SIA API shows it: the latencies, and how many never showed.

@@ -55,6 +55,8 @@ describe('a JSON array parsed a group of elements at a time', () => {
       '[,1]',
       '[1 2]',
       '[1]x',
+      '\u00a0[1]', // whitespace JSON does not allow
+      '[1]\u00a0',
       '[1',
       '["unterminated]',
       `${long.slice(0, -1)},]`, // a trailing comma after many groups

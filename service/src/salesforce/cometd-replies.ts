@@ -25,6 +25,9 @@ const PARSED_PER_TURN = 128 * 1024;
 /** Messages handed to Faye (extensions, then subscribers) between two turns. */
 export const SLICE_MESSAGES = 250;
 
+/** What JSON allows between tokens (RFC 8259): space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
 /** The parts of Faye's NodeHttp transport this touches (faye/src/transport/node_http.js). */
 interface FayeTransport {
   _receive(replies: unknown): void;
@@ -44,7 +47,7 @@ export async function arrayBoundaries(
   const BACKSLASH = 92;
   const COMMA = 44;
   let at = 0;
-  while (at < text.length && /\s/.test(text.charAt(at))) at += 1;
+  while (at < text.length && JSON_SPACE.has(text.charCodeAt(at))) at += 1;
   if (text.charCodeAt(at) !== 91) return undefined; // '['
   const boundaries: number[] = [];
   let depth = 1;
@@ -67,7 +70,9 @@ export async function arrayBoundaries(
         depth -= 1;
         if (depth === 0) {
           boundaries.push(at);
-          return text.slice(at + 1).trim() === '' ? boundaries : undefined;
+          for (let rest = at + 1; rest < text.length; rest += 1)
+            if (!JSON_SPACE.has(text.charCodeAt(rest))) return undefined;
+          return boundaries;
         }
       } else if (c === COMMA && depth === 1) boundaries.push(at);
     }

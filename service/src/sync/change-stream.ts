@@ -146,7 +146,7 @@ export class ChangeStream {
   #waiting: { events: unknown[]; count: number }[] = [];
   /** A loop is applying `#waiting` (the tail of `#queue`). */
   #applying = false;
-  /** Events of the delivery being received; handed over together once Faye has delivered them all. */
+  /** Events of the delivery being received: those Faye hands over in one pass (a reply, or a slice of a big one). */
   #pending: unknown[] = [];
   /** Events received and not yet applied (in #pending or waiting in #queue). */
   #backlog = 0;
@@ -334,9 +334,10 @@ export class ChangeStream {
   }
 
   /**
-   * Too many events wait to be applied: stop connecting (the client is closed at once; a delivery
-   * that arrives meanwhile is dropped with it and replayed), and once what was received is applied,
-   * subscribe again from the stored replay id. A reconnect already under way does the same.
+   * Too many events wait to be applied: stop connecting (the client is closed once the reply it is
+   * handing over is whole; a reply that arrives after that is dropped with it and replayed), and once
+   * what was received is applied, subscribe again from the stored replay id. A reconnect already
+   * under way does the same.
    */
   #pause(): void {
     if (this.#reconnecting !== undefined || this.#stopped || this.#pausing) return;
